@@ -1,0 +1,45 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// Who may import whom. Libraries never import apps; core libraries never import NestJS;
+// testing helpers are only for specs (see the spec block below).
+const constraints = (allowTesting) => {
+  const t = (...tags) => (allowTesting ? [...tags, 'type:testing'] : tags);
+  return [
+    { sourceTag: 'scope:core', bannedExternalImports: ['@nestjs/*', 'express', 'rxjs'] },
+    { sourceTag: 'type:util', onlyDependOnLibsWithTags: t('type:util') },
+    { sourceTag: 'type:schema', onlyDependOnLibsWithTags: t('type:util') },
+    { sourceTag: 'type:topics', onlyDependOnLibsWithTags: t('type:schema', 'type:util') },
+    { sourceTag: 'type:streams', onlyDependOnLibsWithTags: t('type:schema', 'type:util') },
+    { sourceTag: 'type:nest-adapter', onlyDependOnLibsWithTags: t('type:streams', 'type:topics', 'type:schema', 'type:util') },
+    { sourceTag: 'type:infra', onlyDependOnLibsWithTags: t('type:topics', 'type:schema', 'type:util') },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:topics', 'type:schema', 'type:streams', 'type:util', 'type:testing'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: t('type:nest-adapter', 'type:streams', 'type:topics', 'type:schema', 'type:util', 'type:infra') },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+  ];
+};
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/generated/**', '**/*.cjs', '**/*.mjs', 'tmp/**', '.nx/**'] },
+  ...tseslint.configs.recommended,
+  { plugins: { '@nx': nx } },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(false) },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', '**/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(true) },
+      ],
+    },
+  },
+];

@@ -1,0 +1,2 @@
+// Placeholder until the infrastructure/testing project provides the real broker bootstrap.
+module.exports = async () => undefined;

@@ -1,0 +1,31 @@
+// Shared Jest settings for every project: SWC transform, tsconfig path aliases, real-broker global setup.
+const path = require('node:path');
+const { paths } = require('./tsconfig.base.json').compilerOptions;
+
+const moduleNameMapper = {};
+for (const [alias, [target]] of Object.entries(paths)) {
+  moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
+}
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testMatch: ['**/*.spec.ts'],
+  globalSetup: path.join(__dirname, 'infrastructure/testing/jest/global-setup.cjs'),
+  globalTeardown: path.join(__dirname, 'infrastructure/testing/jest/global-teardown.cjs'),
+  testTimeout: 60000,
+};
