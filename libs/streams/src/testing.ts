@@ -1,0 +1,1 @@
+// Public test entry point of @platform/streams: the topology test driver.
