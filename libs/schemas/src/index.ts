@@ -1,0 +1,11 @@
+export type { AvroRecordSchema, AvroField } from './avro-schema';
+export * from './generated';
+export type { Serde } from './serde';
+export { stringSerde, bufferSerde, jsonSerde } from './simple-serdes';
+export { avroSerde, recordSerde } from './avro-serde';
+export type { AvroSerdeOptions, Compatibility } from './avro-serde';
+export { createSchemaRegistry } from './registry';
+export type { SchemaRegistryClient, SchemaRegistryConfig } from './registry';
+export { SchemasError, SerializationError, DeserializationError, SchemaRegistryError, SchemaCompatibilityError } from './errors';
+export { checkBackwardCompatibility } from './compatibility';
+export type { CompatibilityResult } from './compatibility';

@@ -1,0 +1,57 @@
+import { SchemaTypes } from '../generated';
+
+/** One realistic value per record, every optional field filled (so round trips compare fully). */
+export const samples: { [N in keyof SchemaTypes]: Required<SchemaTypes[N]> } = {
+  Channel: {
+    id: 'c0a8f0e2-1111-5aaa-8bbb-000000000001',
+    source: 'twilio.sms',
+    sourceChannelId: '+4976543210',
+    connectionState: 'CONNECTED',
+    token: null,
+    createdAt: 1_700_000_000_000,
+  },
+  Message: {
+    id: 'm-1',
+    conversationId: 'conv-1',
+    channelId: 'chan-1',
+    source: 'chatplugin',
+    senderId: 'contact-1',
+    isFromContact: true,
+    deliveryState: 'DELIVERED',
+    content: JSON.stringify({ text: 'Hello 👋' }),
+    sentAt: 1_700_000_000_123,
+    updatedAt: 1_700_000_000_456,
+    sourceRecipientId: null,
+    headers: { 'postback.payload': 'START' },
+  },
+  Metadata: {
+    subject: 'conversation',
+    identifier: 'conv-1',
+    key: 'contact.display_name',
+    value: 'Ada Lovelace',
+    valueType: 'TEXT',
+    timestamp: 1_700_000_000_789,
+  },
+  ReadReceipt: { conversationId: 'conv-1', readDate: 1_700_000_001_000, userId: 'github:42' },
+  Source: {
+    id: 'telegram',
+    tokenHash: 'ab'.repeat(32),
+    name: 'Telegram',
+    imageUrl: 'https://example.com/t.png',
+    actionEndpoint: 'https://example.com/actions',
+    createdAt: 1_700_000_002_000,
+  },
+  Tag: { id: 'tag-1', name: 'VIP', color: 'PURPLE' },
+  Template: { id: 'tpl-1', name: 'greeting', source: 'chatplugin', content: '{"text":"Hi"}' },
+  User: { id: 'github:42', name: 'Ada', avatarUrl: null, firstSeenAt: 1_700_000_003_000, lastSeenAt: 1_700_000_004_000 },
+  Webhook: {
+    id: 'wh-1',
+    name: 'crm',
+    endpoint: 'https://example.com/hook',
+    events: ['message.created', 'conversation.updated'],
+    headers: { authorization: 'Bearer x' },
+    signatureKey: 'secret',
+    status: 'SUBSCRIBED',
+    subscribedAt: 1_700_000_005_000,
+  },
+};
