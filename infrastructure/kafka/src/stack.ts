@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { Logger, silentLogger } from '@platform/common';
+import { startKafka, KafkaHandle } from './kafka';
+import { freePort } from './ports';
+import { preflight } from './preflight';
+import { startRegistry, RegistryHandle } from './registry';
+import { isResolved, resolveKafka, resolveRegistry } from './resolve';
+
+export interface LocalStackOptions {
+  /** Runtime cache (see `cacheDirFromEnv`). */
+  cacheDir: string;
+  /** Root of this stack's files: `<dir>/kafka` holds topic data, `<dir>/logs` config and JVM logs. */
+  dir: string;
+  /** Omitted ports are picked free. */
+  kafkaPort?: number;
+  controllerPort?: number;
+  registryPort?: number;
+  /** Start Apicurio too (default true). */
+  registry?: boolean;
+  /** KafkaSQL journal topic of the registry (default `kafkasql-journal`). */
+  journalTopic?: string;
+  kafkaHeapMb?: number;
+  /** The whole `dir` is deleted by the watchdog if this process dies without stopping the stack. */
+  temporary?: boolean;
+  javaBin?: string;
+  mvnBin?: string;
+  mavenRepoLocal?: string;
+  logger?: Logger;
+}
+
+export interface LocalStack {
+  readonly brokers: string[];
+  /** Confluent-compatible registry base URL, when a registry was started. */
+  readonly registryUrl?: string;
+  /** Milliseconds spent in each phase, for the README figures and start-up banners. */
+  readonly timings: { preflightMs: number; resolveMs: number; kafkaMs: number; registryMs: number };
+  stop(): Promise<void>;
+}
+
+/** Preflight, resolve (only what is missing), start Kafka, then the registry on top of it. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const logger = options.logger ?? silentLogger;
+  const withRegistry = options.registry ?? true;
+  const clock = () => Date.now();
+  let t = clock();
+  const ports = [
+    { port: options.kafkaPort, what: 'Kafka' },
+    { port: options.controllerPort, what: 'Kafka controller' },
+    { port: withRegistry ? options.registryPort : undefined, what: 'schema registry' },
+  ].filter((p): p is { port: number; what: string } => p.port !== undefined);
+  await preflight({ javaBin: options.javaBin, mvnBin: options.mvnBin, needMaven: !isResolved(options.cacheDir), ports });
+  const preflightMs = clock() - t;
+
+  t = clock();
+  const resolveOptions = { cacheDir: options.cacheDir, mvnBin: options.mvnBin, mavenRepoLocal: options.mavenRepoLocal, logger };
+  const kafkaRuntime = await resolveKafka(resolveOptions);
+  const registryRuntime = withRegistry ? await resolveRegistry(resolveOptions) : undefined;
+  const resolveMs = clock() - t;
+
+  t = clock();
+  const kafka: KafkaHandle = await startKafka({
+    runtime: kafkaRuntime,
+    dataDir: join(options.dir, 'kafka'),
+    logDir: join(options.dir, 'logs'),
+    port: options.kafkaPort ?? (await freePort()),
+    controllerPort: options.controllerPort ?? (await freePort()),
+    heapMb: options.kafkaHeapMb,
+    javaBin: options.javaBin,
+    orphanCleanupDir: options.temporary ? options.dir : undefined,
+    logger,
+  });
+  const kafkaMs = clock() - t;
+
+  t = clock();
+  let registry: RegistryHandle | undefined;
+  if (registryRuntime) {
+    try {
+      registry = await startRegistry({
+        runtime: registryRuntime,
+        brokers: kafka.brokers,
+        port: options.registryPort ?? (await freePort()),
+        logDir: join(options.dir, 'logs'),
+        journalTopic: options.journalTopic,
+        javaBin: options.javaBin,
+        logger,
+      });
+    } catch (error) {
+      await kafka.stop();
+      throw error;
+    }
+  }
+  const registryMs = clock() - t;
+
+  return {
+    brokers: kafka.brokers,
+    registryUrl: registry?.url,
+    timings: { preflightMs, resolveMs, kafkaMs, registryMs },
+    stop: async () => {
+      await registry?.stop();
+      await kafka.stop();
+    },
+  };
+}
