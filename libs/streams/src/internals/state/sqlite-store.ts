@@ -89,14 +89,16 @@ export class SqliteStore implements BytesStore {
     const rows = this.table.iterate(range.from, range.to, range.toInclusive);
     const close = () => void rows.return?.();
     const open = this.openIterators;
-    const outer: Generator<KeyValue<Buffer, Buffer>, void, undefined> = (function* () {
+    const self: { outer?: Generator<KeyValue<Buffer, Buffer>, void, undefined> } = {};
+    const outer = (function* () {
       try {
         yield* mergeWithBuffer(rows, buffered);
       } finally {
         close();
-        open.delete(outer);
+        if (self.outer) open.delete(self.outer);
       }
     })();
+    self.outer = outer;
     open.set(outer, close);
     return outer;
   }
