@@ -1,0 +1,104 @@
+import { TopicDeclaration } from './declaration';
+import { allTopics } from './declarations';
+import { describeTopics } from './describe';
+import { InvalidDeclarationError } from './errors';
+import { topicName } from './topic-name';
+import { validateDeclarations } from './validate';
+import { schemaNames } from '@platform/schemas';
+
+const base: TopicDeclaration = {
+  name: 'application.test.things',
+  description: 'test',
+  key: { format: 'string', meaning: 'thing id' },
+  value: { format: 'avro', schema: 'Tag' },
+  entity: true,
+  partitions: 2,
+  cleanupPolicy: 'compact',
+  owner: 'tests',
+};
+
+describe('topic declarations', () => {
+  it('are all valid', () => {
+    expect(validateDeclarations(allTopics)).toEqual([]);
+  });
+
+  it('compact every entity topic (channels included, unlike Airy)', () => {
+    for (const decl of allTopics.filter((d) => d.entity)) expect(decl.cleanupPolicy).toContain('compact');
+    expect(allTopics.find((d) => d.name === 'application.communication.channels')?.cleanupPolicy).toBe('compact');
+  });
+
+  it('declare the core topics, each value schema existing in @platform/schemas', () => {
+    const names = allTopics.map((d) => d.name);
+    for (const dataset of ['messages', 'channels', 'metadata', 'read-receipt', 'tags', 'templates', 'webhooks', 'users']) {
+      expect(names).toContain(`application.communication.${dataset}`);
+    }
+    expect(names).toContain('source.chatplugin.events');
+    for (const decl of allTopics) if (decl.value.format === 'avro') expect(schemaNames).toContain(decl.value.schema);
+  });
+
+  it('give every co-partition group one partition count', () => {
+    const groups = new Map<string, Set<number>>();
+    for (const d of allTopics) if (d.coPartitionGroup) groups.set(d.coPartitionGroup, (groups.get(d.coPartitionGroup) ?? new Set()).add(d.partitions));
+    expect(groups.size).toBeGreaterThan(0);
+    for (const counts of groups.values()) expect(counts.size).toBe(1);
+  });
+});
+
+describe('validateDeclarations', () => {
+  it('rejects bad names, uncompacted entities, duplicates and mismatched co-partition groups', () => {
+    const issues = validateDeclarations([
+      { ...base, name: 'Application.Test.Things' },
+      { ...base, name: 'misc.test.things' },
+      { ...base, name: 'application.test.events', cleanupPolicy: 'delete', minCompactionLagMs: 1 },
+      { ...base, coPartitionGroup: 'g' },
+      { ...base, name: 'application.test.other', partitions: 3, coPartitionGroup: 'g' },
+      { ...base, coPartitionGroup: 'g' },
+    ]);
+    expect(issues).toEqual([
+      'Application.Test.Things: name must be <kind>.<domain>.<dataset> with kind application|source|ops and lower-case kebab segments',
+      'misc.test.things: name must be <kind>.<domain>.<dataset> with kind application|source|ops and lower-case kebab segments',
+      'application.test.events: entity topics must be compacted (cleanup.policy compact)',
+      'application.test.events: minCompactionLagMs needs a compacted topic',
+      'application.test.things: declared twice',
+      'co-partition group g: partition counts differ (application.test.things=2, application.test.other=3, application.test.things=2)',
+    ]);
+  });
+});
+
+describe('topicName', () => {
+  it('prefixes the namespace when given', () => {
+    expect(topicName(base)).toBe('application.test.things');
+    expect(topicName(base, 'staging')).toBe('staging.application.test.things');
+  });
+});
+
+describe('describeTopics', () => {
+  it('resolves names, partitions, replication and configs', () => {
+    const [resolved] = describeTopics(
+      [{ ...base, minCompactionLagMs: 86_400_000, segmentBytes: 10_485_760, coPartitionGroup: 'g' }],
+      'ns',
+      { replicationFactor: 1 },
+    );
+    expect(resolved).toEqual({
+      name: 'ns.application.test.things',
+      declaredName: 'application.test.things',
+      partitions: 2,
+      replicationFactor: 1,
+      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '86400000', 'segment.bytes': '10485760' },
+      owner: 'tests',
+      coPartitionGroup: 'g',
+      value: { format: 'avro', schema: 'Tag' },
+    });
+  });
+
+  it('leaves replication to the broker default unless declared or overridden', () => {
+    expect(describeTopics([base])[0]?.replicationFactor).toBe(-1);
+    expect(describeTopics([{ ...base, replicationFactor: 3 }])[0]?.replicationFactor).toBe(3);
+  });
+
+  it('describes every declared topic and refuses invalid input', () => {
+    expect(describeTopics(allTopics, 'x').map((t) => t.name)).toEqual(allTopics.map((d) => `x.${d.name}`));
+    expect(() => describeTopics([{ ...base, entity: true, cleanupPolicy: 'delete' }])).toThrow(InvalidDeclarationError);
+    expect(() => describeTopics([base], 'bad namespace')).toThrow(/namespace "bad namespace"/);
+  });
+});

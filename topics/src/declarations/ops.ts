@@ -1,0 +1,28 @@
+import { TopicDeclaration } from '../declaration';
+import { DAY_MS } from './defaults';
+
+/** Operational data: component states and HTTP request logs. */
+export const opsTopics: readonly TopicDeclaration[] = [
+  {
+    name: 'ops.application.components',
+    description: 'Component installation status as Metadata records with subject "component".',
+    key: { format: 'string', meaning: 'UUIDv5(subject, identifier, key)' },
+    value: { format: 'avro', schema: 'Metadata' },
+    entity: true,
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    minCompactionLagMs: DAY_MS,
+    owner: 'components',
+  },
+  {
+    name: 'ops.application.logs',
+    description: 'HTTP request logs (JSON), kept a week.',
+    key: { format: 'string', meaning: 'random request id' },
+    value: { format: 'json', meaning: '{ uri, body?, userId?, headers }' },
+    entity: false,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * DAY_MS,
+    owner: 'gateway',
+  },
+];

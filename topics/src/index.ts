@@ -1,0 +1,12 @@
+export type { TopicDeclaration, TopicKind, TopicValue, CleanupPolicy } from './declaration';
+export { topicKinds } from './declaration';
+export { allTopics, communicationTopics, sourceTopics, opsTopics } from './declarations';
+export { topicName } from './topic-name';
+export { validateDeclarations, assertValidDeclarations } from './validate';
+export { describeTopics, topicConfigs } from './describe';
+export type { ResolvedTopic, DescribeOptions } from './describe';
+export { applyTopics } from './apply';
+export type { ApplyOptions } from './apply';
+export { isClean, reportToJson } from './report';
+export type { ApplyReport, ConfigDrift, PartitionDrift, CoPartitionMismatch } from './report';
+export { TopicsError, InvalidDeclarationError, PartitionShrinkError, TopicOperationError } from './errors';
