@@ -1,0 +1,35 @@
+import { Admin, ITopicConfig, Kafka, logLevel } from 'kafkajs';
+import { kafkaBrokers } from './env';
+import { waitFor } from './wait-for';
+
+/** A kafkajs client for the broker under test, with kafkajs' own logging off. */
+export function newKafka(clientId = 'test'): Kafka {
+  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+export interface CreateTopicOptions {
+  partitions?: number;
+  /** Topic configs, e.g. `{ 'cleanup.policy': 'compact' }`. */
+  config?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Creates a topic and resolves once every partition has a leader. */
+export async function createTopic(admin: Admin, name: string, options: CreateTopicOptions = {}): Promise<void> {
+  const partitions = options.partitions ?? 1;
+  const topic: ITopicConfig = {
+    topic: name,
+    numPartitions: partitions,
+    replicationFactor: 1,
+    configEntries: Object.entries(options.config ?? {}).map(([configName, value]) => ({ name: configName, value })),
+  };
+  await admin.createTopics({ topics: [topic], waitForLeaders: true });
+  await waitFor(
+    async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
+      const found = topics[0]?.partitions ?? [];
+      return found.length === partitions && found.every((p) => p.leader >= 0);
+    },
+    { timeoutMs: options.timeoutMs ?? 20_000, description: `leaders of ${name}` },
+  );
+}
