@@ -5,7 +5,7 @@ import { allTopics } from './declarations';
 import { PartitionShrinkError } from './errors';
 import { isClean } from './report';
 import { topicName } from './topic-name';
-import { newKafka, uniqueName, waitFor } from './testing/env';
+import { newKafka, uniqueName, waitFor } from '@platform/testing';
 
 const entity: TopicDeclaration = {
   name: 'application.test.things',

@@ -1,9 +1,10 @@
 import { AvroRecordSchema } from './avro-schema';
 import { avroSerde, recordSerde } from './avro-serde';
-import { DeserializationError, SerializationError } from './errors';
-import { SchemaName, schemaNames } from './generated';
+import { COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
+import { DeserializationError, SchemaRegistryError, SerializationError } from './errors';
+import { SchemaName, avroSchemas, schemaNames } from './generated';
 import { createSchemaRegistry } from './registry';
-import { registryUrl, uniqueName } from './testing/env';
+import { registryUrl, uniqueName } from '@platform/testing';
 import { samples } from './testing/samples';
 
 const registry = createSchemaRegistry({ url: registryUrl(), clientId: 'schemas-spec' });
@@ -62,6 +63,18 @@ describe('avroSerde against the real registry', () => {
     const bad = { ...samples.Tag, color: 'ORANGE' } as unknown as typeof samples.Tag;
     await expect(serde.serialize(uniqueName('schemas.bad'), bad)).rejects.toThrow(SerializationError);
     await expect(serde.serialize(uniqueName('schemas.bad'), bad)).rejects.toThrow(/invalid: color/);
+  });
+
+  it('refuses to register under a subject whose compatibility level is not the requested one', async () => {
+    const subject = uniqueName('schemas.loose');
+    await registry.register(avroSchemas.Tag, { subject, compatibility: COMPATIBILITY.NONE });
+    const error = await recordSerde(registry, 'Tag', { subject }).serialize('t', samples.Tag).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaRegistryError);
+    expect((error as SchemaRegistryError).message).toMatch(/BACKWARD != NONE.*PUT <registry>\/config\//);
+    expect((error as SchemaRegistryError).retriable).toBe(false);
+    // Asking for the subject's actual level works, and lookup-only mode finds the registered id.
+    await expect(recordSerde(registry, 'Tag', { subject, compatibility: 'NONE' }).serialize('t', samples.Tag)).resolves.toBeInstanceOf(Buffer);
+    await expect(recordSerde(registry, 'Tag', { subject, autoRegister: false }).serialize('t', samples.Tag)).resolves.toBeInstanceOf(Buffer);
   });
 
   it('rejects bytes that are not a Confluent frame, and unknown schema ids', async () => {

@@ -110,7 +110,11 @@ async function lookupOrRegister(registry: SchemaRegistryClient, schema: AvroReco
     return registered.id;
   } catch (error) {
     const verb = options.autoRegister === false ? 'look up' : 'register';
-    throw new SchemaRegistryError(`cannot ${verb} ${schema.name} under subject ${subject}: ${registryFailureMessage(error)}`, subject, {
+    const message = registryFailureMessage(error);
+    const hint = /Compatibility does not match/.test(message)
+      ? ` — the subject already exists with another compatibility level (Apicurio reports NONE for subjects without rules); set it with PUT <registry>/config/${subject} or pass options.compatibility`
+      : '';
+    throw new SchemaRegistryError(`cannot ${verb} ${schema.name} under subject ${subject}: ${message}${hint}`, subject, {
       cause: error,
       retriable: isRetriableRegistryFailure(error),
     });
