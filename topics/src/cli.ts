@@ -7,6 +7,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { applyTopics } from './apply';
 import { allTopics } from './declarations';
+import { describeTopics } from './describe';
 import { isClean, reportToJson } from './report';
 
 interface CliArgs {
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
     console.error('usage: cli.ts apply [--correct] [--grow] [--namespace <ns>] [--replication-factor <n>]');
     return 2;
   }
+  describeTopics(allTopics, args.namespace, { replicationFactor: args.replicationFactor }); // fail fast on bad input, before connecting
   const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim());
   const admin = new Kafka({ clientId: 'topics-cli', brokers, logLevel: logLevel.WARN }).admin();
   await admin.connect();
