@@ -15,5 +15,24 @@ export { applicationKey, internalTopicName } from './internals/topology/names';
 export type { ApplicationIdentity } from './internals/topology/names';
 
 // --- topology, DSL, serdes (owned by the DSL work) ---
+export { StreamsError, TopologyError, ProcessorContextError, StoreError } from './errors';
+export { Topology } from './internals/topology/topology';
+export type { SourceOptions, SinkOptions, TopicInput } from './internals/topology/topology';
+export { Stores } from './internals/topology/stores';
+export type { KeyValueStoreOptions } from './internals/topology/stores';
+export type {
+  TopologySpec,
+  TopicRef,
+  NodeSpec,
+  SourceNodeSpec,
+  ProcessorNodeSpec,
+  SinkNodeSpec,
+  StoreSpec,
+  ChangelogSpec,
+  SubtopologySpec,
+  RepartitionTopicSpec,
+  Partitioner,
+} from './internals/topology/spec';
+export { Serdes, SerdeError } from './serdes/serdes';
 
 // --- runtime: application, state stores, assignment (owned by the runtime work) ---
