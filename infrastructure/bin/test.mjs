@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
-import { consoleLogger, fail } from './lib/log.mjs';
+import { consoleLogger, fail, phases } from './lib/log.mjs';
 import { root } from './lib/paths.mjs';
 
 ensureDependencies();
@@ -24,7 +24,7 @@ try {
   fail(error);
 }
 const where = `Kafka ${stack.brokers.join(',')}, registry ${stack.registryUrl}`;
-console.log(`[test] stack ${stack.external ? 'checked' : 'started'} in ${(stack.startMs / 1000).toFixed(1)} s (${where})`);
+console.log(`[test] stack ${stack.external ? 'checked' : 'started'} in ${(stack.startMs / 1000).toFixed(1)} s${phases(stack)} (${where})`);
 
 const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest');
 const jest = spawn(process.execPath, [jestBin, '-c', 'jest.config.cjs', ...process.argv.slice(2)], {

@@ -25,3 +25,11 @@ export function fail(error) {
   if (!(error && error.name && /Error$/.test(error.name) && 'retriable' in error)) console.error(error?.stack ?? '');
   process.exit(1);
 }
+
+/** " (resolve 0.1 s, Kafka 7.2 s, registry 15.0 s)" for a locally started stack, "" otherwise. */
+export function phases(stack) {
+  const t = stack.timings;
+  if (!t) return '';
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  return ` (resolve ${s(t.resolveMs)}, Kafka ${s(t.kafkaMs)}, registry ${s(t.registryMs)})`;
+}

@@ -43,14 +43,15 @@ export async function bringUp({ dir, temporary, ports = {}, logger, env = proces
       registryUrl = registry.url;
       stopRegistry = () => registry.stop();
     }
-    return { brokers: external.kafka.brokers, registryUrl, startMs: Date.now() - started, external: true, stop: stopRegistry };
+    const connection = lib.kafkaJsConnection(external.kafka);
+    return { brokers: external.kafka.brokers, connection, registryUrl, startMs: Date.now() - started, external: true, stop: stopRegistry };
   }
 
   if (external.registry) logger.warn('SCHEMA_REGISTRY_URL is set without KAFKA_BROKERS: starting a local Kafka and using that registry');
   const stack = await lib.startLocalStack({ cacheDir, dir, temporary, ...ports, registry: !external.registry, javaBin, logger });
   if (external.registry) await lib.checkRegistryReachable(external.registry);
   const registryUrl = external.registry?.url ?? stack.registryUrl;
-  return { brokers: stack.brokers, registryUrl, startMs: Date.now() - started, timings: stack.timings, external: false, stop: () => stack.stop() };
+  return { brokers: stack.brokers, connection: { brokers: stack.brokers }, registryUrl, startMs: Date.now() - started, timings: stack.timings, external: false, stop: () => stack.stop() };
 }
 
 /** Environment handed to jest, apps and benchmarks. */

@@ -15,3 +15,4 @@ export { startLocalStack } from './stack';
 export type { LocalStackOptions, LocalStack } from './stack';
 export { kafkaClientConfigFromEnv, kafkaJsConnection, checkKafkaReachable, checkRegistryReachable } from './external';
 export type { ClientConfig, ExternalKafkaConfig, ExternalRegistryConfig, SaslMechanism } from './external';
+export { killWhenParentDies } from './watchdog';

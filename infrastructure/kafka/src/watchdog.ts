@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 
 /**
- * A tiny detached Node process that kills `childPid` (SIGTERM, then SIGKILL) once `parentPid` is gone,
+ * A tiny detached Node process that kills `childPid` (a negative pid means that process group) (SIGTERM, then SIGKILL) once `parentPid` is gone,
  * and then removes `cleanupDir` if given. It exits by itself as soon as the child is gone.
  * This is what keeps a JVM from outliving a Node process that was killed (SIGKILL, crash, Ctrl-C on jest).
  */
@@ -23,7 +23,7 @@ const timer = setInterval(() => {
 }, 500);
 `;
 
-export function startWatchdog(childPid: number, cleanupDir?: string): void {
+export function killWhenParentDies(childPid: number, cleanupDir?: string): void {
   const args = ['-e', script, String(process.pid), String(childPid)];
   if (cleanupDir) args.push(cleanupDir);
   const watchdog = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });

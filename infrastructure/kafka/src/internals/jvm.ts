@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { StartError } from '../errors';
 import { tail } from './exec';
-import { startWatchdog } from './watchdog';
+import { killWhenParentDies } from '../watchdog';
 
 export interface JvmOptions {
   name: string;
@@ -47,7 +47,7 @@ export function spawnJvm(options: JvmOptions): Jvm {
       resolve(null);
     });
   });
-  if (options.dieWithParent ?? true) startWatchdog(pid, options.orphanCleanupDir);
+  if (options.dieWithParent ?? true) killWhenParentDies(pid, options.orphanCleanupDir);
 
   const stop = async (timeoutMs: number) => {
     if (done) return;
