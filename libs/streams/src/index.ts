@@ -36,3 +36,16 @@ export type {
 export { Serdes, SerdeError } from './serdes/serdes';
 
 // --- runtime: application, state stores, assignment (owned by the runtime work) ---
+export { StreamsApplication } from './application';
+export type { StreamsApplicationOptions } from './internals/runtime/options';
+export type { StreamsState, StateListener } from './internals/runtime/lifecycle';
+export type { StreamsEvents, StreamsEventName, RestoreProgress } from './internals/runtime/events';
+export type { StreamsMetadata } from './internals/runtime/metadata';
+export type { TopicPartitions } from './internals/assignment/protocol';
+export { CopartitionError } from './internals/assignment/copartition';
+export {
+  MissingSourceTopicError,
+  InternalTopicMismatchError,
+  ProcessingError,
+  IllegalStateError,
+} from './internals/runtime/errors';

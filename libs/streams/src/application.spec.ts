@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { StreamsApplication } from './application';
+import { CopartitionError } from './internals/assignment/copartition';
+import { countTopology } from './internals/runtime/__fixtures__/count-topology';
+
+const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+
+describe('StreamsApplication on a real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  const dirs: string[] = [];
+  const apps: StreamsApplication[] = [];
+
+  beforeAll(async () => {
+    kafka = newKafka('streams-app-spec');
+    admin = kafka.admin();
+    producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.close()));
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  });
+
+  const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-app-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const produce = async (topic: string, perKey: number) => {
+    const messages = KEYS.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ key, value: `${key}${i}` })));
+    await producer.send({ topic, messages });
+  };
+  const newApp = (id: string, input: string, stateDir: string, extra: { applicationServer?: string } = {}) => {
+    const app = new StreamsApplication(countTopology(input), {
+      app: { id, version: 1 },
+      kafka,
+      stateDir,
+      commitIntervalMs: 200,
+      ...extra,
+    });
+    apps.push(app);
+    return app;
+  };
+  const countsOf = (app: StreamsApplication) =>
+    Object.fromEntries(KEYS.map((k) => [k, app.localStore<string, number>('counts').get(k) ?? 0]));
+  const expectCounts = async (app: StreamsApplication, perKey: number) =>
+    waitFor(() => Object.values(countsOf(app)).every((n) => n === perKey), {
+      timeoutMs: 30_000,
+      description: `every key counted ${perKey} times (now ${JSON.stringify(countsOf(app))})`,
+    });
+  const restoredBy = (app: StreamsApplication) => {
+    const seen = { restored: 0 };
+    app.onRestore((phase, p) => {
+      if (phase === 'batch') seen.restored += (p as { batchSize?: number }).batchSize ?? 0;
+    });
+    return seen;
+  };
+
+  it('resumes from local state without replaying the changelog, and rebuilds a deleted state dir from it', async () => {
+    const input = uniqueName('count-in');
+    const id = uniqueName('count-app');
+    const stateDir = tempDir();
+    await createTopic(admin, input, { partitions: 3 });
+    await produce(input, 5);
+    const first = newApp(id, input, stateDir);
+    await first.start();
+    await expectCounts(first, 5);
+    await first.close();
+    expect(first.state).toBe('NOT_RUNNING');
+
+    const second = newApp(id, input, stateDir);
+    const secondRestore = restoredBy(second);
+    await second.start();
+    await produce(input, 2);
+    await expectCounts(second, 7);
+    expect(secondRestore.restored).toBe(0);
+    await second.close();
+
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    const third = newApp(id, input, stateDir);
+    const thirdRestore = restoredBy(third);
+    await third.start();
+    await expectCounts(third, 7);
+    expect(thirdRestore.restored).toBeGreaterThanOrEqual(KEYS.length);
+  });
+
+  it('fails fast naming the topics when co-partitioned topics differ in partition count', async () => {
+    const left = uniqueName('left');
+    const right = uniqueName('right');
+    await createTopic(admin, left, { partitions: 3 });
+    await createTopic(admin, right, { partitions: 2 });
+    const app = new StreamsApplication(countTopology(left, undefined, { copartitionWith: right }), {
+      app: { id: uniqueName('copart'), version: 1 },
+      kafka,
+      stateDir: tempDir(),
+    });
+    apps.push(app);
+    const started = app.start();
+    await expect(started).rejects.toThrow(CopartitionError);
+    await expect(started).rejects.toThrow(`${left} (3 partitions), ${right} (2 partitions)`);
+    expect(app.state).toBe('ERROR');
+  });
+});

@@ -1,0 +1,45 @@
+import type { Kafka, KafkaConfig } from 'kafkajs';
+import type { Logger } from '@platform/common';
+import type { ApplicationIdentity } from '../topology/names';
+
+export interface StreamsApplicationOptions {
+  /** Identity: the consumer group is `<id>-v<version>`, internal topics are prefixed with it. */
+  readonly app: ApplicationIdentity;
+  /** A kafkajs Kafka instance, or the config to create one. */
+  readonly kafka: Kafka | KafkaConfig;
+  /** Root of the local state: `<stateDir>/<applicationKey>/<taskId>/state.db`. */
+  readonly stateDir: string;
+  /** `host:port` this instance advertises for interactive queries. */
+  readonly applicationServer?: string;
+  /** How often progress is committed (default 1000 ms). */
+  readonly commitIntervalMs?: number;
+  /** Granularity of the wall-clock punctuation timer (default 100 ms). */
+  readonly punctuationTickMs?: number;
+  /** Records processed between heartbeats/liveness checks inside a batch (default 500). */
+  readonly chunkSize?: number;
+  /** Outputs buffered before they are handed to the producer (default 5000). */
+  readonly maxBufferedOutputs?: number;
+  /** Consumer session timeout (default 30 000 ms). */
+  readonly sessionTimeoutMs?: number;
+  readonly logger?: Logger;
+  /** Wall clock (epoch ms); injectable for tests. */
+  readonly clock?: () => number;
+}
+
+export interface ResolvedOptions {
+  readonly commitIntervalMs: number;
+  readonly punctuationTickMs: number;
+  readonly chunkSize: number;
+  readonly maxBufferedOutputs: number;
+  readonly sessionTimeoutMs: number;
+}
+
+export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
+  return {
+    commitIntervalMs: options.commitIntervalMs ?? 1000,
+    punctuationTickMs: options.punctuationTickMs ?? 100,
+    chunkSize: options.chunkSize ?? 500,
+    maxBufferedOutputs: options.maxBufferedOutputs ?? 5000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 30000,
+  };
+}

@@ -1,0 +1,128 @@
+import type { IHeaders, Message, Producer, RecordMetadata as KafkaRecordMetadata } from 'kafkajs';
+import type { StreamRecord } from '../../api/record';
+import type { RecordCollector } from '../task/contract';
+import type { SinkNodeSpec } from '../topology/spec';
+
+interface OutgoingMessage {
+  readonly topic: string;
+  readonly message: Message;
+}
+
+/** Records to append to one changelog partition; the result is the offset of the last one. */
+export interface ChangelogSend {
+  readonly id: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: Message[];
+}
+
+/**
+ * The production RecordCollector: serializes outputs (awaiting async serdes), buffers them in
+ * order and sends them in batches through one producer. Sends are chained, so batches reach the
+ * broker in processing order. `flush()` resolves once everything handed over so far is acked
+ * (acks = all) and rethrows the first send failure.
+ */
+export class ProducerCollector implements RecordCollector {
+  private buffered: (OutgoingMessage | Promise<OutgoingMessage>)[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly partitionCount: (topic: string) => number | undefined,
+  ) {}
+
+  get bufferedCount(): number {
+    return this.buffered.length;
+  }
+
+  send(topic: string, record: StreamRecord<unknown, unknown>, sink: SinkNodeSpec): void {
+    const key = record.key === null || record.key === undefined ? null : sink.keySerde.serialize(topic, record.key);
+    const value =
+      record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(topic, record.value);
+    const build = (k: Buffer | null, v: Buffer | null): OutgoingMessage => {
+      const message: Message = { key: k, value: v, timestamp: String(record.timestamp), headers: { ...record.headers } };
+      if (sink.partitioner) {
+        const count = this.partitionCount(topic);
+        if (count !== undefined) message.partition = sink.partitioner(k, record.value, count);
+      }
+      return { topic, message };
+    };
+    if (key instanceof Promise || value instanceof Promise) {
+      this.buffered.push(Promise.all([key, value]).then(([k, v]) => build(k, v)));
+    } else {
+      this.buffered.push(build(key, value));
+    }
+  }
+
+  /** Hands the buffered outputs to the producer without waiting for the acks. */
+  sendBuffered(): void {
+    if (this.buffered.length === 0) return;
+    const pending = this.buffered;
+    this.buffered = [];
+    this.enqueue(async () => {
+      const messages = await Promise.all(pending);
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of messages) {
+        const list = byTopic.get(topic) ?? [];
+        list.push(message);
+        byTopic.set(topic, list);
+      }
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, m]) => ({ topic, messages: m })) });
+    });
+  }
+
+  /** Produces changelog records after the outputs sent so far; resolves to the last offset per send id. */
+  async sendChangelogs(sends: readonly ChangelogSend[]): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    if (sends.length === 0) return result;
+    this.sendBuffered();
+    const done = this.enqueue(async () => {
+      const topicMessages = sends.map((s) => ({
+        topic: s.topic,
+        messages: s.messages.map((m) => ({ ...m, partition: s.partition })),
+      }));
+      const acks: KafkaRecordMetadata[] = await this.producer.sendBatch({ acks: -1, topicMessages });
+      for (const send of sends) {
+        const ack = acks.find((a) => a.topicName === send.topic && a.partition === send.partition);
+        if (!ack?.baseOffset) throw new Error(`no ack for changelog ${send.topic}-${send.partition}`);
+        result.set(send.id, String(BigInt(ack.baseOffset) + BigInt(send.messages.length) - 1n));
+      }
+    });
+    await done;
+    this.throwIfFailed();
+    return result;
+  }
+
+  /** Sends what is buffered and waits for every ack so far. */
+  async flush(): Promise<void> {
+    this.sendBuffered();
+    await this.chain;
+    this.throwIfFailed();
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        await job();
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+    return this.chain;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
+export function headersOf(headers: IHeaders | undefined): Record<string, Buffer> {
+  const result: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first : Buffer.from(first);
+  }
+  return result;
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '@platform/common';
+import type { BufferedWrite } from '../state/merge-iterator';
+import type { ChangelogBinding, TaskState } from '../state/task-state';
+import type { EventHub, RestoreProgress } from './events';
+
+/** Header carrying the task's next input offsets on the last changelog record of each commit. */
+export const INPUT_OFFSETS_HEADER = 'streams.input-offsets';
+
+export interface RestoreRequest {
+  readonly state: TaskState;
+  readonly binding: ChangelogBinding;
+  /** First offset to read. */
+  readonly from: bigint;
+  /** End offset captured at assignment (exclusive). */
+  readonly end: bigint;
+}
+
+export interface RestorerOptions {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly applicationKey: string;
+  readonly events: EventHub;
+  readonly logger: Logger;
+  /** Keeps the main consumer's membership alive while restoring. */
+  readonly keepAlive: () => Promise<void>;
+  readonly batchSize?: number;
+}
+
+/**
+ * Works out which changelog partitions are behind: from the stored offset + 1 (or the log start)
+ * to the end offset captured now. Up-to-date partitions need nothing.
+ */
+export async function restoreRequests(admin: Admin, states: readonly TaskState[]): Promise<RestoreRequest[]> {
+  const requests: RestoreRequest[] = [];
+  const topics = [...new Set(states.flatMap((s) => s.bindings.map((b) => b.topic)))];
+  const watermarks = new Map<string, { low: bigint; high: bigint }>();
+  for (const topic of topics) {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      watermarks.set(`${topic}|${p.partition}`, { low: BigInt(p.low), high: BigInt(p.high) });
+    }
+  }
+  for (const state of states) {
+    for (const binding of state.bindings) {
+      const mark = watermarks.get(`${binding.topic}|${binding.partition}`);
+      if (!mark) continue;
+      const stored = state.storedChangelogOffset(binding);
+      const from = stored === undefined ? mark.low : BigInt(stored) + 1n > mark.low ? BigInt(stored) + 1n : mark.low;
+      if (from < mark.high) requests.push({ state, binding, from, end: mark.high });
+    }
+  }
+  return requests;
+}
+
+/**
+ * Replays changelog partitions into the task databases before the tasks process input.
+ *
+ * kafkajs has no manual `assign()`, so restoration uses a separate consumer in a throwaway group
+ * (`<applicationKey>-restore-<uuid>`, never committing, deleted afterwards): it subscribes to the
+ * changelog topics, pauses the partitions that need nothing, seeks the others to their start
+ * offset and applies each fetched batch in one SQLite transaction together with the new offset.
+ * A partition is done when its consumed position reaches the end offset captured at assignment.
+ */
+export async function restore(requests: readonly RestoreRequest[], options: RestorerOptions): Promise<void> {
+  if (requests.length === 0) return;
+  const groupId = `${options.applicationKey}-restore-${randomUUID()}`;
+  const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  const remaining = new Map(requests.map((r) => [`${r.binding.topic}|${r.binding.partition}`, { request: r, restored: 0 }]));
+  const topics = [...new Set(requests.map((r) => r.binding.topic))];
+  let finish!: () => void;
+  let fail!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const progress = (r: RestoreRequest, restored: number): RestoreProgress => ({
+    taskId: r.state.taskId,
+    store: r.binding.store,
+    topic: r.binding.topic,
+    partition: r.binding.partition,
+    startOffset: String(r.from),
+    endOffset: String(r.end),
+    restored,
+  });
+  const markDone = (key: string, lastOffset: bigint) => {
+    const entry = remaining.get(key);
+    if (!entry || lastOffset + 1n < entry.request.end) return;
+    remaining.delete(key);
+    options.events.emit('restore.end', progress(entry.request, entry.restored));
+    consumer.pause([{ topic: entry.request.binding.topic, partitions: [entry.request.binding.partition] }]);
+    if (remaining.size === 0) finish();
+  };
+  for (const { request } of remaining.values()) options.events.emit('restore.start', progress(request, 0));
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) =>
+    markDone(`${e.payload.topic}|${e.payload.partition}`, BigInt(e.payload.lastOffset)),
+  );
+  consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const key = `${batch.topic}|${batch.partition}`;
+        const entry = remaining.get(key);
+        if (!entry) return;
+        const { request } = entry;
+        const records = batch.messages.filter((m) => BigInt(m.offset) >= request.from && BigInt(m.offset) < request.end);
+        if (records.length > 0) {
+          const last = records[records.length - 1]!;
+          request.state.applyRestoreBatch(request.binding, records.map(toWrite), last.offset, inputOffsets(records));
+          entry.restored += records.length;
+          options.events.emit('restore.batch', { ...progress(request, entry.restored), batchSize: records.length });
+        }
+        markDone(key, BigInt(batch.lastOffset()));
+      },
+    });
+    for (const topic of topics) {
+      const partitions = (await options.admin.fetchTopicOffsets(topic)).map((p) => p.partition);
+      const idle = partitions.filter((p) => !remaining.has(`${topic}|${p}`));
+      if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
+    }
+    for (const { request } of remaining.values()) {
+      consumer.seek({ topic: request.binding.topic, partition: request.binding.partition, offset: String(request.from) });
+    }
+    await untilDone(done, options.keepAlive);
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await options.admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+}
+
+async function untilDone(done: Promise<void>, keepAlive: () => Promise<void>): Promise<void> {
+  let settled = false;
+  const watched = done.finally(() => (settled = true));
+  while (!settled) {
+    await Promise.race([watched, new Promise((r) => setTimeout(r, 1000))]);
+    if (!settled) await keepAlive().catch(() => undefined);
+  }
+  await watched;
+}
+
+function toWrite(message: KafkaMessage): BufferedWrite {
+  return { key: message.key ?? Buffer.alloc(0), value: message.value };
+}
+
+/** The highest input offsets announced by commit headers in a batch. */
+function inputOffsets(messages: readonly KafkaMessage[]): Map<string, string> | undefined {
+  let found: Map<string, string> | undefined;
+  for (const message of messages) {
+    const header = message.headers?.[INPUT_OFFSETS_HEADER];
+    if (!header) continue;
+    const raw = Array.isArray(header) ? header[0] : header;
+    try {
+      found = new Map(Object.entries(JSON.parse(String(raw)) as Record<string, string>));
+    } catch {
+      // malformed header: ignore; at-least-once still holds
+    }
+  }
+  return found;
+}

@@ -1,0 +1,120 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { TaskDescriptor } from '../assignment/task-layout';
+import type { TaskState } from '../state/task-state';
+import type { TaskExecutor } from '../task/contract';
+import type { SourceNodeSpec, TopologySpec } from '../topology/spec';
+import type { ChangelogSend } from './record-collector';
+import { INPUT_OFFSETS_HEADER } from './restorer';
+import { headersOf } from './record-collector';
+import type { StreamRecord } from '../../api/record';
+
+export interface DeserializedRecord {
+  readonly offset: string;
+  readonly record: StreamRecord<unknown, unknown>;
+}
+
+/**
+ * A running task: the executor, its local state (for stateful subtopologies) and the input
+ * position. `next` holds, per input partition, the next offset to process: records below it are
+ * already reflected (in the stores, or in flight to the next commit) and are skipped, which keeps
+ * replays after a rebalance or crash from being counted twice in the stores.
+ */
+export class StreamTask {
+  private readonly next = new Map<string, bigint>();
+  private readonly sources = new Map<string, SourceNodeSpec>();
+  /** Input partitions advanced since the last commit. */
+  private readonly dirty = new Set<string>();
+  processedSinceCommit = 0;
+
+  constructor(
+    readonly descriptor: TaskDescriptor,
+    readonly executor: TaskExecutor,
+    readonly state: TaskState | undefined,
+    topology: TopologySpec,
+    resolve: (ref: SourceNodeSpec['topic']) => string,
+  ) {
+    for (const node of topology.nodes.values()) if (node.kind === 'source') this.sources.set(resolve(node.topic), node);
+    for (const [tp, offset] of state?.storedInputOffsets() ?? []) this.next.set(tp, BigInt(offset));
+  }
+
+  get id(): string {
+    return this.descriptor.id;
+  }
+
+  /** Deserializes a chunk of fetched messages with the source node's serdes (awaiting async ones). */
+  async deserialize(topic: string, messages: readonly KafkaMessage[]): Promise<DeserializedRecord[]> {
+    const source = this.sources.get(topic);
+    if (!source) throw new Error(`task ${this.id} has no source for ${topic}`);
+    const pending = messages.map(async (m) => {
+      const key = m.key === null ? null : await source.keySerde.deserialize(topic, m.key);
+      const value = m.value === null ? null : await source.valueSerde.deserialize(topic, m.value);
+      return { offset: m.offset, record: { key, value, timestamp: Number(m.timestamp), headers: headersOf(m.headers) } };
+    });
+    return Promise.all(pending);
+  }
+
+  /** True when the record at `offset` is new for this task. */
+  accepts(topic: string, partition: number, offset: string): boolean {
+    const next = this.next.get(`${topic}|${partition}`);
+    return next === undefined || BigInt(offset) >= next;
+  }
+
+  process(topic: string, partition: number, item: DeserializedRecord): void {
+    this.executor.process(topic, item.record, { topic, partition, offset: item.offset });
+    const key = `${topic}|${partition}`;
+    this.next.set(key, BigInt(item.offset) + 1n);
+    this.dirty.add(key);
+    this.processedSinceCommit++;
+  }
+
+  /** Changelog records of this commit; the last one of each partition carries the input position. */
+  changelogSends(): ChangelogSend[] {
+    if (!this.state) return [];
+    const header = Buffer.from(JSON.stringify(Object.fromEntries([...this.next].map(([k, v]) => [k, String(v)]))));
+    return this.state.drainChangelogs().map(({ binding, records }) => ({
+      id: `${this.id}/${binding.store}`,
+      topic: binding.topic,
+      partition: binding.partition,
+      messages: records.map((r, i) => ({
+        key: r.key,
+        value: r.value,
+        headers: i === records.length - 1 ? { [INPUT_OFFSETS_HEADER]: header } : undefined,
+      })),
+    }));
+  }
+
+  /** Makes the stores durable with the changelog offsets and input position, in one transaction. */
+  commitState(changelogOffsets: ReadonlyMap<string, string>): void {
+    if (!this.state) {
+      this.executor.flush();
+      return;
+    }
+    const mine = new Map<string, string>();
+    for (const binding of this.state.bindings) {
+      const offset = changelogOffsets.get(`${this.id}/${binding.store}`);
+      if (offset !== undefined) mine.set(binding.store, offset);
+    }
+    const inputs = new Map([...this.next].map(([k, v]) => [k, String(v)]));
+    this.state.commit(() => this.executor.flush(), mine, inputs);
+  }
+
+  /** Input offsets to commit to the group (only partitions that moved), then forgets them. */
+  takeCommittableOffsets(): { topic: string; partition: number; offset: string }[] {
+    const result = [...this.dirty].map((key) => {
+      const split = key.lastIndexOf('|');
+      return { topic: key.slice(0, split), partition: Number(key.slice(split + 1)), offset: String(this.next.get(key)) };
+    });
+    this.dirty.clear();
+    this.processedSinceCommit = 0;
+    return result;
+  }
+
+  /** Closes without committing: unflushed work is dropped and will be reprocessed. */
+  close(): void {
+    try {
+      this.executor.close();
+    } finally {
+      this.state?.close();
+    }
+  }
+}

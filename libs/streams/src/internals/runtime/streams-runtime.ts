@@ -1,0 +1,247 @@
+import { Kafka, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { silentLogger, type Logger } from '@platform/common';
+import { streamsPartitionAssigner } from '../assignment/partition-assigner';
+import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
+import { layoutTasks } from '../assignment/task-layout';
+import { localTaskOffsets } from '../state/state-directory';
+import type { TopologySpec } from '../topology/spec';
+import { applicationKey } from '../topology/names';
+import { commitTasks } from './committer';
+import { ProcessingError } from './errors';
+import { EventHub } from './events';
+import { Lifecycle } from './lifecycle';
+import { fetchAssignmentInfo } from './metadata';
+import { resolveOptions, type ResolvedOptions, type StreamsApplicationOptions } from './options';
+import { ProducerCollector } from './record-collector';
+import { SerialQueue } from './serial-queue';
+import { TaskManager } from './task-manager';
+import { prepareTopics } from './topic-setup';
+import type { TopicPlan } from './topic-plan';
+
+interface Connected {
+  readonly admin: Admin;
+  readonly producer: Producer;
+  readonly consumer: Consumer;
+  readonly collector: ProducerCollector;
+  readonly tasks: TaskManager;
+  readonly plan: TopicPlan;
+}
+
+/**
+ * The production runtime: one consumer (group = applicationKey, the streams assigner), one
+ * producer, the tasks, the commit loop and the punctuation timer. Processing, commits, punctuation
+ * and task changes run one at a time through a serial queue.
+ */
+export class StreamsRuntime {
+  readonly lifecycle = new Lifecycle();
+  readonly events = new EventHub();
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly resolved: ResolvedOptions;
+  private readonly serial = new SerialQueue();
+  private connected: Connected | undefined;
+  private assignment: AssignmentInfo | undefined;
+  private ready: Promise<void> = Promise.resolve();
+  private heartbeat: () => Promise<void> = async () => undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastCommit = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly spec: TopologySpec,
+    private readonly options: StreamsApplicationOptions,
+  ) {
+    this.logger = (options.logger ?? silentLogger).child({ component: 'streams', app: applicationKey(options.app) });
+    this.clock = options.clock ?? Date.now;
+    this.resolved = resolveOptions(options);
+  }
+
+  get groupId(): string {
+    return applicationKey(this.options.app);
+  }
+
+  get assignmentInfo(): AssignmentInfo | undefined {
+    return this.assignment;
+  }
+
+  get taskManager(): TaskManager | undefined {
+    return this.connected?.tasks;
+  }
+
+  async start(): Promise<void> {
+    const kafka = this.options.kafka instanceof Kafka ? this.options.kafka : new Kafka(this.options.kafka);
+    this.lifecycle.require('REBALANCING');
+    const admin = kafka.admin();
+    await admin.connect();
+    let plan: TopicPlan;
+    try {
+      plan = await prepareTopics(admin, this.spec, this.options.app, this.logger);
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const collector = new ProducerCollector(producer, plan.partitionCount);
+    const tasks = new TaskManager({
+      spec: this.spec,
+      plan,
+      app: this.options.app,
+      stateDir: this.options.stateDir,
+      collector,
+      clock: this.clock,
+      logger: this.logger,
+      events: this.events,
+      restorer: { kafka, admin, keepAlive: () => this.heartbeat() },
+    });
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.resolved.sessionTimeoutMs,
+      partitionAssigners: [
+        streamsPartitionAssigner({
+          sourceTopics: plan.sourceTopics,
+          copartitionGroups: plan.copartitionGroups,
+          logger: this.logger,
+          subscription: () => this.subscription(),
+        }),
+      ],
+    });
+    this.connected = { admin, producer, consumer, collector, tasks, plan };
+    consumer.on(consumer.events.REBALANCING, () => this.lifecycle.transition('REBALANCING'));
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.ready = this.serial.run(() => this.onAssignment(e.payload.memberId, e.payload.memberAssignment));
+      this.ready.catch((error) => this.fail(error));
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.fail(e.payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...plan.inputTopics], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    this.lastCommit = this.clock();
+    this.timer = setInterval(() => void this.serial.run(() => this.tick()).catch((e) => this.fail(e)), this.resolved.punctuationTickMs);
+  }
+
+  /** Commits, closes the tasks, leaves the group and disconnects. */
+  async close(): Promise<void> {
+    if (this.lifecycle.state === 'NOT_RUNNING') return;
+    const failed = this.lifecycle.state === 'ERROR';
+    if (!failed) this.lifecycle.transition('PENDING_SHUTDOWN');
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const c = this.connected;
+    if (c) {
+      await this.serial.run(async () => {
+        if (!failed) await commitTasks(c.tasks.all, c.collector, c.consumer).catch((e) => this.logger.warn('final commit failed', { error: String(e) }));
+        c.tasks.closeAll();
+      });
+      await c.consumer.disconnect().catch(() => undefined);
+      await c.producer.disconnect().catch(() => undefined);
+      await c.admin.disconnect().catch(() => undefined);
+    }
+    if (!failed) this.lifecycle.transition('NOT_RUNNING');
+  }
+
+  private subscription() {
+    const held: Record<string, number> = { ...localTaskOffsets(this.options.stateDir, this.groupId) };
+    for (const id of this.connected?.tasks.ids() ?? []) held[id] = held[id] ?? 0;
+    return { version: PROTOCOL_VERSION, endpoint: this.options.applicationServer, tasks: held };
+  }
+
+  private async onAssignment(memberId: string, assigned: Record<string, number[]>): Promise<void> {
+    const c = this.connected!;
+    const owned = new Set(Object.entries(assigned).flatMap(([t, ps]) => ps.map((p) => `${t}|${p}`)));
+    const mine = layoutTasks(c.plan.sourceTopics, c.plan.partitionCount).filter((task) =>
+      task.inputs.some((i) => owned.has(`${i.topic}|${i.partition}`)),
+    );
+    await c.tasks.assign(mine);
+    this.assignment = await this.readAssignment(c.admin, memberId);
+    this.events.emit('rebalance.assigned', { memberId, tasks: mine.map((t) => t.id) });
+    if (!this.stopping) this.lifecycle.transition('RUNNING');
+  }
+
+  private async readAssignment(admin: Admin, memberId: string): Promise<AssignmentInfo | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const info = await fetchAssignmentInfo(admin, this.groupId, memberId).catch(() => undefined);
+      if (info) return info;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return this.assignment;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
+    this.heartbeat = heartbeat;
+    await waitWithHeartbeat(this.ready, heartbeat);
+    await this.serial.run(async () => {
+      const c = this.connected!;
+      const task = c.tasks.taskFor(batch.topic, batch.partition);
+      if (!task || this.stopping || this.lifecycle.state === 'ERROR') return;
+      const { chunkSize } = this.resolved;
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(i, i + chunkSize).filter((m) => task.accepts(batch.topic, batch.partition, m.offset));
+        const records = await task.deserialize(batch.topic, chunk).catch((error) => {
+          throw new ProcessingError(task.id, batch.topic, batch.partition, chunk[0]?.offset ?? '?', error);
+        });
+        for (const item of records) {
+          try {
+            task.process(batch.topic, batch.partition, item);
+          } catch (error) {
+            throw new ProcessingError(task.id, batch.topic, batch.partition, item.offset, error);
+          }
+        }
+        const last = batch.messages[Math.min(i + chunkSize, batch.messages.length) - 1];
+        if (last) resolveOffset(last.offset);
+        if (c.collector.bufferedCount >= this.resolved.maxBufferedOutputs) c.collector.sendBuffered();
+        await this.commitIfDue();
+        await heartbeat();
+      }
+    }).catch((error) => this.fail(error));
+  }
+
+  private async tick(): Promise<void> {
+    const c = this.connected;
+    if (!c || this.stopping || this.lifecycle.state === 'ERROR') return;
+    const now = this.clock();
+    for (const task of c.tasks.all) task.executor.punctuateWallClock(now);
+    await this.commitIfDue();
+  }
+
+  private async commitIfDue(): Promise<void> {
+    const c = this.connected!;
+    if (this.clock() - this.lastCommit < this.resolved.commitIntervalMs) return;
+    this.lastCommit = this.clock();
+    const records = await commitTasks(c.tasks.all, c.collector, c.consumer);
+    this.events.emit('commit.done', { tasks: c.tasks.all.length, records });
+  }
+
+  private fail(error: unknown): void {
+    if (this.lifecycle.state === 'ERROR' || this.lifecycle.state === 'NOT_RUNNING') return;
+    this.logger.error('streams application failed', { error: String(error) });
+    this.lifecycle.transition('ERROR', error);
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const c = this.connected;
+    // Never await the consumer from inside its own callbacks: shut down on the next turn.
+    setImmediate(() => {
+      void this.serial.run(async () => c?.tasks.closeAll());
+      void c?.consumer.disconnect().catch(() => undefined);
+      void c?.producer.disconnect().catch(() => undefined);
+      void c?.admin.disconnect().catch(() => undefined);
+    });
+  }
+}
+
+async function waitWithHeartbeat(promise: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+  let settled = false;
+  const watched = promise.then(
+    () => void (settled = true),
+    () => void (settled = true),
+  );
+  while (!settled) {
+    await Promise.race([watched, new Promise((r) => setTimeout(r, 1000))]);
+    if (!settled) await heartbeat().catch(() => undefined);
+  }
+}

@@ -1,0 +1,117 @@
+import type { Logger } from '@platform/common';
+import type { TaskDescriptor } from '../assignment/task-layout';
+import { taskDirectory } from '../state/state-directory';
+import { TaskState } from '../state/task-state';
+import { createTaskExecutor } from '../task/task-executor';
+import { internalTopicName, type ApplicationIdentity, applicationKey } from '../topology/names';
+import type { StoreSpec, TopologySpec } from '../topology/spec';
+import type { EventHub } from './events';
+import type { ProducerCollector } from './record-collector';
+import { restore, restoreRequests, type RestorerOptions } from './restorer';
+import { StreamTask } from './stream-task';
+import type { TopicPlan } from './topic-plan';
+
+export interface TaskManagerOptions {
+  readonly spec: TopologySpec;
+  readonly plan: TopicPlan;
+  readonly app: ApplicationIdentity;
+  readonly stateDir: string;
+  readonly collector: ProducerCollector;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly events: EventHub;
+  readonly restorer: Omit<RestorerOptions, 'applicationKey' | 'events' | 'logger'>;
+}
+
+/**
+ * Owns the running tasks of this instance. On a new assignment it closes the tasks that left
+ * (dropping their uncommitted work, which the new owner reprocesses), opens the new ones on their
+ * local state, restores every changelog tail, and only then initializes the processors.
+ */
+export class TaskManager {
+  private readonly tasks = new Map<string, StreamTask>();
+  private readonly byInput = new Map<string, StreamTask>();
+
+  constructor(private readonly options: TaskManagerOptions) {}
+
+  get all(): StreamTask[] {
+    return [...this.tasks.values()];
+  }
+
+  ids(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  taskFor(topic: string, partition: number): StreamTask | undefined {
+    return this.byInput.get(`${topic}|${partition}`);
+  }
+
+  async assign(assigned: readonly TaskDescriptor[]): Promise<void> {
+    const wanted = new Set(assigned.map((t) => t.id));
+    for (const [id, task] of this.tasks) if (!wanted.has(id)) this.close(task);
+    const opened: { descriptor: TaskDescriptor; state: TaskState | undefined }[] = [];
+    for (const descriptor of assigned) {
+      if (this.tasks.has(descriptor.id)) continue;
+      opened.push({ descriptor, state: this.openState(descriptor) });
+    }
+    const states = opened.map((o) => o.state).filter((s): s is TaskState => s !== undefined);
+    const { events, logger } = this.options;
+    await restore(await restoreRequests(this.options.restorer.admin, states), {
+      ...this.options.restorer,
+      applicationKey: applicationKey(this.options.app),
+      events,
+      logger,
+    });
+    for (const { descriptor, state } of opened) {
+      const executor = createTaskExecutor({
+        app: this.options.app,
+        topology: this.options.spec,
+        subtopology: descriptor.subtopology,
+        partition: descriptor.partition,
+        resolveTopic: this.options.plan.resolve,
+        stores: state?.storeFactory ?? (() => { throw new Error(`task ${descriptor.id} has no state`); }),
+        collector: this.options.collector,
+        clock: this.options.clock,
+      });
+      executor.init();
+      const task = new StreamTask(descriptor, executor, state, this.options.spec, this.options.plan.resolve);
+      this.tasks.set(descriptor.id, task);
+      for (const input of descriptor.inputs) this.byInput.set(`${input.topic}|${input.partition}`, task);
+      events.emit('task.opened', { taskId: descriptor.id, localState: state?.outcome ?? 'stateless' });
+    }
+  }
+
+  closeAll(): void {
+    for (const task of [...this.tasks.values()]) this.close(task);
+  }
+
+  private close(task: StreamTask): void {
+    this.tasks.delete(task.id);
+    for (const input of task.descriptor.inputs) this.byInput.delete(`${input.topic}|${input.partition}`);
+    try {
+      task.close();
+    } catch (error) {
+      this.options.logger.warn('task close failed', { task: task.id, error: String(error) });
+    }
+    this.options.events.emit('task.closed', { taskId: task.id });
+  }
+
+  private openState(descriptor: TaskDescriptor): TaskState | undefined {
+    const { spec, app, plan, stateDir, logger } = this.options;
+    const sub = spec.subtopologies.find((s) => s.id === descriptor.subtopology)!;
+    if (sub.stores.length === 0) return undefined;
+    const stores = sub.stores.map((name) => spec.stores.get(name)!);
+    return new TaskState({
+      dir: taskDirectory(stateDir, applicationKey(app), descriptor.id),
+      taskId: descriptor.id,
+      partition: descriptor.partition,
+      stores,
+      changelogTopic: (store: StoreSpec) => {
+        if (store.changelog.kind === 'internal') return { kind: 'internal', topic: internalTopicName(app, store.name, 'changelog') };
+        if (store.changelog.kind === 'source') return { kind: 'source', topic: plan.resolve(store.changelog.topic) };
+        return undefined;
+      },
+      logger: logger.child({ task: descriptor.id }),
+    });
+  }
+}
