@@ -27,7 +27,10 @@ const where = `Kafka ${stack.brokers.join(',')}, registry ${stack.registryUrl}`;
 console.log(`[test] stack ${stack.external ? 'checked' : 'started'} in ${(stack.startMs / 1000).toFixed(1)} s${phases(stack)} (${where})`);
 
 const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest');
-const jest = spawn(process.execPath, [jestBin, '-c', 'jest.config.cjs', ...process.argv.slice(2)], {
+const args = process.argv.slice(2);
+// testTimeout is a global Jest option: the preset's value does not reach a multi-project run, so pass it here.
+if (!args.some((a) => a.startsWith('--testTimeout'))) args.push('--testTimeout=60000');
+const jest = spawn(process.execPath, [jestBin, '-c', 'jest.config.cjs', ...args], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, ...stackEnv(stack) },

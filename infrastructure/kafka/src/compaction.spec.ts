@@ -76,5 +76,5 @@ describe('log compaction on the test broker', () => {
       ['k', 'v3'],
       ['other', 'o2'],
     ]);
-  });
+  }, 90_000);
 });
