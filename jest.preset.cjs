@@ -1,4 +1,5 @@
-// Shared Jest settings for every project: SWC transform, tsconfig path aliases, real-broker global setup.
+// Shared Jest settings for every project: SWC transform, tsconfig path aliases.
+// Projects whose specs need the real broker use jest.broker-preset.cjs instead.
 const path = require('node:path');
 const { paths } = require('./tsconfig.base.json').compilerOptions;
 
@@ -25,7 +26,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/*.spec.ts'],
-  globalSetup: path.join(__dirname, 'infrastructure/testing/jest/global-setup.cjs'),
-  globalTeardown: path.join(__dirname, 'infrastructure/testing/jest/global-teardown.cjs'),
   testTimeout: 60000,
 };

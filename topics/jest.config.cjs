@@ -1,1 +1,1 @@
-module.exports = { ...require('../jest.preset.cjs'), displayName: 'topics', rootDir: __dirname };
+module.exports = { ...require('../jest.broker-preset.cjs'), displayName: 'topics', rootDir: __dirname };

@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: 'infra-kafka', rootDir: __dirname };
+module.exports = { ...require('../../jest.broker-preset.cjs'), displayName: 'infra-kafka', rootDir: __dirname };
