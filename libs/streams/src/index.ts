@@ -34,6 +34,18 @@ export type {
   Partitioner,
 } from './internals/topology/spec';
 export { Serdes, SerdeError } from './serdes/serdes';
+export { StreamsBuilder } from './dsl/streams-builder';
+export type { ConsumedOptions, TableOptions } from './dsl/streams-builder';
+export { KStream } from './dsl/kstream';
+export type { ProducedOptions, ProcessOptions } from './dsl/kstream';
+export { KTable } from './dsl/ktable';
+export { KGroupedStream } from './dsl/grouped';
+export type { GroupedOptions, AggregateOptions, CountOptions, ReduceOptions } from './dsl/grouped';
+export { BranchedKStream } from './dsl/branched';
+export type { Named } from './dsl/context';
+export type { RepartitionOptions } from './dsl/repartition';
+export type { StreamJoinOptions } from './dsl/stream-table-join';
+export type { TableJoinOptions } from './dsl/table-table-join';
 
 // --- runtime: application, state stores, assignment (owned by the runtime work) ---
 export { StreamsApplication } from './application';
