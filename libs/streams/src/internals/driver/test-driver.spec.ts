@@ -129,6 +129,32 @@ describe('TopologyTestDriver', () => {
     await expect(input.pipeInput('k', 'good')).rejects.toThrow(/closed/);
   });
 
+  it('fires stream-time punctuators from piped timestamps, per task', async () => {
+    const fired: string[] = [];
+    const topology = new Topology()
+      .addSource('in', 'in', str)
+      .addProcessor(
+        'p',
+        (): Processor<string, string> => ({
+          init: (ctx) => {
+            ctx.schedule(100, 'stream-time', (t) => fired.push(`${ctx.taskId}@${t}`));
+          },
+          process: () => undefined,
+        }),
+        'in',
+      )
+      .build();
+    const driver = new TopologyTestDriver(topology, { defaultPartitions: 1 });
+    const input = driver.createInputTopic('in', Serdes.string(), Serdes.string());
+    await input.pipeInput('k', 'v', 1_000);
+    await input.pipeInput('k', 'v', 1_099);
+    await input.pipeInput('k', 'v', 1_050);
+    await input.pipeInput('k', 'v', 1_100);
+    await driver.advanceWallClockTime(10_000);
+    await input.pipeInput('k', 'v', 1_450);
+    expect(fired).toEqual(['0_0@1000', '0_0@1100', '0_0@1450']);
+  });
+
   it('refuses co-partitioned topics with different partition counts', () => {
     const topology = new Topology().addSource('a', 'a', str).addSource('b', 'b', str).addCopartitionGroup('a', 'b').build();
     expect(() => new TopologyTestDriver(topology, { topicPartitions: { a: 2, b: 3 } })).toThrow(/not co-partitioned: a \(2\), b \(3\)/);
