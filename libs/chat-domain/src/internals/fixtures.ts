@@ -1,4 +1,5 @@
 import type { Message } from '@platform/schemas';
+import type { ConversationView } from '../conversation-view';
 
 /** Test fixture: a message with sensible defaults (used by specs only). */
 export function aMessage(overrides: Partial<Message> & { id: string }): Message {
@@ -16,4 +17,23 @@ export function aMessage(overrides: Partial<Message> & { id: string }): Message 
     headers: {},
     ...overrides,
   };
+}
+
+/** Test fixture: a conversation view with sensible defaults (used by specs only). */
+export function aView(overrides: Partial<ConversationView> & { id: string }): ConversationView {
+  const lastMessageAt = overrides.lastMessageAt ?? 2_000;
+  const view: ConversationView = {
+    channelId: 'chan-1',
+    source: 'chatplugin',
+    createdAt: 1_000,
+    lastMessageAt,
+    lastMessage: aMessage({ id: `${overrides.id}-last`, conversationId: overrides.id, sentAt: lastMessageAt }),
+    unreadCount: 0,
+    displayName: 'Grace Hopper',
+    tagIds: [],
+    state: null,
+    metadata: {},
+    ...overrides,
+  };
+  return view;
 }
