@@ -45,3 +45,10 @@ export class MessageNotResendableError extends ChatDomainError {
     super(`message ${messageId} is ${deliveryState.toLowerCase()}; only failed messages can be resent`);
   }
 }
+
+/** A `page_size` that is not an integer between 1 and the configured maximum. */
+export class InvalidPageSizeError extends ChatDomainError {
+  constructor(readonly pageSize: unknown, readonly maxPageSize: number) {
+    super(`page_size must be an integer between 1 and ${maxPageSize}`);
+  }
+}
