@@ -1,0 +1,81 @@
+// Errors
+export { ChatDomainError, FilterSyntaxError, InvalidCursorError, InvalidPageSizeError, InvalidSubjectError, InvalidMetadataError, MessageNotResendableError } from './errors';
+
+// Deterministic ids
+export { nameUuid, channelId, conversationId, messageId, metadataRecordId, isUuid } from './ids';
+
+// Metadata model
+export {
+  metadataSubjectKinds,
+  MetadataKeys,
+  isSubjectKind,
+  formatSubject,
+  parseSubject,
+  subjectOf,
+  splitKey,
+  valueTypeOf,
+  metadataRecord,
+  metadataUpsert,
+  metadataRemoval,
+  recordIdOf,
+  readMetadataValue,
+  tagKey,
+  tagIdOfKey,
+  flattenMetadata,
+  isPlainObject,
+} from './metadata';
+export type { MetadataSubjectKind, MetadataSubject, MetadataValue, MetadataObject, MetadataChange } from './metadata';
+export { applyMetadataEntry, assembleMetadata, metadataLeaves, metadataAt } from './metadata-document';
+export type { MetadataEntries } from './metadata-document';
+
+// Messages
+export { isSameOrNewerVersion, resendMessage, withDeliveryState, parseMessageContent, compareMessagesNewestFirst, isLaterMessage } from './message';
+
+// Conversations
+export { emptyConversation, hasMessages, unreadCount, applyMessage, applyMetadata, applyReadReceipt } from './conversation';
+export type { ConversationState } from './conversation';
+export { conversationView, compareConversations, sourceDisplayName, defaultDisplayName } from './conversation-view';
+export type { ConversationView, ConversationViewOptions } from './conversation-view';
+export { listConversations } from './conversation-list';
+export type { ConversationListRequest } from './conversation-list';
+
+// Filter language
+export { parseFilter, parseDate, maxFilterLength, maxFilterDepth } from './filter/parser';
+export { compileFilter, matchesFilter } from './filter/evaluator';
+export type { ConversationPredicate } from './filter/evaluator';
+export { filterFields, metadataFieldPrefix, defaultFilterField, fieldKind } from './filter/ast';
+export type { FilterNode, RangeBound, FieldKind } from './filter/ast';
+
+// Pagination
+export { encodeCursor, decodeCursor, resolvePageRequest, paginationData, paginate, mergePartialResults } from './pagination';
+export type { PageRequest, PaginationData, Page, PaginationOptions, PageWindow, PartialResult } from './pagination';
+
+// Payloads and validation
+export {
+  isoDate,
+  messagePayload,
+  senderOf,
+  channelPayload,
+  conversationPayload,
+  tagPayload,
+  tagColorToApi,
+  tagColorFromApi,
+  apiTagColors,
+  templatePayload,
+  errorPayload,
+} from './payloads';
+export type {
+  SenderPayload,
+  MessagePayload,
+  MessagePayloadOptions,
+  ChannelPayload,
+  ConversationPayload,
+  ConversationPayloadOptions,
+  TagPayload,
+  TemplatePayload,
+  ApiTagColor,
+} from './payloads';
+export { bodySchema, validateBody } from './validation';
+export type { FieldRule, BodySchema, BodyOf, ValidationResult } from './validation';
+export { requestSchemas, validateRequest } from './requests';
+export type { RequestName, RequestBody } from './requests';
