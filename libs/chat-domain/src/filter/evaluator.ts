@@ -48,7 +48,7 @@ function compile(node: FilterNode): ConversationPredicate {
       return (view) => !child(view);
     }
     case 'exists':
-      return (view) => fieldValues(view, node.field).length > 0;
+      return (view) => fieldRaw(view, node.field).length > 0;
     case 'term': {
       const text = isText(node.field);
       return (view) => fieldValues(view, node.field).some((v) => (text ? words(v).includes(node.value) : false) || v === node.value);
