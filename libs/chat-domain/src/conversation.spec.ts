@@ -111,4 +111,36 @@ describe('conversation reducer', () => {
     const state = fold([{ message: aMessage({ id: 'm1' }) }, { metadata: metadataUpsert(conv, 'user_data.n', 1, 1) }]);
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
   });
+
+  it('reaches the same state for every arrival order of the same records (seeded shuffles)', () => {
+    const pending = aMessage({ id: 'out', sentAt: 450, isFromContact: false, deliveryState: 'PENDING' });
+    const events: Event[] = [
+      { message: aMessage({ id: 'c1', sentAt: 100 }) },
+      { message: aMessage({ id: 'c2', sentAt: 200 }) },
+      { message: aMessage({ id: 'c3', sentAt: 400 }) },
+      { message: pending },
+      { message: withDeliveryState(pending, 'DELIVERED', 460) },
+      { message: aMessage({ id: 'c2', sentAt: 200 }) },
+      { receipt: { conversationId: 'conv-1', readDate: 250 } },
+      { receipt: { conversationId: 'conv-1', readDate: 150 } },
+      { metadata: metadataUpsert(conv, 'state', 'OPEN', 1) },
+      { metadata: metadataUpsert(conv, 'state', 'CLOSED', 2) },
+      { metadata: metadataUpsert(conv, tagKey('t'), '', 3) },
+    ];
+    const expected = fold(events);
+    expect(expected.unread).toEqual({ c3: 400 });
+    expect(expected.lastMessage?.deliveryState).toBe('DELIVERED');
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const shuffled = [...events];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      const state = fold(shuffled);
+      expect(state).toEqual(expected);
+      expect(conversationView(state)).toEqual(conversationView(expected));
+    }
+  });
 });
