@@ -1,0 +1,13 @@
+export { MetricsRegistry, contentType } from './registry';
+export type { MetricsRegistryOptions } from './registry';
+export { Counter, CounterChild } from './counter';
+export type { CounterDefinition } from './counter';
+export { Gauge, GaugeChild } from './gauge';
+export type { GaugeDefinition } from './gauge';
+export { Histogram, HistogramChild, defaultLatencyBuckets } from './histogram';
+export type { HistogramDefinition } from './histogram';
+export { Metric } from './metric';
+export type { LabelValues, MetricDefinition } from './metric';
+export { MetricsError } from './errors';
+export { registerProcessMetrics } from './process-metrics';
+export type { ProcessMetricsOptions, ProcessMetricsHandle } from './process-metrics';
