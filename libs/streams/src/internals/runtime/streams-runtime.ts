@@ -198,7 +198,12 @@ export class StreamsRuntime {
         await this.commitIfDue();
         await heartbeat();
       }
-    }).catch((error) => this.fail(error));
+    }).catch((error) => {
+      // Processing errors stop the application; anything else (a rebalance noticed by the
+      // heartbeat, a failed commit) goes back to kafkajs, which rejoins and re-delivers.
+      if (error instanceof ProcessingError) this.fail(error);
+      else throw error;
+    });
   }
 
   private async tick(): Promise<void> {
