@@ -35,7 +35,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts', '**/bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', '**/__fixtures__/**/*.ts', '**/bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
