@@ -5,6 +5,8 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
 import { CopartitionError } from './internals/assignment/copartition';
+import { ProcessingError } from './internals/runtime/errors';
+import type { TopologySpec } from './internals/topology/spec';
 import { countTopology } from './internals/runtime/__fixtures__/count-topology';
 
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
@@ -108,5 +110,44 @@ describe('StreamsApplication on a real broker', () => {
     await expect(started).rejects.toThrow(CopartitionError);
     await expect(started).rejects.toThrow(`${left} (3 partitions), ${right} (2 partitions)`);
     expect(app.state).toBe('ERROR');
+  });
+
+  it('stops in ERROR with the cause when a processor throws, and reports every state change', async () => {
+    const input = uniqueName('boom-in');
+    await createTopic(admin, input, { partitions: 1 });
+    const base = countTopology(input);
+    const count = base.nodes.get('count');
+    if (count?.kind !== 'processor') throw new Error('fixture changed');
+    const spec: TopologySpec = {
+      ...base,
+      nodes: new Map([
+        ...base.nodes,
+        [
+          'count',
+          {
+            ...count,
+            supplier: () => ({
+              process: (record) => {
+                if (record.value === 'boom') throw new Error('cannot count boom');
+              },
+            }),
+          },
+        ],
+      ]),
+    };
+    const app = new StreamsApplication(spec, { app: { id: uniqueName('boom'), version: 1 }, kafka, stateDir: tempDir() });
+    apps.push(app);
+    const states: string[] = [];
+    const off = app.onStateChange((next) => states.push(next));
+    await app.start();
+    await producer.send({ topic: input, messages: [{ key: 'a', value: 'fine' }, { key: 'a', value: 'boom' }] });
+    await waitFor(() => app.state === 'ERROR', { timeoutMs: 30_000 });
+    expect(app.cause).toBeInstanceOf(ProcessingError);
+    expect((app.cause as ProcessingError).offset).toBe('1');
+    expect(String((app.cause as Error).message)).toContain('cannot count boom');
+    expect(states).toEqual(['REBALANCING', 'RUNNING', 'ERROR']);
+    off();
+    await app.close();
+    expect(states).toEqual(['REBALANCING', 'RUNNING', 'ERROR']);
   });
 });

@@ -11,17 +11,56 @@ import type { StreamTask } from './stream-task';
  * and records the stores already reflect (their offsets are below the stored input position) are
  * skipped by the task.
  */
-export async function commitTasks(tasks: readonly StreamTask[], collector: ProducerCollector, consumer: Consumer): Promise<number> {
+export async function commitTasks(
+  tasks: readonly StreamTask[],
+  collector: ProducerCollector,
+  offsets: GroupOffsets,
+): Promise<number> {
   const sends = tasks.flatMap((t) => t.changelogSends());
   const changelogOffsets = await collector.sendChangelogs(sends);
   await collector.flush();
   let records = 0;
-  const offsets: { topic: string; partition: number; offset: string }[] = [];
   for (const task of tasks) {
     records += task.processedSinceCommit;
     task.commitState(changelogOffsets);
-    offsets.push(...task.takeCommittableOffsets());
+    for (const o of task.takeCommittableOffsets()) offsets.pending.set(`${o.topic}|${o.partition}`, o);
   }
-  if (offsets.length > 0) await consumer.commitOffsets(offsets);
+  await offsets.commit();
   return records;
+}
+
+type TopicPartitionOffset = { topic: string; partition: number; offset: string };
+
+/**
+ * Input offsets waiting for the group commit. A failed commit (typically: the group started
+ * rebalancing) keeps them for the next attempt instead of failing the application; offsets of
+ * partitions this member no longer owns are dropped at reassignment so they never overwrite the
+ * new owner's progress.
+ */
+export class GroupOffsets {
+  readonly pending = new Map<string, TopicPartitionOffset>();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async commit(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    try {
+      await this.consumer.commitOffsets(batch);
+    } catch (error) {
+      for (const o of batch) {
+        const key = `${o.topic}|${o.partition}`;
+        if (!this.pending.has(key)) this.pending.set(key, o);
+      }
+      this.onError(error);
+    }
+  }
+
+  retainOnly(owned: ReadonlySet<string>): void {
+    for (const key of [...this.pending.keys()]) if (!owned.has(key)) this.pending.delete(key);
+  }
 }

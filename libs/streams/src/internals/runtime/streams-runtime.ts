@@ -6,7 +6,7 @@ import { layoutTasks } from '../assignment/task-layout';
 import { localTaskOffsets } from '../state/state-directory';
 import type { TopologySpec } from '../topology/spec';
 import { applicationKey } from '../topology/names';
-import { commitTasks } from './committer';
+import { commitTasks, GroupOffsets } from './committer';
 import { ProcessingError } from './errors';
 import { EventHub } from './events';
 import { Lifecycle } from './lifecycle';
@@ -25,6 +25,7 @@ interface Connected {
   readonly collector: ProducerCollector;
   readonly tasks: TaskManager;
   readonly plan: TopicPlan;
+  readonly offsets: GroupOffsets;
 }
 
 /**
@@ -107,7 +108,10 @@ export class StreamsRuntime {
         }),
       ],
     });
-    this.connected = { admin, producer, consumer, collector, tasks, plan };
+    const offsets = new GroupOffsets(consumer, (error) =>
+      this.logger.warn('offset commit failed; retrying at the next commit', { error: String(error) }),
+    );
+    this.connected = { admin, producer, consumer, collector, tasks, plan, offsets };
     consumer.on(consumer.events.REBALANCING, () => this.lifecycle.transition('REBALANCING'));
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.ready = this.serial.run(() => this.onAssignment(e.payload.memberId, e.payload.memberAssignment));
@@ -133,7 +137,7 @@ export class StreamsRuntime {
     const c = this.connected;
     if (c) {
       await this.serial.run(async () => {
-        if (!failed) await commitTasks(c.tasks.all, c.collector, c.consumer).catch((e) => this.logger.warn('final commit failed', { error: String(e) }));
+        if (!failed) await commitTasks(c.tasks.all, c.collector, c.offsets).catch((e) => this.logger.warn('final commit failed', { error: String(e) }));
         c.tasks.closeAll();
       });
       await c.consumer.disconnect().catch(() => undefined);
@@ -155,6 +159,7 @@ export class StreamsRuntime {
     const mine = layoutTasks(c.plan.sourceTopics, c.plan.partitionCount).filter((task) =>
       task.inputs.some((i) => owned.has(`${i.topic}|${i.partition}`)),
     );
+    c.offsets.retainOnly(owned);
     await c.tasks.assign(mine);
     this.assignment = await this.readAssignment(c.admin, memberId);
     this.events.emit('rebalance.assigned', { memberId, tasks: mine.map((t) => t.id) });
@@ -218,7 +223,7 @@ export class StreamsRuntime {
     const c = this.connected!;
     if (this.clock() - this.lastCommit < this.resolved.commitIntervalMs) return;
     this.lastCommit = this.clock();
-    const records = await commitTasks(c.tasks.all, c.collector, c.consumer);
+    const records = await commitTasks(c.tasks.all, c.collector, c.offsets);
     this.events.emit('commit.done', { tasks: c.tasks.all.length, records });
   }
 
