@@ -41,16 +41,24 @@ export class StreamTask {
     return this.descriptor.id;
   }
 
-  /** Deserializes a chunk of fetched messages with the source node's serdes (awaiting async ones). */
+  /** Deserializes a chunk of fetched messages with the source node's serdes (awaiting async ones
+   * only when a serde actually returns a promise). */
   async deserialize(topic: string, messages: readonly KafkaMessage[]): Promise<DeserializedRecord[]> {
     const source = this.sources.get(topic);
     if (!source) throw new Error(`task ${this.id} has no source for ${topic}`);
-    const pending = messages.map(async (m) => {
-      const key = m.key === null ? null : await source.keySerde.deserialize(topic, m.key);
-      const value = m.value === null ? null : await source.valueSerde.deserialize(topic, m.value);
-      return { offset: m.offset, record: { key, value, timestamp: Number(m.timestamp), headers: headersOf(m.headers) } };
+    let async = false;
+    const items = messages.map((m) => {
+      const key = m.key === null ? null : source.keySerde.deserialize(topic, m.key);
+      const value = m.value === null ? null : source.valueSerde.deserialize(topic, m.value);
+      if (key instanceof Promise || value instanceof Promise) async = true;
+      return { m, key, value };
     });
-    return Promise.all(pending);
+    const build = (m: KafkaMessage, key: unknown, value: unknown): DeserializedRecord => ({
+      offset: m.offset,
+      record: { key, value, timestamp: Number(m.timestamp), headers: headersOf(m.headers) },
+    });
+    if (!async) return items.map((i) => build(i.m, i.key, i.value));
+    return Promise.all(items.map(async (i) => build(i.m, await i.key, await i.value)));
   }
 
   /** True when the record at `offset` is new for this task. */
