@@ -3,6 +3,9 @@ import type { StreamRecord } from '../../api/record';
 import type { RecordCollector } from '../task/contract';
 import type { SinkNodeSpec } from '../topology/spec';
 
+/** Messages per produce call (see sendChunk). */
+const SEND_CHUNK = 1000;
+
 interface OutgoingMessage {
   readonly topic: string;
   readonly message: Message;
@@ -62,13 +65,7 @@ export class ProducerCollector implements RecordCollector {
     this.buffered = [];
     this.enqueue(async () => {
       const messages = await Promise.all(pending);
-      const byTopic = new Map<string, Message[]>();
-      for (const { topic, message } of messages) {
-        const list = byTopic.get(topic) ?? [];
-        list.push(message);
-        byTopic.set(topic, list);
-      }
-      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, m]) => ({ topic, messages: m })) });
+      for (let i = 0; i < messages.length; i += SEND_CHUNK) await this.sendChunk(messages.slice(i, i + SEND_CHUNK));
     });
   }
 
@@ -77,21 +74,36 @@ export class ProducerCollector implements RecordCollector {
     const result = new Map<string, string>();
     if (sends.length === 0) return result;
     this.sendBuffered();
-    const done = this.enqueue(async () => {
-      const topicMessages = sends.map((s) => ({
-        topic: s.topic,
-        messages: s.messages.map((m) => ({ ...m, partition: s.partition })),
-      }));
-      const acks: KafkaRecordMetadata[] = await this.producer.sendBatch({ acks: -1, topicMessages });
-      for (const send of sends) {
-        const ack = acks.find((a) => a.topicName === send.topic && a.partition === send.partition);
-        if (!ack?.baseOffset) throw new Error(`no ack for changelog ${send.topic}-${send.partition}`);
-        result.set(send.id, String(BigInt(ack.baseOffset) + BigInt(send.messages.length) - 1n));
+    const flat = sends.flatMap((s) => s.messages.map((m) => ({ send: s, topic: s.topic, message: { ...m, partition: s.partition } })));
+    await this.enqueue(async () => {
+      for (let i = 0; i < flat.length; i += SEND_CHUNK) {
+        const chunk = flat.slice(i, i + SEND_CHUNK);
+        const acks = await this.sendChunk(chunk);
+        const counts = new Map<ChangelogSend, number>();
+        for (const { send } of chunk) counts.set(send, (counts.get(send) ?? 0) + 1);
+        for (const [send, count] of counts) {
+          const ack = acks.find((a) => a.topicName === send.topic && a.partition === send.partition);
+          if (ack?.baseOffset === undefined) throw new Error(`no ack for changelog ${send.topic}-${send.partition}`);
+          result.set(send.id, String(BigInt(ack.baseOffset) + BigInt(count) - 1n));
+        }
       }
     });
-    await done;
     this.throwIfFailed();
     return result;
+  }
+
+  /**
+   * One produce round trip. Chunks stay small because kafkajs groups messages per partition with
+   * an array copy per message (quadratic in the messages per partition of one call).
+   */
+  private sendChunk(messages: readonly OutgoingMessage[]): Promise<KafkaRecordMetadata[]> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of messages) {
+      const list = byTopic.get(topic) ?? [];
+      list.push(message);
+      byTopic.set(topic, list);
+    }
+    return this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, m]) => ({ topic, messages: m })) });
   }
 
   /** Sends what is buffered and waits for every ack so far. */
