@@ -93,6 +93,18 @@ describe('StreamsApplication on a real broker', () => {
     await third.start();
     await expectCounts(third, 7);
     expect(thirdRestore.restored).toBeGreaterThanOrEqual(KEYS.length);
+    await third.close();
+
+    const corrupted = path.join(stateDir, `${id}-v1`, '0_0', 'state.db');
+    fs.writeFileSync(corrupted, Buffer.alloc(4096, 0x5a));
+    const fourth = newApp(id, input, stateDir);
+    const fourthRestore = restoredBy(fourth);
+    const opened: string[] = [];
+    fourth.on('task.opened', (e) => opened.push(`${e.taskId}:${e.localState}`));
+    await fourth.start();
+    await expectCounts(fourth, 7);
+    expect(opened.sort()).toEqual(['0_0:rebuilt-corrupt', '0_1:reused', '0_2:reused']);
+    expect(fourthRestore.restored).toBeGreaterThan(0);
   });
 
   it('fails fast naming the topics when co-partitioned topics differ in partition count', async () => {

@@ -46,6 +46,7 @@ export class StreamsRuntime {
   private heartbeat: () => Promise<void> = async () => undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCommit = 0;
+  private memberId: string | undefined;
   private stopping = false;
 
   constructor(
@@ -159,6 +160,14 @@ export class StreamsRuntime {
     const mine = layoutTasks(c.plan.sourceTopics, c.plan.partitionCount).filter((task) =>
       task.inputs.some((i) => owned.has(`${i.topic}|${i.partition}`)),
     );
+    if (this.memberId !== undefined && this.memberId !== memberId) {
+      // We were dropped from the group (new member id): others may have run our tasks meanwhile,
+      // so reopen everything from committed state and restore the changelog tails.
+      this.logger.warn('rejoined with a new member id; reopening all tasks', { previous: this.memberId, memberId });
+      c.offsets.retainOnly(new Set());
+      c.tasks.closeAll();
+    }
+    this.memberId = memberId;
     c.offsets.retainOnly(owned);
     await c.tasks.assign(mine);
     this.assignment = await this.readAssignment(c.admin, memberId);
