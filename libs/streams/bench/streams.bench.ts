@@ -44,6 +44,8 @@ async function committedAll(admin: Admin, groupId: string, topic: string): Promi
 
 interface RunResult {
   processMs: number;
+  /** CPU time of this process while processing, as a share of the elapsed time. */
+  cpuPercent: number;
   restored: number;
   restoreMs: number;
 }
@@ -63,10 +65,13 @@ async function run(admin: Admin, spec: TopologySpec, id: string, input: string, 
   let runningAt = 0;
   app.onStateChange((s) => s === 'RUNNING' && !runningAt && (runningAt = Date.now()));
   await app.start();
+  const cpuBefore = process.cpuUsage();
   while (!(await committedAll(admin, `${id}-v1`, input))) await new Promise((r) => setTimeout(r, 100));
   const doneAt = Date.now();
+  const cpu = process.cpuUsage(cpuBefore);
   await app.close();
-  return { processMs: doneAt - runningAt, restored, restoreMs: restoreEnd - restoreStart };
+  const processMs = doneAt - runningAt;
+  return { processMs, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(processMs, 1)) * 100), restored, restoreMs: restoreEnd - restoreStart };
 }
 
 async function main(): Promise<void> {
@@ -85,12 +90,12 @@ async function main(): Promise<void> {
   const rate = (n: number, ms: number) => Math.round((n / Math.max(ms, 1)) * 1000);
 
   const s = await run(admin, stateless.build(), name('stateless'), input, path.join(dir, 'stateless'));
-  rows.push({ measurement: 'stateless mapValues → sink', records, ms: s.processMs, 'records/s': rate(records, s.processMs) });
+  rows.push({ measurement: 'stateless mapValues → sink', records, ms: s.processMs, 'records/s': rate(records, s.processMs), 'cpu %': s.cpuPercent });
 
   const countId = name('count');
   const countDir = path.join(dir, 'count');
   const c = await run(admin, countTopology(input), countId, input, countDir);
-  rows.push({ measurement: `count into store (${distinctKeys} keys)`, records, ms: c.processMs, 'records/s': rate(records, c.processMs) });
+  rows.push({ measurement: `count into store (${distinctKeys} keys)`, records, ms: c.processMs, 'records/s': rate(records, c.processMs), 'cpu %': c.cpuPercent });
 
   const warm = await run(admin, countTopology(input), countId, input, countDir);
   rows.push({ measurement: 'restart with local state: changelog records replayed', records: warm.restored, ms: warm.restoreMs, 'records/s': '' });
