@@ -59,5 +59,6 @@ export {
   MissingSourceTopicError,
   InternalTopicMismatchError,
   ProcessingError,
+  ProductionError,
   IllegalStateError,
 } from './internals/runtime/errors';

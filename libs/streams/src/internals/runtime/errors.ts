@@ -33,5 +33,12 @@ export class ProcessingError extends StreamsError {
   }
 }
 
+/** Producing outputs or changelog records failed after the producer's own retries. */
+export class ProductionError extends StreamsError {
+  constructor(cause: unknown) {
+    super(`producing failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
+  }
+}
+
 /** The application was used against its lifecycle (started twice, queried before start, ...). */
 export class IllegalStateError extends StreamsError {}

@@ -2,6 +2,7 @@ import type { IHeaders, Message, Producer, RecordMetadata as KafkaRecordMetadata
 import type { StreamRecord } from '../../api/record';
 import type { RecordCollector } from '../task/contract';
 import type { SinkNodeSpec } from '../topology/spec';
+import { ProductionError } from './errors';
 
 /** Messages per produce call (see sendChunk). */
 const SEND_CHUNK = 1000;
@@ -126,7 +127,7 @@ export class ProducerCollector implements RecordCollector {
   }
 
   private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw new ProductionError(this.failure);
   }
 }
 

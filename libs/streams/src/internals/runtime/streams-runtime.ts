@@ -7,7 +7,7 @@ import { localTaskOffsets } from '../state/state-directory';
 import type { TopologySpec } from '../topology/spec';
 import { applicationKey } from '../topology/names';
 import { commitTasks, GroupOffsets } from './committer';
-import { ProcessingError } from './errors';
+import { ProcessingError, ProductionError } from './errors';
 import { EventHub } from './events';
 import { Lifecycle } from './lifecycle';
 import { fetchAssignmentInfo } from './metadata';
@@ -215,7 +215,7 @@ export class StreamsRuntime {
     }).catch((error) => {
       // Processing errors stop the application; anything else (a rebalance noticed by the
       // heartbeat, a failed commit) goes back to kafkajs, which rejoins and re-delivers.
-      if (error instanceof ProcessingError) this.fail(error);
+      if (error instanceof ProcessingError || error instanceof ProductionError) this.fail(error);
       else throw error;
     });
   }

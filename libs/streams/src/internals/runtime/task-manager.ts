@@ -56,12 +56,17 @@ export class TaskManager {
     }
     const states = opened.map((o) => o.state).filter((s): s is TaskState => s !== undefined);
     const { events, logger } = this.options;
-    await restore(await restoreRequests(this.options.restorer.admin, states), {
-      ...this.options.restorer,
-      applicationKey: applicationKey(this.options.app),
-      events,
-      logger,
-    });
+    try {
+      await restore(await restoreRequests(this.options.restorer.admin, states), {
+        ...this.options.restorer,
+        applicationKey: applicationKey(this.options.app),
+        events,
+        logger,
+      });
+    } catch (error) {
+      for (const state of states) state.close();
+      throw error;
+    }
     for (const { descriptor, state } of opened) {
       const executor = createTaskExecutor({
         app: this.options.app,
