@@ -11,7 +11,7 @@ export type {
   PunctuationType,
   Cancellable,
 } from './api/processor';
-export { applicationKey, internalTopicName } from './internals/topology/names';
+export { applicationKey, internalTopicName, deadLetterTopicName } from './internals/topology/names';
 export type { ApplicationIdentity } from './internals/topology/names';
 
 // --- topology, DSL, serdes (owned by the DSL work) ---
@@ -61,4 +61,7 @@ export {
   ProcessingError,
   ProductionError,
   IllegalStateError,
+  DeserializationError,
 } from './internals/runtime/errors';
+export type { ExceptionHandler, ExceptionHandlerDecision, FailedRecord, FailureStage } from './internals/runtime/exception-handlers';
+export { DEAD_LETTER_HEADERS } from './internals/runtime/dead-letter';

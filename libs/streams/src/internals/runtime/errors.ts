@@ -42,3 +42,11 @@ export class ProductionError extends StreamsError {
 
 /** The application was used against its lifecycle (started twice, queried before start, ...). */
 export class IllegalStateError extends StreamsError {}
+
+/** A record of a source topic could not be deserialized: the application stops in ERROR with this cause. */
+export class DeserializationError extends ProcessingError {
+  constructor(taskId: string, topic: string, partition: number, offset: string, cause: unknown) {
+    super(taskId, topic, partition, offset, cause);
+    this.message = `deserialization failed in task ${taskId} at ${topic}-${partition}@${offset}: ${String((cause as Error)?.message ?? cause)}`;
+  }
+}

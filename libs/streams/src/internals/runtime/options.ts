@@ -1,5 +1,7 @@
 import type { Kafka, KafkaConfig } from 'kafkajs';
 import type { Logger } from '@platform/common';
+import type { MetricsRegistry } from '@platform/metrics';
+import type { ExceptionHandler } from './exception-handlers';
 import type { ApplicationIdentity } from '../topology/names';
 
 export interface StreamsApplicationOptions {
@@ -22,6 +24,12 @@ export interface StreamsApplicationOptions {
   /** Consumer session timeout (default 30 000 ms). */
   readonly sessionTimeoutMs?: number;
   readonly logger?: Logger;
+  /** Records whose source serdes throw: `'fail'` (default), `{ deadLetterTopic? }` or a function. */
+  readonly deserializationExceptionHandler?: ExceptionHandler;
+  /** Records a processor throws on: `'fail'` (default), `{ deadLetterTopic? }` or a function. */
+  readonly processingExceptionHandler?: ExceptionHandler;
+  /** Prometheus registry for the application's metrics; none by default. */
+  readonly metrics?: MetricsRegistry;
   /** Wall clock (epoch ms); injectable for tests. */
   readonly clock?: () => number;
 }

@@ -7,11 +7,18 @@ import type { ChangelogSend } from './record-collector';
 import { INPUT_OFFSETS_HEADER } from './restorer';
 import { headersOf } from './record-collector';
 import type { StreamRecord } from '../../api/record';
+import type { FailureStage } from './dead-letter';
+import { DeserializationError, ProcessingError } from './errors';
 
 export interface DeserializedRecord {
   readonly offset: string;
   readonly record: StreamRecord<unknown, unknown>;
+  /** The record as fetched (for the dead-letter topic). */
+  readonly message: KafkaMessage;
 }
+
+/** Decides on a failed record: true = it was dead-lettered, skip it; false = fail the task. */
+export type PoisonHook = (stage: FailureStage, topic: string, partition: number, message: KafkaMessage, error: unknown) => boolean;
 
 /**
  * A running task: the executor, its local state (for stateful subtopologies) and the input
@@ -25,6 +32,8 @@ export class StreamTask {
   /** Input partitions advanced since the last commit. */
   private readonly dirty = new Set<string>();
   processedSinceCommit = 0;
+  /** Set by the task manager when an exception handler other than 'fail' is configured. */
+  poison: PoisonHook | undefined;
 
   constructor(
     readonly descriptor: TaskDescriptor,
@@ -43,22 +52,49 @@ export class StreamTask {
 
   /** Deserializes a chunk of fetched messages with the source node's serdes (awaiting async ones
    * only when a serde actually returns a promise). */
-  async deserialize(topic: string, messages: readonly KafkaMessage[]): Promise<DeserializedRecord[]> {
+  async deserialize(topic: string, messages: readonly KafkaMessage[], partition = -1): Promise<DeserializedRecord[]> {
     const source = this.sources.get(topic);
     if (!source) throw new Error(`task ${this.id} has no source for ${topic}`);
     let async = false;
-    const items = messages.map((m) => {
-      const key = m.key === null ? null : source.keySerde.deserialize(topic, m.key);
-      const value = m.value === null ? null : source.valueSerde.deserialize(topic, m.value);
-      if (key instanceof Promise || value instanceof Promise) async = true;
-      return { m, key, value };
-    });
+    const items: { m: KafkaMessage; key: unknown; value: unknown }[] = [];
+    for (const m of messages) {
+      try {
+        const key = m.key === null ? null : source.keySerde.deserialize(topic, m.key);
+        const value = m.value === null ? null : source.valueSerde.deserialize(topic, m.value);
+        if (key instanceof Promise || value instanceof Promise) async = true;
+        items.push({ m, key, value });
+      } catch (error) {
+        this.failed('deserialization', topic, partition, m, error);
+      }
+    }
     const build = (m: KafkaMessage, key: unknown, value: unknown): DeserializedRecord => ({
       offset: m.offset,
       record: { key, value, timestamp: Number(m.timestamp), headers: headersOf(m.headers) },
+      message: m,
     });
     if (!async) return items.map((i) => build(i.m, i.key, i.value));
-    return Promise.all(items.map(async (i) => build(i.m, await i.key, await i.value)));
+    const settled = await Promise.allSettled(items.map(async (i) => build(i.m, await i.key, await i.value)));
+    const result: DeserializedRecord[] = [];
+    settled.forEach((s, n) => {
+      if (s.status === 'fulfilled') result.push(s.value);
+      else this.failed('deserialization', topic, partition, items[n]!.m, s.reason);
+    });
+    return result;
+  }
+
+  /**
+   * A record failed: dead-lettered by the poison hook (the input position moves past it, so it is
+   * committed like a processed record), or thrown as the error that stops the application.
+   */
+  failed(stage: FailureStage, topic: string, partition: number, message: KafkaMessage, error: unknown): void {
+    if (this.poison?.(stage, topic, partition, message, error)) {
+      const key = `${topic}|${partition}`;
+      this.next.set(key, BigInt(message.offset) + 1n);
+      this.dirty.add(key);
+      return;
+    }
+    if (stage === 'deserialization') throw new DeserializationError(this.id, topic, partition, message.offset, error);
+    throw new ProcessingError(this.id, topic, partition, message.offset, error);
   }
 
   /** True when the record at `offset` is new for this task. */

@@ -5,7 +5,10 @@ import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
 import { layoutTasks } from '../assignment/task-layout';
 import { localTaskOffsets } from '../state/state-directory';
 import type { TopologySpec } from '../topology/spec';
-import { applicationKey } from '../topology/names';
+import { applicationKey, deadLetterTopicName } from '../topology/names';
+import { StreamsMetrics } from '../metrics/streams-metrics';
+import { ensureDeadLetterTopics } from './dead-letter';
+import { PoisonRecordPolicy } from './exception-handlers';
 import { commitTasks, GroupOffsets } from './committer';
 import { ProcessingError, ProductionError } from './errors';
 import { EventHub } from './events';
@@ -48,6 +51,8 @@ export class StreamsRuntime {
   private lastCommit = 0;
   private memberId: string | undefined;
   private stopping = false;
+  private readonly metrics: StreamsMetrics;
+  private readonly poison: PoisonRecordPolicy;
 
   constructor(
     private readonly spec: TopologySpec,
@@ -56,6 +61,19 @@ export class StreamsRuntime {
     this.logger = (options.logger ?? silentLogger).child({ component: 'streams', app: applicationKey(options.app) });
     this.clock = options.clock ?? Date.now;
     this.resolved = resolveOptions(options);
+    this.metrics = new StreamsMetrics(options.metrics, applicationKey(options.app));
+    this.metrics.observeRestore(this.events);
+    this.poison = new PoisonRecordPolicy(
+      {
+        deserialization: options.deserializationExceptionHandler,
+        processing: options.processingExceptionHandler,
+        defaultTopic: deadLetterTopicName(options.app),
+      },
+      (failure, topic) => {
+        this.metrics.deadLettered(failure.stage, topic);
+        this.logger.warn('record sent to the dead-letter topic', { topic, source: `${failure.topic}-${failure.partition}@${failure.offset}`, stage: failure.stage });
+      },
+    );
   }
 
   get groupId(): string {
@@ -78,6 +96,7 @@ export class StreamsRuntime {
     let plan: TopicPlan;
     try {
       plan = await prepareTopics(admin, this.spec, this.options.app, this.logger);
+      await ensureDeadLetterTopics(admin, this.poison.deadLetterTopics);
     } catch (error) {
       await admin.disconnect().catch(() => undefined);
       throw error;
@@ -95,6 +114,8 @@ export class StreamsRuntime {
       logger: this.logger,
       events: this.events,
       restorer: { kafka, admin, keepAlive: () => this.heartbeat() },
+      poison: this.poison,
+      metrics: this.metrics,
     });
     const consumer = kafka.consumer({
       groupId: this.groupId,
@@ -169,6 +190,7 @@ export class StreamsRuntime {
     }
     this.memberId = memberId;
     c.offsets.retainOnly(owned);
+    this.metrics.retainPartitions(owned);
     await c.tasks.assign(mine);
     this.assignment = await this.readAssignment(c.admin, memberId);
     this.events.emit('rebalance.assigned', { memberId, tasks: mine.map((t) => t.id) });
@@ -196,18 +218,21 @@ export class StreamsRuntime {
       for (let i = 0; i < batch.messages.length; i += chunkSize) {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(i, i + chunkSize).filter((m) => task.accepts(batch.topic, batch.partition, m.offset));
-        const records = await task.deserialize(batch.topic, chunk).catch((error) => {
+        const records = await task.deserialize(batch.topic, chunk, batch.partition).catch((error) => {
+          if (error instanceof ProcessingError) throw error;
           throw new ProcessingError(task.id, batch.topic, batch.partition, chunk[0]?.offset ?? '?', error);
         });
         for (const item of records) {
           try {
             task.process(batch.topic, batch.partition, item);
           } catch (error) {
-            throw new ProcessingError(task.id, batch.topic, batch.partition, item.offset, error);
+            task.failed('processing', batch.topic, batch.partition, item.message, error);
           }
         }
         const last = batch.messages[Math.min(i + chunkSize, batch.messages.length) - 1];
         if (last) resolveOffset(last.offset);
+        this.metrics.recordsProcessed(task.id, batch.topic, records.length);
+        if (last) this.metrics.position(batch.topic, batch.partition, String(BigInt(last.offset) + 1n), batch.highWatermark);
         if (c.collector.bufferedCount >= this.resolved.maxBufferedOutputs) c.collector.sendBuffered();
         await this.commitIfDue();
         await heartbeat();
@@ -224,7 +249,7 @@ export class StreamsRuntime {
     const c = this.connected;
     if (!c || this.stopping || this.lifecycle.state === 'ERROR') return;
     const now = this.clock();
-    for (const task of c.tasks.all) task.executor.punctuateWallClock(now);
+    for (const task of c.tasks.all) this.metrics.punctuations(task.executor.punctuateWallClock(now));
     await this.commitIfDue();
   }
 
@@ -232,7 +257,9 @@ export class StreamsRuntime {
     const c = this.connected!;
     if (this.clock() - this.lastCommit < this.resolved.commitIntervalMs) return;
     this.lastCommit = this.clock();
+    const done = this.metrics.commitTimer();
     const records = await commitTasks(c.tasks.all, c.collector, c.offsets);
+    done();
     this.events.emit('commit.done', { tasks: c.tasks.all.length, records });
   }
 

@@ -5,7 +5,10 @@ import { TaskState } from '../state/task-state';
 import { createTaskExecutor } from '../task/task-executor';
 import { internalTopicName, type ApplicationIdentity, applicationKey } from '../topology/names';
 import type { StoreSpec, TopologySpec } from '../topology/spec';
+import type { StreamsMetrics } from '../metrics/streams-metrics';
+import { meteredStores } from '../state/metered-store';
 import type { EventHub } from './events';
+import type { PoisonRecordPolicy } from './exception-handlers';
 import type { ProducerCollector } from './record-collector';
 import { restore, restoreRequests, type RestorerOptions } from './restorer';
 import { StreamTask } from './stream-task';
@@ -21,6 +24,9 @@ export interface TaskManagerOptions {
   readonly logger: Logger;
   readonly events: EventHub;
   readonly restorer: Omit<RestorerOptions, 'applicationKey' | 'events' | 'logger'>;
+  /** Exception handlers (absent: every failure stops the application). */
+  readonly poison?: PoisonRecordPolicy;
+  readonly metrics?: StreamsMetrics;
 }
 
 /**
@@ -74,12 +80,16 @@ export class TaskManager {
         subtopology: descriptor.subtopology,
         partition: descriptor.partition,
         resolveTopic: this.options.plan.resolve,
-        stores: state?.storeFactory ?? (() => { throw new Error(`task ${descriptor.id} has no state`); }),
+        stores: state
+          ? this.options.metrics ? meteredStores(state.storeFactory, this.options.metrics) : state.storeFactory
+          : () => { throw new Error(`task ${descriptor.id} has no state`); },
         collector: this.options.collector,
         clock: this.options.clock,
       });
       executor.init();
       const task = new StreamTask(descriptor, executor, state, this.options.spec, this.options.plan.resolve);
+      const { poison, collector } = this.options;
+      if (poison) task.poison = (stage, topic, partition, message, error) => poison.handle(stage, collector, { taskId: descriptor.id, topic, partition }, message, error);
       this.tasks.set(descriptor.id, task);
       for (const input of descriptor.inputs) this.byInput.set(`${input.topic}|${input.partition}`, task);
       events.emit('task.opened', { taskId: descriptor.id, localState: state?.outcome ?? 'stateless' });

@@ -22,6 +22,11 @@ export function internalTopicName(app: ApplicationIdentity, name: string, kind: 
   return `${applicationKey(app)}-${name}-${kind}`;
 }
 
+/** `<id>-v<version>-dlq`: default dead-letter topic of the exception handlers. */
+export function deadLetterTopicName(app: ApplicationIdentity): string {
+  return `${applicationKey(app)}-dlq`;
+}
+
 /** Task ids are `<subtopology>_<partition>`. */
 export function taskId(subtopology: number, partition: number): string {
   return `${subtopology}_${partition}`;
