@@ -5,6 +5,8 @@ import { localStoreView } from './internals/runtime/local-store';
 import { metadataFrom, type StreamsMetadata } from './internals/runtime/metadata';
 import type { StreamsApplicationOptions } from './internals/runtime/options';
 import { StreamsRuntime } from './internals/runtime/streams-runtime';
+import { InteractiveQueries, type ListQueryOptions } from './internals/query/interactive-queries';
+import type { KeyMetadata, KeyQueryOptions, KeyQueryResult, ListQueryResult } from './internals/query/query-result';
 import type { TopologySpec } from './internals/topology/spec';
 
 /**
@@ -17,12 +19,22 @@ import type { TopologySpec } from './internals/topology/spec';
  */
 export class StreamsApplication {
   private readonly runtime: StreamsRuntime;
+  private readonly queries: InteractiveQueries;
 
   constructor(
     topology: TopologySpec,
     private readonly options: StreamsApplicationOptions,
   ) {
     this.runtime = new StreamsRuntime(topology, options);
+    this.queries = new InteractiveQueries({
+      spec: topology,
+      lifecycle: this.runtime.lifecycle,
+      events: this.runtime.events,
+      applicationServer: options.applicationServer,
+      plan: () => this.runtime.topicPlan,
+      tasks: () => this.runtime.taskManager,
+      assignment: () => this.runtime.assignmentInfo,
+    });
   }
 
   /** Prepares topics (failing fast on co-partitioning errors) and joins the group. */
@@ -90,5 +102,33 @@ export class StreamsApplication {
   /** Read-only view of a store over the tasks running here. */
   localStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
     return localStoreView<K, V>(() => this.runtime.taskManager, name);
+  }
+
+  /**
+   * Where `key` of `store` lives: partition (the producer's default partitioner over the key bytes
+   * from `keySerde`, default the store's key serde), task, owner endpoint and whether it is here.
+   * Undefined before the application has started.
+   */
+  metadataForKey<K>(store: string, key: K, keySerde?: KeyQueryOptions<K>['keySerde']): KeyMetadata | undefined {
+    return this.queries.metadataForKey(store, key, keySerde);
+  }
+
+  /**
+   * Reads one key from the local store, or says why not (`NOT_OWNER` with the owner's endpoint,
+   * `REBALANCING`, `RESTORING`, `NOT_FOUND`, `NOT_UP_TO_POSITION`, `NOT_RUNNING`). With `position`
+   * it answers once the store has committed that input offset (bounded by `timeoutMs`).
+   */
+  query<V, K = unknown>(store: string, key: K, options?: KeyQueryOptions<K>): Promise<KeyQueryResult<V>> {
+    return this.queries.query<K, V>(store, key, options);
+  }
+
+  /** Every entry of `store` over the tasks running here (combine instances with `gatherFromAllOwners`). */
+  queryAll<K, V>(store: string, options?: ListQueryOptions): ListQueryResult<K, V> {
+    return this.queries.queryAll<K, V>(store, options);
+  }
+
+  /** Entries of `store` with `from` ≤ key ≤ `to` (serialized order) over the tasks running here. */
+  queryRange<K, V>(store: string, from: K | undefined, to: K | undefined, options?: ListQueryOptions): ListQueryResult<K, V> {
+    return this.queries.queryRange<K, V>(store, from, to, options);
   }
 }

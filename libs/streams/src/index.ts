@@ -53,6 +53,21 @@ export type { StreamsApplicationOptions } from './internals/runtime/options';
 export type { StreamsState, StateListener } from './internals/runtime/lifecycle';
 export type { StreamsEvents, StreamsEventName, RestoreProgress } from './internals/runtime/events';
 export type { StreamsMetadata } from './internals/runtime/metadata';
+// --- interactive queries (owned by the IQ work) ---
+export type {
+  KeyMetadata,
+  KeyQueryOptions,
+  KeyQueryResult,
+  ListQueryResult,
+  QueryFailure,
+  QueryFailureReason,
+  QueryPosition,
+  RestoreStatus,
+} from './internals/query/query-result';
+export { isRetriable } from './internals/query/query-result';
+export type { ListQueryOptions } from './internals/query/interactive-queries';
+export { gatherFromAllOwners, ownerEndpoints } from './internals/query/gather';
+export type { GatherResult, GatherOptions, OwnerResult } from './internals/query/gather';
 export type { TopicPartitions } from './internals/assignment/protocol';
 export { CopartitionError } from './internals/assignment/copartition';
 export {

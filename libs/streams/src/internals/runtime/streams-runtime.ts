@@ -88,6 +88,11 @@ export class StreamsRuntime {
     return this.connected?.tasks;
   }
 
+  /** The resolved topics and partition counts, once started (for interactive queries). */
+  get topicPlan(): TopicPlan | undefined {
+    return this.connected?.plan;
+  }
+
   async start(): Promise<void> {
     const kafka = this.options.kafka instanceof Kafka ? this.options.kafka : new Kafka(this.options.kafka);
     this.lifecycle.require('REBALANCING');
