@@ -22,6 +22,10 @@ export interface StreamsEvents {
   /** A task was opened; `localState` tells whether it found usable local state. */
   'task.opened': { readonly taskId: string; readonly localState: string };
   'task.closed': { readonly taskId: string };
+  /** Exactly-once: the task's producer was fenced by a newer owner; the task was closed. */
+  'task.fenced': { readonly taskId: string };
+  /** Exactly-once: the task's transaction failed and was aborted; the task reprocesses from its last commit. */
+  'transaction.aborted': { readonly taskId: string; readonly error: string };
   'rebalance.assigned': { readonly memberId: string; readonly tasks: readonly string[] };
   'commit.done': { readonly tasks: number; readonly records: number };
 }

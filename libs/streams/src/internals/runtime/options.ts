@@ -23,6 +23,13 @@ export interface StreamsApplicationOptions {
   readonly maxBufferedOutputs?: number;
   /** Consumer session timeout (default 30 000 ms). */
   readonly sessionTimeoutMs?: number;
+  /**
+   * `at-least-once` (default): outputs and changelogs acked, then local state, then group offsets.
+   * `exactly-once`: per task, outputs + changelogs + input offsets commit in one Kafka transaction
+   * (one transactional producer per task, id `<id>-v<version>-<taskId>`), and local state is
+   * applied only after that transaction committed.
+   */
+  readonly processingGuarantee?: ProcessingGuarantee;
   readonly logger?: Logger;
   /** Records whose source serdes throw: `'fail'` (default), `{ deadLetterTopic? }` or a function. */
   readonly deserializationExceptionHandler?: ExceptionHandler;
@@ -34,7 +41,10 @@ export interface StreamsApplicationOptions {
   readonly clock?: () => number;
 }
 
+export type ProcessingGuarantee = 'at-least-once' | 'exactly-once';
+
 export interface ResolvedOptions {
+  readonly processingGuarantee: ProcessingGuarantee;
   readonly commitIntervalMs: number;
   readonly punctuationTickMs: number;
   readonly chunkSize: number;
@@ -44,6 +54,7 @@ export interface ResolvedOptions {
 
 export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
   return {
+    processingGuarantee: options.processingGuarantee ?? 'at-least-once',
     commitIntervalMs: options.commitIntervalMs ?? 1000,
     punctuationTickMs: options.punctuationTickMs ?? 100,
     chunkSize: options.chunkSize ?? 500,

@@ -32,7 +32,7 @@ export class ProducerCollector implements RecordCollector {
   private failure: unknown;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: Pick<Producer, 'sendBatch'>,
     private readonly partitionCount: (topic: string) => number | undefined,
   ) {}
 

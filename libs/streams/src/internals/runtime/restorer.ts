@@ -65,7 +65,8 @@ export async function restoreRequests(admin: Admin, states: readonly TaskState[]
 export async function restore(requests: readonly RestoreRequest[], options: RestorerOptions): Promise<void> {
   if (requests.length === 0) return;
   const groupId = `${options.applicationKey}-restore-${randomUUID()}`;
-  const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+  // read committed: under exactly-once, records of aborted or still-open transactions are never restored
+  const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false, readUncommitted: false, maxWaitTimeInMs: 200 });
   const remaining = new Map(requests.map((r) => [`${r.binding.topic}|${r.binding.partition}`, { request: r, restored: 0 }]));
   const topics = [...new Set(requests.map((r) => r.binding.topic))];
   let finish!: () => void;

@@ -10,6 +10,8 @@ import { StreamsMetrics } from '../metrics/streams-metrics';
 import { ensureDeadLetterTopics } from './dead-letter';
 import { PoisonRecordPolicy } from './exception-handlers';
 import { commitTasks, GroupOffsets } from './committer';
+import { ExactlyOnce } from './eos/exactly-once';
+import { rewindToCommitted } from './eos/rewind';
 import { ProcessingError, ProductionError } from './errors';
 import { EventHub } from './events';
 import { Lifecycle } from './lifecycle';
@@ -51,6 +53,8 @@ export class StreamsRuntime {
   private lastCommit = 0;
   private memberId: string | undefined;
   private stopping = false;
+  /** Set under `processingGuarantee: 'exactly-once'`. */
+  private eos: ExactlyOnce | undefined;
   private readonly metrics: StreamsMetrics;
   private readonly poison: PoisonRecordPolicy;
 
@@ -109,6 +113,10 @@ export class StreamsRuntime {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     const collector = new ProducerCollector(producer, plan.partitionCount);
+    if (this.resolved.processingGuarantee === 'exactly-once') {
+      const { app } = this.options;
+      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, logger: this.logger, events: this.events });
+    }
     const tasks = new TaskManager({
       spec: this.spec,
       plan,
@@ -121,10 +129,12 @@ export class StreamsRuntime {
       restorer: { kafka, admin, keepAlive: () => this.heartbeat() },
       poison: this.poison,
       metrics: this.metrics,
+      transactions: this.eos,
     });
     const consumer = kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
+      readUncommitted: false,
       sessionTimeout: this.resolved.sessionTimeoutMs,
       partitionAssigners: [
         streamsPartitionAssigner({
@@ -164,9 +174,10 @@ export class StreamsRuntime {
     const c = this.connected;
     if (c) {
       await this.serial.run(async () => {
-        if (!failed) await commitTasks(c.tasks.all, c.collector, c.offsets).catch((e) => this.logger.warn('final commit failed', { error: String(e) }));
+        if (!failed) await this.commitAll(c).catch((e) => this.logger.warn('final commit failed', { error: String(e) }));
         c.tasks.closeAll();
       });
+      await this.eos?.drain();
       await c.consumer.disconnect().catch(() => undefined);
       await c.producer.disconnect().catch(() => undefined);
       await c.admin.disconnect().catch(() => undefined);
@@ -196,7 +207,11 @@ export class StreamsRuntime {
     this.memberId = memberId;
     c.offsets.retainOnly(owned);
     this.metrics.retainPartitions(owned);
+    const before = new Set(c.tasks.ids());
     await c.tasks.assign(mine);
+    // Exactly-once: the new tasks' producers fenced any zombie; now start from what committed.
+    const opened = mine.filter((t) => !before.has(t.id)).flatMap((t) => t.inputs);
+    if (this.eos) await rewindToCommitted(c.consumer, c.admin, this.groupId, opened);
     this.assignment = await this.readAssignment(c.admin, memberId);
     this.events.emit('rebalance.assigned', { memberId, tasks: mine.map((t) => t.id) });
     if (!this.stopping) this.lifecycle.transition('RUNNING');
@@ -239,6 +254,7 @@ export class StreamsRuntime {
         this.metrics.recordsProcessed(task.id, batch.topic, records.length);
         if (last) this.metrics.position(batch.topic, batch.partition, String(BigInt(last.offset) + 1n), batch.highWatermark);
         if (c.collector.bufferedCount >= this.resolved.maxBufferedOutputs) c.collector.sendBuffered();
+        this.eos?.sendBuffered(this.resolved.maxBufferedOutputs);
         await this.commitIfDue();
         await heartbeat();
       }
@@ -263,9 +279,15 @@ export class StreamsRuntime {
     if (this.clock() - this.lastCommit < this.resolved.commitIntervalMs) return;
     this.lastCommit = this.clock();
     const done = this.metrics.commitTimer();
-    const records = await commitTasks(c.tasks.all, c.collector, c.offsets);
+    const records = await this.commitAll(c);
     done();
     this.events.emit('commit.done', { tasks: c.tasks.all.length, records });
+  }
+
+  private commitAll(c: Connected): Promise<number> {
+    if (!this.eos) return commitTasks(c.tasks.all, c.collector, c.offsets);
+    const { tasks, consumer, admin } = c;
+    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (ids) => tasks.reopen(ids), consumer, admin });
   }
 
   private fail(error: unknown): void {

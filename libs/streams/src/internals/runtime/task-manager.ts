@@ -2,11 +2,13 @@ import type { Logger } from '@platform/common';
 import type { TaskDescriptor } from '../assignment/task-layout';
 import { taskDirectory } from '../state/state-directory';
 import { TaskState } from '../state/task-state';
+import type { RecordCollector } from '../task/contract';
 import { createTaskExecutor } from '../task/task-executor';
 import { internalTopicName, type ApplicationIdentity, applicationKey } from '../topology/names';
 import type { StoreSpec, TopologySpec } from '../topology/spec';
 import type { StreamsMetrics } from '../metrics/streams-metrics';
 import { meteredStores } from '../state/metered-store';
+import type { ExactlyOnce } from './eos/exactly-once';
 import type { EventHub } from './events';
 import type { PoisonRecordPolicy } from './exception-handlers';
 import type { ProducerCollector } from './record-collector';
@@ -27,6 +29,8 @@ export interface TaskManagerOptions {
   /** Exception handlers (absent: every failure stops the application). */
   readonly poison?: PoisonRecordPolicy;
   readonly metrics?: StreamsMetrics;
+  /** Exactly-once: each task gets its own transactional producer and collector. */
+  readonly transactions?: Pick<ExactlyOnce, 'open' | 'close'>;
 }
 
 /**
@@ -62,7 +66,12 @@ export class TaskManager {
     }
     const states = opened.map((o) => o.state).filter((s): s is TaskState => s !== undefined);
     const { events, logger } = this.options;
+    const collectors = new Map<string, RecordCollector>();
     try {
+      // Under exactly-once the producers are opened (fencing any zombie and aborting its open
+      // transactions) before restoring, so restoration reads every committed changelog record.
+      const { transactions } = this.options;
+      if (transactions) for (const { descriptor } of opened) collectors.set(descriptor.id, await transactions.open(descriptor.id));
       await restore(await restoreRequests(this.options.restorer.admin, states), {
         ...this.options.restorer,
         applicationKey: applicationKey(this.options.app),
@@ -71,6 +80,7 @@ export class TaskManager {
       });
     } catch (error) {
       for (const state of states) state.close();
+      for (const id of collectors.keys()) this.options.transactions?.close(id);
       throw error;
     }
     for (const { descriptor, state } of opened) {
@@ -83,17 +93,31 @@ export class TaskManager {
         stores: state
           ? this.options.metrics ? meteredStores(state.storeFactory, this.options.metrics) : state.storeFactory
           : () => { throw new Error(`task ${descriptor.id} has no state`); },
-        collector: this.options.collector,
+        collector: collectors.get(descriptor.id) ?? this.options.collector,
         clock: this.options.clock,
       });
       executor.init();
       const task = new StreamTask(descriptor, executor, state, this.options.spec, this.options.plan.resolve);
-      const { poison, collector } = this.options;
+      const { poison } = this.options;
+      const collector = collectors.get(descriptor.id) ?? this.options.collector;
       if (poison) task.poison = (stage, topic, partition, message, error) => poison.handle(stage, collector, { taskId: descriptor.id, topic, partition }, message, error);
       this.tasks.set(descriptor.id, task);
       for (const input of descriptor.inputs) this.byInput.set(`${input.topic}|${input.partition}`, task);
       events.emit('task.opened', { taskId: descriptor.id, localState: state?.outcome ?? 'stateless' });
     }
+  }
+
+  /** Closes a task without committing (exactly-once: its producer was fenced by a newer owner). */
+  drop(taskId: string): void {
+    const task = this.tasks.get(taskId);
+    if (task) this.close(task);
+  }
+
+  /** Closes tasks without committing and opens them again on their last committed local state. */
+  async reopen(taskIds: readonly string[]): Promise<void> {
+    const descriptors = this.all.map((t) => t.descriptor);
+    for (const id of taskIds) this.drop(id);
+    await this.assign(descriptors);
   }
 
   closeAll(): void {
@@ -102,6 +126,7 @@ export class TaskManager {
 
   private close(task: StreamTask): void {
     this.tasks.delete(task.id);
+    this.options.transactions?.close(task.id);
     for (const input of task.descriptor.inputs) this.byInput.delete(`${input.topic}|${input.partition}`);
     try {
       task.close();

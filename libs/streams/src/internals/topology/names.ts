@@ -27,6 +27,12 @@ export function deadLetterTopicName(app: ApplicationIdentity): string {
   return `${applicationKey(app)}-dlq`;
 }
 
+/** `<id>-v<version>-<taskId>`: the transactional id of a task's producer under exactly-once, so a
+ * new owner of the task fences any older producer (a zombie) still holding it. */
+export function transactionalId(app: ApplicationIdentity, task: string): string {
+  return `${applicationKey(app)}-${task}`;
+}
+
 /** Task ids are `<subtopology>_<partition>`. */
 export function taskId(subtopology: number, partition: number): string {
   return `${subtopology}_${partition}`;

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createTopic, kafkaBrokers, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { StreamsApplication } from './application';
+import { countTopology } from './internals/runtime/__fixtures__/count-topology';
+import { CommittedReader } from './internals/runtime/eos/__fixtures__/committed-reader';
+import { markTopology } from './internals/runtime/eos/__fixtures__/eos-topologies';
+import { isFencingError } from './internals/runtime/eos/fencing';
+import { TaskTransaction } from './internals/runtime/eos/task-transaction';
+
+const KEYS = Array.from({ length: 12 }, (_, i) => `key-${i}`);
+const ROOT = path.resolve(__dirname, '../../..');
+const FIXTURE = path.join(__dirname, 'internals/runtime/eos/__fixtures__/eos-app.main.ts');
+
+describe('exactly-once on a real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  const dirs: string[] = [];
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    kafka = newKafka('streams-eos-spec');
+    admin = kafka.admin();
+    producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  });
+
+  const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-eos-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const produceRound = (topic: string, round: number) =>
+    producer.send({ topic, messages: KEYS.map((key) => ({ key, value: `${key}-${round}` })) });
+
+  it('a task transaction fenced by a newer producer with the same transactional id commits nothing', async () => {
+    const output = uniqueName('fence-out');
+    await createTopic(admin, output, { partitions: 1 });
+    const id = uniqueName('fence-txn');
+    const sink = { kind: 'sink' as const, name: 'sink', topic: { kind: 'external' as const, name: output }, keySerde: utf8, valueSerde: utf8 };
+    const partitionCount = () => 1;
+    const older = await TaskTransaction.open({ kafka, transactionalId: id, partitionCount });
+    cleanup.push(() => older.close());
+    older.collector.send(output, { key: 'k', value: 'from-older', timestamp: 1, headers: {} }, sink);
+    older.collector.sendBuffered();
+    await older.collector.flush(); // the older producer's transaction is open with one record in it
+
+    const newer = await TaskTransaction.open({ kafka, transactionalId: id, partitionCount });
+    cleanup.push(() => newer.close());
+    const failure = await older.commit([], [], 'unused-group').then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeDefined();
+    expect(isFencingError(failure)).toBe(true);
+
+    newer.collector.send(output, { key: 'k', value: 'from-newer', timestamp: 2, headers: {} }, sink);
+    await newer.commit([], [], 'unused-group');
+    const reader = await CommittedReader.start(kafka, output);
+    cleanup.push(() => reader.stop());
+    await waitFor(() => reader.records.length >= 1, { timeoutMs: 20_000 });
+    // a later committed marker proves the reader is past anything the older producer left behind
+    newer.collector.send(output, { key: 'k', value: 'end', timestamp: 3, headers: {} }, sink);
+    await newer.commit([], [], 'unused-group');
+    await waitFor(() => reader.records.some((r) => r.value.toString() === 'end'), { timeoutMs: 20_000 });
+    expect(reader.records.map((r) => r.value.toString())).toEqual(['from-newer', 'end']);
+  });
+
+  it('outputs each record exactly once and counts exactly after three SIGKILLs mid-stream', async () => {
+    const input = uniqueName('eos-in');
+    const countOut = uniqueName('eos-count-out');
+    const markOut = uniqueName('eos-mark-out');
+    const countId = uniqueName('eos-count');
+    const markId = uniqueName('eos-mark');
+    const stateDir = tempDir();
+    for (const topic of [input, countOut, markOut]) await createTopic(admin, topic, { partitions: 3 });
+    let rounds = 0;
+    for (let kill = 0; kill < 3; kill++) {
+      const child = startChild([kafkaBrokers().join(','), countId, markId, input, countOut, markOut, stateDir]);
+      try {
+        await waitFor(() => child.running('count') && child.running('mark'), { timeoutMs: 90_000, description: `child running (${child.output()})` });
+        const committed = () => child.commits();
+        const before = committed();
+        while (committed() < before + 6 && rounds < 3000) await produceRound(input, rounds++);
+        for (let i = 0; i < 10; i++) await produceRound(input, rounds++);
+      } finally {
+        await child.kill('SIGKILL');
+      }
+    }
+    for (let i = 0; i < 5; i++) await produceRound(input, rounds++);
+
+    const options = { kafka, stateDir, commitIntervalMs: 200, sessionTimeoutMs: 8000, processingGuarantee: 'exactly-once' as const };
+    const count = new StreamsApplication(countTopology(input, countOut), { ...options, app: { id: countId, version: 1 } });
+    const mark = new StreamsApplication(markTopology(input, markOut), { ...options, app: { id: markId, version: 1 } });
+    cleanup.push(() => count.close(), () => mark.close());
+    await Promise.all([count.start(), mark.start()]);
+    const counts = () => KEYS.map((k) => count.localStore<string, number>('counts').get(k) ?? 0);
+    await waitFor(() => counts().every((n) => n === rounds), { timeoutMs: 90_000, description: `store counts ${rounds} (${counts()})` });
+
+    const countReader = await CommittedReader.start(kafka, countOut);
+    const markReader = await CommittedReader.start(kafka, markOut);
+    cleanup.push(() => countReader.stop(), () => markReader.stop());
+    await waitFor(() => countReader.records.length >= KEYS.length * rounds && markReader.records.length >= KEYS.length * rounds, {
+      timeoutMs: 60_000,
+      description: `outputs complete (${countReader.records.length}, ${markReader.records.length} of ${KEYS.length * rounds})`,
+    });
+    // one more round: anything duplicated before it would have arrived by the time it does
+    await produceRound(input, rounds++);
+    await waitFor(() => counts().every((n) => n === rounds), { timeoutMs: 30_000 });
+    await waitFor(() => markReader.records.filter((r) => r.value.toString().endsWith(`-${rounds - 1}!`)).length === KEYS.length, { timeoutMs: 30_000 });
+    await waitFor(() => countReader.records.length >= KEYS.length * rounds, { timeoutMs: 30_000 });
+
+    expect(counts()).toEqual(KEYS.map(() => rounds));
+    const expectedCounts = Array.from({ length: rounds }, (_, i) => i + 1);
+    for (const key of KEYS) {
+      const values = countReader.records.filter((r) => r.key === key).map((r) => Number(r.value.readBigInt64BE()));
+      expect(values).toEqual(expectedCounts);
+    }
+    const marks = markReader.records.map((r) => r.value.toString()).sort();
+    const expectedMarks = KEYS.flatMap((key) => Array.from({ length: rounds }, (_, i) => `${key}-${i}!`)).sort();
+    expect(marks).toEqual(expectedMarks);
+  }, 400_000);
+
+  /** Spawns the EOS fixture under node itself (not the tsx wrapper) so signals reach it. */
+  function startChild(args: string[]) {
+    const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.base.json') },
+    });
+    let output = '';
+    proc.stdout?.on('data', (d) => (output += String(d)));
+    proc.stderr?.on('data', (d) => (output += String(d)));
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    const lines = () => output.split('\n');
+    cleanup.push(async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      await exited;
+    });
+    return {
+      output: () => output.slice(-2000),
+      running: (app: string) => lines().includes(`STATE ${app} RUNNING`),
+      commits: () => lines().filter((l) => l.startsWith('COMMIT') && !l.endsWith(' 0')).length,
+      fenced: () => lines().filter((l) => l.startsWith('FENCED')),
+      signal: (signal: NodeJS.Signals) => proc.kill(signal),
+      kill: async (signal: NodeJS.Signals) => {
+        proc.kill(signal);
+        await exited;
+      },
+    };
+  }
+});
+
+const utf8 = {
+  serialize: (_t: string, v: unknown) => Buffer.from(String(v), 'utf8'),
+  deserialize: (_t: string, d: Buffer) => d.toString('utf8'),
+};

@@ -1,0 +1,13 @@
+import { StreamsBuilder } from '../../../../dsl/streams-builder';
+import { Serdes } from '../../../../serdes/serdes';
+import type { TopologySpec } from '../../../topology/spec';
+
+/** Test fixture: stateless map — every input record gives exactly one output, `<value>!` under the same key. */
+export function markTopology(input: string, output: string): TopologySpec {
+  const builder = new StreamsBuilder();
+  builder
+    .stream(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .mapValues((value) => `${value}!`, { name: 'mark' })
+    .to(output, { keySerde: Serdes.string(), valueSerde: Serdes.string() });
+  return builder.build();
+}

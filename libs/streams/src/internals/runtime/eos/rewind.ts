@@ -1,0 +1,30 @@
+import type { Admin, Consumer } from 'kafkajs';
+
+/**
+ * Seeks input partitions back to the consumer group's committed offsets (under exactly-once the
+ * group offsets commit inside the task transactions, so they are exactly the last committed
+ * position), or to the log start when the group has none yet.
+ */
+export async function rewindToCommitted(
+  consumer: Consumer,
+  admin: Admin,
+  groupId: string,
+  partitions: readonly { topic: string; partition: number }[],
+): Promise<void> {
+  const topics = [...new Set(partitions.map((p) => p.topic))];
+  if (topics.length === 0) return;
+  const committed = new Map<string, string>();
+  for (const group of await admin.fetchOffsets({ groupId, topics })) {
+    for (const p of group.partitions) committed.set(`${group.topic}|${p.partition}`, p.offset);
+  }
+  const starts = new Map<string, string>();
+  for (const topic of topics) {
+    for (const p of await admin.fetchTopicOffsets(topic)) starts.set(`${topic}|${p.partition}`, p.low);
+  }
+  for (const { topic, partition } of partitions) {
+    const key = `${topic}|${partition}`;
+    const offset = committed.get(key);
+    const target = offset === undefined || BigInt(offset) < 0n ? starts.get(key) : offset;
+    if (target !== undefined) consumer.seek({ topic, partition, offset: target });
+  }
+}
