@@ -4,8 +4,8 @@ import type { SyncSerde } from '../../api/serde';
 import type { StoreFactory, TaskStore } from '../task/contract';
 import type { StreamsMetrics } from '../metrics/streams-metrics';
 
-/** Time one operation in SAMPLE_EVERY: a clock read per operation costs ~5% of a SQLite get. */
-const SAMPLE_EVERY = 16;
+/** Point operations are timed 1 in 16 (mask 15); scans and flushes always. */
+const SAMPLE_MASK = 15;
 
 type Operation = 'get' | 'put' | 'delete' | 'range' | 'flush';
 
@@ -16,7 +16,7 @@ type Operation = 'get' | 'put' | 'delete' | 'range' | 'flush';
  */
 export class MeteredStore implements TaskStore {
   private counter = 0;
-  private readonly histograms = new Map<Operation, HistogramChild | undefined>();
+  private readonly histograms = new Map<Operation, HistogramChild>();
 
   constructor(
     private readonly inner: TaskStore,
@@ -27,32 +27,57 @@ export class MeteredStore implements TaskStore {
     return this.inner.name;
   }
 
+  // Each operation takes the fast path (a counter test, no closure) unless it is sampled.
   get(key: unknown): unknown {
-    return this.timed('get', () => this.inner.get(key));
+    if ((++this.counter & SAMPLE_MASK) !== 0) return this.inner.get(key);
+    const start = process.hrtime.bigint();
+    const result = this.inner.get(key);
+    this.observe('get', start);
+    return result;
   }
 
   put(key: unknown, value: unknown): void {
-    this.timed('put', () => this.inner.put(key, value));
+    if ((++this.counter & SAMPLE_MASK) !== 0) return this.inner.put(key, value);
+    const start = process.hrtime.bigint();
+    this.inner.put(key, value);
+    this.observe('put', start);
   }
 
   putIfAbsent(key: unknown, value: unknown): unknown {
-    return this.timed('put', () => this.inner.putIfAbsent(key, value));
+    if ((++this.counter & SAMPLE_MASK) !== 0) return this.inner.putIfAbsent(key, value);
+    const start = process.hrtime.bigint();
+    const result = this.inner.putIfAbsent(key, value);
+    this.observe('put', start);
+    return result;
   }
 
   delete(key: unknown): unknown {
-    return this.timed('delete', () => this.inner.delete(key));
+    if ((++this.counter & SAMPLE_MASK) !== 0) return this.inner.delete(key);
+    const start = process.hrtime.bigint();
+    const result = this.inner.delete(key);
+    this.observe('delete', start);
+    return result;
   }
 
   range(from?: unknown, to?: unknown): IterableIterator<KeyValue<unknown, unknown>> {
-    return this.timed('range', () => this.inner.range(from, to));
+    const start = process.hrtime.bigint();
+    const result = this.inner.range(from, to);
+    this.observe('range', start);
+    return result;
   }
 
   prefixScan<P>(prefix: P, prefixSerde: SyncSerde<P>): IterableIterator<KeyValue<unknown, unknown>> {
-    return this.timed('range', () => this.inner.prefixScan(prefix, prefixSerde));
+    const start = process.hrtime.bigint();
+    const result = this.inner.prefixScan(prefix, prefixSerde);
+    this.observe('range', start);
+    return result;
   }
 
   all(): IterableIterator<KeyValue<unknown, unknown>> {
-    return this.timed('range', () => this.inner.all());
+    const start = process.hrtime.bigint();
+    const result = this.inner.all();
+    this.observe('range', start);
+    return result;
   }
 
   approximateNumEntries(): number {
@@ -60,30 +85,23 @@ export class MeteredStore implements TaskStore {
   }
 
   flush(): void {
-    const histogram = this.histogram('flush');
-    if (!histogram) return this.inner.flush();
     const start = process.hrtime.bigint();
     this.inner.flush();
-    histogram.observe(Number(process.hrtime.bigint() - start) / 1e9);
+    this.observe('flush', start);
   }
 
   close(): void {
     this.inner.close();
   }
 
-  private timed<T>(operation: Operation, run: () => T): T {
-    if (++this.counter % SAMPLE_EVERY !== 0) return run();
-    const histogram = this.histogram(operation);
-    if (!histogram) return run();
-    const start = process.hrtime.bigint();
-    const result = run();
+  private observe(operation: Operation, start: bigint): void {
+    let histogram = this.histograms.get(operation);
+    if (!histogram) {
+      histogram = this.metrics.storeOperation(this.name, operation);
+      if (!histogram) return;
+      this.histograms.set(operation, histogram);
+    }
     histogram.observe(Number(process.hrtime.bigint() - start) / 1e9);
-    return result;
-  }
-
-  private histogram(operation: Operation): HistogramChild | undefined {
-    if (!this.histograms.has(operation)) this.histograms.set(operation, this.metrics.storeOperation(this.name, operation));
-    return this.histograms.get(operation);
   }
 }
 
