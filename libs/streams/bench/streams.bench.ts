@@ -1,38 +1,62 @@
 /**
- * Throughput of the production runtime on a real broker (KAFKA_BROKERS), 6 partitions:
- * - records/s of a stateless topology (mapValues → sink) and of a count-into-store topology;
- * - records replayed on restart with and without local state; restore rate (records/s).
- * Run: `npm run bench`, or `TSX_TSCONFIG_PATH=tsconfig.base.json npx tsx libs/streams/bench/streams.bench.ts --records=200000`.
- * Each measurement starts after the group joined (state RUNNING) and ends when every input offset is committed.
+ * Throughput of the production runtime on a real broker (KAFKA_BROKERS), one process, records of
+ * about 200 bytes on 6 partitions, printed as one table with the ratio to the raw kafkajs loop:
+ * 1. raw kafkajs consume → produce (eachBatch, produce in chunks): the baseline;
+ * 2. stateless filter → mapValues → to;
+ * 3. count by key into a SQLite store with changelog, at-least-once;
+ * 4. the same under exactly-once (when the runtime offers `processingGuarantee`);
+ * 5. cold restore of the store of (3) from its changelog (one key per record);
+ * 6. restart of (3) with its local state: time from start() to RUNNING.
+ * Throughput runs are timed from the group join to the moment every input offset is committed.
+ * Run: `npm run bench`, or `TSX_TSCONFIG_PATH=tsconfig.base.json npx tsx libs/streams/bench/streams.bench.ts --records=100000`
+ * (or BENCH_RECORDS=100000); default 1 000 000.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import { StreamsApplication } from '../src/application';
 import { StreamsBuilder } from '../src/dsl/streams-builder';
 import { Serdes } from '../src/serdes/serdes';
 import { countTopology } from '../src/internals/runtime/__fixtures__/count-topology';
+import { resolveOptions, type StreamsApplicationOptions } from '../src/internals/runtime/options';
 import type { TopologySpec } from '../src/internals/topology/spec';
 
 const PARTITIONS = 6;
-const records = Number(process.argv.find((a) => a.startsWith('--records='))?.split('=')[1] ?? 200_000);
-const distinctKeys = Math.min(records, 50_000);
+const VALUE_BYTES = 190;
+const records = Number(process.argv.find((a) => a.startsWith('--records='))?.split('=')[1] ?? process.env.BENCH_RECORDS ?? 1_000_000);
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const kafka = new Kafka({ clientId: 'streams-bench', brokers, logLevel: logLevel.NOTHING });
 const name = (p: string) => `bench-${p}-${randomBytes(4).toString('hex')}`;
-const rows: Record<string, string | number>[] = [];
+const rate = (n: number, ms: number) => Math.round((n / Math.max(ms, 1)) * 1000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function produce(admin: Admin, topic: string): Promise<void> {
+/** `exactly-once` when the runtime supports it (the option resolves), else undefined. */
+const exactlyOnce: Partial<StreamsApplicationOptions> | undefined = (() => {
+  const candidate = { processingGuarantee: 'exactly-once' } as Partial<StreamsApplicationOptions>;
+  const resolved = resolveOptions(candidate as StreamsApplicationOptions) as unknown as Record<string, unknown>;
+  return resolved['processingGuarantee'] === 'exactly-once' ? candidate : undefined;
+})();
+
+async function createTopic(admin: Admin, topic: string): Promise<void> {
   await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+}
+
+/** `records` records, key `k<i>` (one key per record), value ~190 bytes of text. */
+async function produceInput(admin: Admin, topic: string): Promise<void> {
+  await createTopic(admin, topic);
   const producer = kafka.producer();
   await producer.connect();
-  const value = Buffer.from('v'.repeat(40));
-  for (let i = 0; i < records; i += 10_000) {
-    const messages = Array.from({ length: Math.min(10_000, records - i) }, (_, j) => ({ key: `k${(i + j) % distinctKeys}`, value }));
-    await producer.send({ topic, messages });
+  const filler = 'x'.repeat(VALUE_BYTES - 20);
+  const inFlight: Promise<unknown>[] = [];
+  for (let i = 0; i < records; i += 5_000) {
+    const messages: Message[] = [];
+    for (let j = i; j < Math.min(i + 5_000, records); j++) messages.push({ key: `k${j}`, value: `{"n":${String(j).padStart(9, '0')},"f":"${filler}"}` });
+    inFlight.push(producer.send({ topic, messages, acks: -1 }));
+    if (inFlight.length >= 4) await inFlight.shift();
   }
+  await Promise.all(inFlight);
   await producer.disconnect();
 }
 
@@ -42,16 +66,64 @@ async function committedAll(admin: Admin, groupId: string, topic: string): Promi
   return ends.every((e) => committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
 }
 
-interface RunResult {
-  processMs: number;
-  /** CPU time of this process while processing, as a share of the elapsed time. */
+async function untilCommitted(admin: Admin, groupId: string, topic: string): Promise<number> {
+  while (!(await committedAll(admin, groupId, topic))) await sleep(100);
+  return Date.now();
+}
+
+interface Measured {
+  ms: number;
   cpuPercent: number;
+}
+
+/** (1) kafkajs alone: each fetched batch is produced in chunks of 1000, then its offsets committed. */
+async function rawLoop(admin: Admin, input: string): Promise<Measured> {
+  const output = name('raw-out');
+  await createTopic(admin, output);
+  const groupId = name('raw');
+  const consumer = kafka.consumer({ groupId });
+  const producer = kafka.producer();
+  await Promise.all([consumer.connect(), producer.connect()]);
+  let joinedAt = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => void (joinedAt ||= Date.now()));
+  await consumer.subscribe({ topics: [input], fromBeginning: true });
+  const cpuBefore = process.cpuUsage();
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      for (let i = 0; i < batch.messages.length; i += 1000) {
+        const chunk = batch.messages.slice(i, i + 1000);
+        await producer.send({ topic: output, acks: -1, messages: chunk.map((m) => ({ key: m.key, value: m.value })) });
+        resolveOffset(chunk[chunk.length - 1]!.offset);
+        await heartbeat();
+      }
+    },
+  });
+  const doneAt = await untilCommitted(admin, groupId, input);
+  const cpu = process.cpuUsage(cpuBefore);
+  await Promise.all([consumer.disconnect(), producer.disconnect()]);
+  return { ms: doneAt - joinedAt, cpuPercent: cpuShare(cpu, doneAt - joinedAt) };
+}
+
+function cpuShare(cpu: NodeJS.CpuUsage, ms: number): number {
+  return Math.round(((cpu.user + cpu.system) / 1000 / Math.max(ms, 1)) * 100);
+}
+
+interface AppRun extends Measured {
+  /** start() → RUNNING. */
+  startMs: number;
   restored: number;
   restoreMs: number;
 }
 
-async function run(admin: Admin, spec: TopologySpec, id: string, input: string, stateDir: string): Promise<RunResult> {
-  const app = new StreamsApplication(spec, { app: { id, version: 1 }, kafka, stateDir, commitIntervalMs: 1000 });
+async function runApp(
+  admin: Admin,
+  spec: TopologySpec,
+  id: string,
+  input: string,
+  stateDir: string,
+  extra: Partial<StreamsApplicationOptions> = {},
+): Promise<AppRun> {
+  const app = new StreamsApplication(spec, { app: { id, version: 1 }, kafka, stateDir, commitIntervalMs: 1000, ...extra });
   let restored = 0;
   let restoreStart = 0;
   let restoreEnd = 0;
@@ -63,50 +135,88 @@ async function run(admin: Admin, spec: TopologySpec, id: string, input: string, 
     }
   });
   let runningAt = 0;
-  app.onStateChange((s) => s === 'RUNNING' && !runningAt && (runningAt = Date.now()));
+  app.onStateChange((s) => void (s === 'RUNNING' && !runningAt && (runningAt = Date.now())));
+  const startedAt = Date.now();
   await app.start();
+  while (!runningAt && app.state !== 'ERROR') await sleep(10);
   const cpuBefore = process.cpuUsage();
-  while (!(await committedAll(admin, `${id}-v1`, input))) await new Promise((r) => setTimeout(r, 100));
+  while (!(await committedAll(admin, `${id}-v1`, input))) {
+    if (app.state === 'ERROR') throw app.cause;
+    await sleep(100);
+  }
   const doneAt = Date.now();
   const cpu = process.cpuUsage(cpuBefore);
   await app.close();
-  const processMs = doneAt - runningAt;
-  return { processMs, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(processMs, 1)) * 100), restored, restoreMs: restoreEnd - restoreStart };
+  return {
+    ms: doneAt - runningAt,
+    cpuPercent: cpuShare(cpu, doneAt - runningAt),
+    startMs: runningAt - startedAt,
+    restored,
+    restoreMs: restoreEnd - restoreStart,
+  };
 }
+
+function statelessTopology(input: string, output: string): TopologySpec {
+  const builder = new StreamsBuilder();
+  builder
+    .stream(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .filter((_k, v) => v.length > 0)
+    .mapValues((v) => `m${v.slice(1)}`)
+    .to(output, { keySerde: Serdes.string(), valueSerde: Serdes.string() });
+  return builder.build();
+}
+
+type Row = Record<string, string | number>;
 
 async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  const input = name('input');
-  await produce(admin, input);
-  const stateless = new StreamsBuilder();
-  stateless
-    .stream(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
-    .mapValues((v) => v.toUpperCase())
-    .to(name('upper'), { keySerde: Serdes.string(), valueSerde: Serdes.string() });
-  const output = [...stateless.build().nodes.values()].find((n) => n.kind === 'sink');
-  if (output?.kind === 'sink') await admin.createTopics({ topics: [{ topic: output.topic.name, numPartitions: PARTITIONS }], waitForLeaders: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-bench-'));
-  const rate = (n: number, ms: number) => Math.round((n / Math.max(ms, 1)) * 1000);
+  const rows: Row[] = [];
+  const ratioOf = (r: number, base: number) => (base > 0 ? (r / base).toFixed(2) : '');
+  try {
+    const input = name('input');
+    const producedAt = Date.now();
+    await produceInput(admin, input);
+    console.log(`[streams bench] produced ${records} records of ~200 bytes in ${Date.now() - producedAt} ms`);
 
-  const s = await run(admin, stateless.build(), name('stateless'), input, path.join(dir, 'stateless'));
-  rows.push({ measurement: 'stateless mapValues → sink', records, ms: s.processMs, 'records/s': rate(records, s.processMs), 'cpu %': s.cpuPercent });
+    const raw = await rawLoop(admin, input);
+    const base = rate(records, raw.ms);
+    rows.push({ measurement: '1 raw kafkajs consume→produce', records, ms: raw.ms, 'records/s': base, 'ratio to 1': '1.00', target: 'baseline', 'cpu %': raw.cpuPercent });
 
-  const countId = name('count');
-  const countDir = path.join(dir, 'count');
-  const c = await run(admin, countTopology(input), countId, input, countDir);
-  rows.push({ measurement: `count into store (${distinctKeys} keys)`, records, ms: c.processMs, 'records/s': rate(records, c.processMs), 'cpu %': c.cpuPercent });
+    const output = name('stateless-out');
+    await createTopic(admin, output);
+    const s = await runApp(admin, statelessTopology(input, output), name('stateless'), input, path.join(dir, 'stateless'));
+    const sRate = rate(records, s.ms);
+    rows.push({ measurement: '2 stateless filter→mapValues→to', records, ms: s.ms, 'records/s': sRate, 'ratio to 1': ratioOf(sRate, base), target: '≥ 0.80', 'cpu %': s.cpuPercent });
 
-  const warm = await run(admin, countTopology(input), countId, input, countDir);
-  rows.push({ measurement: 'restart with local state: changelog records replayed', records: warm.restored, ms: warm.restoreMs, 'records/s': '' });
+    const countId = name('count');
+    const countDir = path.join(dir, 'count');
+    const c = await runApp(admin, countTopology(input), countId, input, countDir);
+    const cRate = rate(records, c.ms);
+    rows.push({ measurement: '3 count into SQLite + changelog, at-least-once', records, ms: c.ms, 'records/s': cRate, 'ratio to 1': ratioOf(cRate, base), target: '≥ 0.50', 'cpu %': c.cpuPercent });
 
-  fs.rmSync(countDir, { recursive: true, force: true });
-  const cold = await run(admin, countTopology(input), countId, input, countDir);
-  rows.push({ measurement: 'restart without local state: changelog records replayed', records: cold.restored, ms: cold.restoreMs, 'records/s': rate(cold.restored, cold.restoreMs) });
+    if (exactlyOnce) {
+      const e = await runApp(admin, countTopology(input), name('count-eos'), input, path.join(dir, 'count-eos'), exactlyOnce);
+      const eRate = rate(records, e.ms);
+      rows.push({ measurement: '4 count, exactly-once', records, ms: e.ms, 'records/s': eRate, 'ratio to 1': ratioOf(eRate, base), target: '≥ 0.35', 'cpu %': e.cpuPercent });
+    } else {
+      rows.push({ measurement: '4 count, exactly-once', records: 'n/a (EOS not available)', ms: '', 'records/s': '', 'ratio to 1': '', target: '≥ 0.35', 'cpu %': '' });
+    }
 
-  console.table(rows);
-  await admin.disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(countDir, { recursive: true, force: true });
+    const cold = await runApp(admin, countTopology(input), countId, input, countDir);
+    const restoreRate = rate(cold.restored, cold.restoreMs);
+    rows.push({ measurement: `5 cold restore of a ${cold.restored}-key store`, records: cold.restored, ms: cold.restoreMs, 'records/s': restoreRate, 'ratio to 1': ratioOf(restoreRate, base), target: '≥ 200000/s', 'cpu %': '' });
+
+    const warm = await runApp(admin, countTopology(input), countId, input, countDir);
+    rows.push({ measurement: '6 restart with local state: start() → RUNNING', records: warm.restored, ms: warm.startMs, 'records/s': '', 'ratio to 1': '', target: '≤ 2000 ms', 'cpu %': '' });
+
+    console.table(rows);
+  } finally {
+    await admin.disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error) => {
