@@ -129,6 +129,81 @@ describe('exactly-once on a real broker', () => {
     expect(marks).toEqual(expectedMarks);
   }, 400_000);
 
+  it('fences a paused zombie whose tasks moved to a new instance: no duplicate output, exact counts', async () => {
+    const input = uniqueName('zombie-in');
+    const countOut = uniqueName('zombie-count-out');
+    const markOut = uniqueName('zombie-mark-out');
+    const countId = uniqueName('zombie-count');
+    const markId = uniqueName('zombie-mark');
+    for (const topic of [input, countOut, markOut]) await createTopic(admin, topic, { partitions: 3 });
+    const zombie = startChild([kafkaBrokers().join(','), countId, markId, input, countOut, markOut, tempDir()]);
+    await waitFor(() => zombie.running('count') && zombie.running('mark'), { timeoutMs: 90_000, description: `zombie running (${zombie.output()})` });
+    let rounds = 0;
+    let producing = true;
+    const background = (async () => {
+      while (producing) {
+        await produceRound(input, rounds++);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    cleanup.push(async () => {
+      producing = false;
+      await background;
+    });
+    const before = zombie.commits();
+    await waitFor(() => zombie.commits() >= before + 5, { timeoutMs: 30_000 });
+    // Freeze it mid-stream: it holds every task, with work in its open transactions.
+    zombie.signal('SIGSTOP');
+
+    const options = { kafka, stateDir: tempDir(), commitIntervalMs: 100, sessionTimeoutMs: 8000, processingGuarantee: 'exactly-once' as const };
+    const count = new StreamsApplication(countTopology(input, countOut), { ...options, app: { id: countId, version: 1 } });
+    const mark = new StreamsApplication(markTopology(input, markOut), { ...options, app: { id: markId, version: 1 } });
+    cleanup.push(() => count.close(), () => mark.close());
+    await Promise.all([count.start(), mark.start()]);
+    // the frozen member's session expires; the new instance takes every task and fences its producers
+    await waitFor(() => count.localTasks().length === 3 && mark.localTasks().length === 3 && count.state === 'RUNNING', {
+      timeoutMs: 60_000,
+      description: `new instance owns every task (${count.localTasks()}, ${mark.localTasks()})`,
+    });
+    const counts = () => KEYS.map((k) => count.localStore<string, number>('counts').get(k) ?? 0);
+    const progress = Math.min(...counts());
+    await waitFor(() => Math.min(...counts()) > progress, { timeoutMs: 30_000 });
+
+    zombie.signal('SIGCONT');
+    await waitFor(() => zombie.fenced().length > 0, { timeoutMs: 30_000, description: `zombie fenced (${zombie.output()})` });
+    expect(zombie.output()).not.toMatch(/STATE (count|mark) ERROR/);
+    // let the woken instance rejoin and take part of the work, then stop it for good
+    await waitFor(() => count.localTasks().length < 3 || mark.localTasks().length < 3, { timeoutMs: 60_000, description: 'zombie rejoined' })
+      .catch(() => undefined);
+    producing = false;
+    await background;
+    await zombie.kill('SIGKILL');
+    await produceRound(input, rounds++);
+
+    await waitFor(() => count.localTasks().length === 3 && mark.localTasks().length === 3 && counts().every((n) => n === rounds), {
+      timeoutMs: 90_000,
+      description: `counts ${rounds} on the survivor (${counts()})`,
+    });
+    const countReader = await CommittedReader.start(kafka, countOut);
+    const markReader = await CommittedReader.start(kafka, markOut);
+    cleanup.push(() => countReader.stop(), () => markReader.stop());
+    await waitFor(() => countReader.records.length >= KEYS.length * rounds && markReader.records.length >= KEYS.length * rounds, {
+      timeoutMs: 60_000,
+      description: `outputs complete (${countReader.records.length}, ${markReader.records.length} of ${KEYS.length * rounds})`,
+    });
+    await produceRound(input, rounds++);
+    await waitFor(() => markReader.records.filter((r) => r.value.toString().endsWith(`-${rounds - 1}!`)).length === KEYS.length, { timeoutMs: 60_000 });
+    await waitFor(() => countReader.records.length >= KEYS.length * rounds, { timeoutMs: 30_000 });
+
+    expect(counts()).toEqual(KEYS.map(() => rounds));
+    const expectedCounts = Array.from({ length: rounds }, (_, i) => i + 1);
+    for (const key of KEYS) {
+      expect(countReader.records.filter((r) => r.key === key).map((r) => Number(r.value.readBigInt64BE()))).toEqual(expectedCounts);
+    }
+    const expectedMarks = KEYS.flatMap((key) => Array.from({ length: rounds }, (_, i) => `${key}-${i}!`)).sort();
+    expect(markReader.records.map((r) => r.value.toString()).sort()).toEqual(expectedMarks);
+  }, 400_000);
+
   /** Spawns the EOS fixture under node itself (not the tsx wrapper) so signals reach it. */
   function startChild(args: string[]) {
     const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
@@ -146,7 +221,7 @@ describe('exactly-once on a real broker', () => {
       await exited;
     });
     return {
-      output: () => output.slice(-2000),
+      output: () => output.slice(-3000),
       running: (app: string) => lines().includes(`STATE ${app} RUNNING`),
       commits: () => lines().filter((l) => l.startsWith('COMMIT') && !l.endsWith(' 0')).length,
       fenced: () => lines().filter((l) => l.startsWith('FENCED')),
