@@ -12,8 +12,10 @@ import type { TopologySpec } from './internals/topology/spec';
 /**
  * Runs a compiled topology against Kafka: creates the internal topics, joins the consumer group
  * `<id>-v<version>`, restores local SQLite state from the changelogs where it is behind, processes
- * with at-least-once guarantees (outputs and changelogs acked → state + offsets committed in one
- * SQLite transaction → input offsets committed), and leaves the group on `close()`.
+ * at least once by default (outputs and changelogs acked → state + offsets committed in one
+ * SQLite transaction → input offsets committed), or exactly once with `processingGuarantee:
+ * 'exactly-once'` (one Kafka transaction per task, SQLite applied after it commits), and leaves the
+ * group on `close()`.
  *
  * A processing error stops the application in state ERROR with the cause (`cause`).
  */

@@ -11,7 +11,6 @@ import { ensureDeadLetterTopics } from './dead-letter';
 import { PoisonRecordPolicy } from './exception-handlers';
 import { commitTasks, GroupOffsets } from './committer';
 import { ExactlyOnce } from './eos/exactly-once';
-import { rewindToCommitted } from './eos/rewind';
 import { ProcessingError, ProductionError } from './errors';
 import { EventHub } from './events';
 import { Lifecycle } from './lifecycle';
@@ -115,7 +114,9 @@ export class StreamsRuntime {
     const collector = new ProducerCollector(producer, plan.partitionCount);
     if (this.resolved.processingGuarantee === 'exactly-once') {
       const { app } = this.options;
-      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, logger: this.logger, events: this.events });
+      const { sessionTimeoutMs: reclaimAfterMs } = this.resolved;
+      const { logger, events, clock } = this;
+      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, logger, events, clock, reclaimAfterMs });
     }
     const tasks = new TaskManager({
       spec: this.spec,
@@ -211,7 +212,7 @@ export class StreamsRuntime {
     await c.tasks.assign(mine);
     // Exactly-once: the new tasks' producers fenced any zombie; now start from what committed.
     const opened = mine.filter((t) => !before.has(t.id)).flatMap((t) => t.inputs);
-    if (this.eos) await rewindToCommitted(c.consumer, c.admin, this.groupId, opened);
+    if (this.eos) await this.eos.opened(c.consumer, c.admin, opened);
     this.assignment = await this.readAssignment(c.admin, memberId);
     this.events.emit('rebalance.assigned', { memberId, tasks: mine.map((t) => t.id) });
     if (!this.stopping) this.lifecycle.transition('RUNNING');
@@ -287,7 +288,7 @@ export class StreamsRuntime {
   private commitAll(c: Connected): Promise<number> {
     if (!this.eos) return commitTasks(c.tasks.all, c.collector, c.offsets);
     const { tasks, consumer, admin } = c;
-    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (ids) => tasks.reopen(ids), consumer, admin });
+    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (d) => tasks.reopen(d), consumer, admin });
   }
 
   private fail(error: unknown): void {

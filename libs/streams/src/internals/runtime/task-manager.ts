@@ -113,11 +113,12 @@ export class TaskManager {
     if (task) this.close(task);
   }
 
-  /** Closes tasks without committing and opens them again on their last committed local state. */
-  async reopen(taskIds: readonly string[]): Promise<void> {
-    const descriptors = this.all.map((t) => t.descriptor);
-    for (const id of taskIds) this.drop(id);
-    await this.assign(descriptors);
+  /** Closes these tasks (if open) without committing and opens them again on their last committed local state. */
+  async reopen(descriptors: readonly TaskDescriptor[]): Promise<void> {
+    const ids = new Set(descriptors.map((d) => d.id));
+    const keep = this.all.map((t) => t.descriptor).filter((d) => !ids.has(d.id));
+    for (const id of ids) this.drop(id);
+    await this.assign([...keep, ...descriptors]);
   }
 
   closeAll(): void {

@@ -1,11 +1,12 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@platform/common';
+import type { TaskDescriptor } from '../../assignment/task-layout';
 import type { RecordCollector } from '../../task/contract';
 import { transactionalId, type ApplicationIdentity } from '../../topology/names';
 import type { EventHub } from '../events';
 import type { StreamTask } from '../stream-task';
 import { isFencingError } from './fencing';
-import { rewindToCommitted } from './rewind';
+import { byTopic, rewindToCommitted } from './rewind';
 import { TaskTransaction } from './task-transaction';
 
 export interface ExactlyOnceOptions {
@@ -15,6 +16,10 @@ export interface ExactlyOnceOptions {
   readonly partitionCount: (topic: string) => number | undefined;
   readonly logger: Logger;
   readonly events: EventHub;
+  /** A fenced task whose partitions no rebalance took away within this time is reopened here
+   * (the fencing came from our own transaction timing out, not from a new owner). */
+  readonly reclaimAfterMs: number;
+  readonly clock: () => number;
 }
 
 /** What the exactly-once commit needs from the task manager and the consumer. */
@@ -22,8 +27,8 @@ export interface ExactlyOnceTarget {
   readonly tasks: readonly StreamTask[];
   /** Closes a task without committing (another instance owns it now). */
   drop(taskId: string): void;
-  /** Closes tasks without committing and opens them again on their last committed local state. */
-  reopen(taskIds: readonly string[]): Promise<void>;
+  /** Closes tasks (if open) without committing and opens them again on their last committed local state. */
+  reopen(tasks: readonly TaskDescriptor[]): Promise<void>;
   readonly consumer: Consumer;
   readonly admin: Admin;
 }
@@ -43,6 +48,8 @@ export interface ExactlyOnceTarget {
 export class ExactlyOnce {
   private readonly transactions = new Map<string, TaskTransaction>();
   private readonly closing = new Set<Promise<void>>();
+  /** Tasks dropped because their producer was fenced, with when; cleared by the next assignment. */
+  private readonly fenced = new Map<string, { descriptor: TaskDescriptor; at: number }>();
 
   constructor(private readonly options: ExactlyOnceOptions) {}
 
@@ -77,6 +84,17 @@ export class ExactlyOnce {
     for (const t of this.transactions.values()) if (t.collector.bufferedCount >= maxBuffered) t.collector.sendBuffered();
   }
 
+  /**
+   * After an assignment opened tasks: their producers fenced any zombie, so resume their input
+   * (paused if they were fenced here before) from the committed group offsets.
+   */
+  async opened(consumer: Consumer, admin: Admin, inputs: readonly { topic: string; partition: number }[]): Promise<void> {
+    this.fenced.clear();
+    if (inputs.length === 0) return;
+    consumer.resume(byTopic(inputs));
+    await rewindToCommitted(consumer, admin, this.options.groupId, inputs);
+  }
+
   /** Commits every task; returns the number of records committed. */
   async commit(target: ExactlyOnceTarget): Promise<number> {
     const { groupId, logger, events } = this.options;
@@ -96,28 +114,37 @@ export class ExactlyOnce {
       }),
     );
     let committed = 0;
-    const fenced: string[] = [];
+    const fenced: StreamTask[] = [];
     const aborted: StreamTask[] = [];
     for (const result of results) {
       if ('changelogOffsets' in result) {
         result.task.commitState(result.changelogOffsets);
         committed += result.records;
       } else if (isFencingError(result.error)) {
-        fenced.push(result.task.id);
+        fenced.push(result.task);
       } else {
         logger.warn('transaction aborted; reprocessing from the last commit', { task: result.task.id, error: String(result.error) });
         aborted.push(result.task);
         events.emit('transaction.aborted', { taskId: result.task.id, error: String(result.error) });
       }
     }
-    for (const id of fenced) {
-      logger.warn('producer fenced: another instance owns the task; closing it', { task: id });
-      target.drop(id);
-      events.emit('task.fenced', { taskId: id });
+    for (const task of fenced) {
+      logger.warn('producer fenced: another instance owns the task; closing it', { task: task.id });
+      target.drop(task.id);
+      // no busy refetching of input nobody here processes; the next assignment resumes it
+      target.consumer.pause(byTopic(task.descriptor.inputs));
+      this.fenced.set(task.id, { descriptor: task.descriptor, at: this.options.clock() });
+      events.emit('task.fenced', { taskId: task.id });
     }
-    if (aborted.length > 0) {
-      await target.reopen(aborted.map((t) => t.id));
-      await rewindToCommitted(target.consumer, target.admin, groupId, aborted.flatMap((t) => t.descriptor.inputs));
+    const reclaim = [...this.fenced.values()].filter((f) => this.options.clock() - f.at >= this.options.reclaimAfterMs);
+    for (const f of reclaim) this.fenced.delete(f.descriptor.id);
+    if (reclaim.length > 0) logger.warn('fenced tasks still assigned here; reopening them', { tasks: reclaim.map((f) => f.descriptor.id) });
+    const reopen = [...aborted.map((t) => t.descriptor), ...reclaim.map((f) => f.descriptor)];
+    if (reopen.length > 0) {
+      await target.reopen(reopen);
+      const inputs = reopen.flatMap((d) => d.inputs);
+      target.consumer.resume(byTopic(inputs));
+      await rewindToCommitted(target.consumer, target.admin, groupId, inputs);
     }
     return committed;
   }

@@ -28,3 +28,10 @@ export async function rewindToCommitted(
     if (target !== undefined) consumer.seek({ topic, partition, offset: target });
   }
 }
+
+/** Groups partitions by topic, as consumer.pause/resume take them. */
+export function byTopic(partitions: readonly { topic: string; partition: number }[]): { topic: string; partitions: number[] }[] {
+  const topics = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+  return [...topics].map(([topic, list]) => ({ topic, partitions: list }));
+}
