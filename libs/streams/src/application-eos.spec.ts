@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { createTopic, kafkaBrokers, newKafka, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
 import { countTopology } from './internals/runtime/__fixtures__/count-topology';
@@ -73,6 +73,56 @@ describe('exactly-once on a real broker', () => {
     await waitFor(() => reader.records.some((r) => r.value.toString() === 'end'), { timeoutMs: 20_000 });
     expect(reader.records.map((r) => r.value.toString())).toEqual(['from-newer', 'end']);
   });
+
+  it('an aborted transaction leaves the store as it was: the task reprocesses from its last commit', async () => {
+    const input = uniqueName('abort-in');
+    const output = uniqueName('abort-out');
+    await createTopic(admin, input, { partitions: 3 });
+    // outputs larger than this fail to produce (MESSAGE_TOO_LARGE) until the limit is raised
+    await createTopic(admin, output, { partitions: 3, config: { 'max.message.bytes': '1500' } });
+    const count = new StreamsApplication(countTopology(input, output), {
+      app: { id: uniqueName('abort-app'), version: 1 },
+      kafka,
+      stateDir: tempDir(),
+      commitIntervalMs: 100,
+      processingGuarantee: 'exactly-once',
+    });
+    cleanup.push(() => count.close());
+    const aborted: string[] = [];
+    count.on('transaction.aborted', (e) => aborted.push(e.taskId));
+    await count.start();
+    const big = `big-${'x'.repeat(3000)}`;
+    const counts = () => [...KEYS, big].map((k) => count.localStore<string, number>('counts').get(k) ?? 0);
+    await produceRound(input, 0);
+    await produceRound(input, 1);
+    await waitFor(() => counts().slice(0, -1).every((n) => n === 2), { timeoutMs: 60_000, description: `counts 2 (${counts()})` });
+    await producer.send({ topic: input, messages: [{ key: big, value: 'v' }] });
+    await produceRound(input, 2);
+    await waitFor(() => aborted.length >= 3, { timeoutMs: 30_000, description: 'repeated aborts' });
+    expect(count.state).toBe('RUNNING');
+    // the aborted work never reached the store: the big key is uncounted, no key counted more than its input
+    expect(counts()[KEYS.length]).toBe(0);
+    expect(counts().every((n) => n <= 3)).toBe(true);
+
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: output, configEntries: [{ name: 'max.message.bytes', value: '1048576' }] }],
+    });
+    await produceRound(input, 3);
+    await waitFor(() => counts().slice(0, -1).every((n) => n === 4) && counts()[KEYS.length] === 1, {
+      timeoutMs: 60_000,
+      description: `counts 4 and 1 after the limit was raised (${counts()})`,
+    });
+    const reader = await CommittedReader.start(kafka, output);
+    cleanup.push(() => reader.stop());
+    await waitFor(() => reader.records.length >= KEYS.length * 4 + 1, { timeoutMs: 30_000 });
+    await produceRound(input, 4);
+    await waitFor(() => reader.records.length >= KEYS.length * 5 + 1, { timeoutMs: 30_000 });
+    for (const key of KEYS) {
+      expect(reader.records.filter((r) => r.key === key).map((r) => Number(r.value.readBigInt64BE()))).toEqual([1, 2, 3, 4, 5]);
+    }
+    expect(reader.records.filter((r) => r.key === big).map((r) => Number(r.value.readBigInt64BE()))).toEqual([1]);
+  }, 200_000);
 
   it('outputs each record exactly once and counts exactly after three SIGKILLs mid-stream', async () => {
     const input = uniqueName('eos-in');
