@@ -8,6 +8,7 @@ import { StreamsApplication } from './application';
 import { StreamsBuilder } from './dsl/streams-builder';
 import { DeserializationError, ProcessingError } from './internals/runtime/errors';
 import type { ExceptionHandler } from './internals/runtime/exception-handlers';
+import type { ProcessingGuarantee } from './internals/runtime/options';
 import { DEAD_LETTER_HEADERS as H } from './internals/runtime/dead-letter';
 import { Serdes } from './serdes/serdes';
 
@@ -56,7 +57,11 @@ describe('poison records on a real broker', () => {
   });
 
   /** 10 records on one partition: offset 3 is not JSON, offset 6 has n = 13. */
-  const setUp = async (handlers: { deserialization?: ExceptionHandler; processing?: ExceptionHandler }, metrics?: MetricsRegistry) => {
+  const setUp = async (
+    handlers: { deserialization?: ExceptionHandler; processing?: ExceptionHandler },
+    metrics?: MetricsRegistry,
+    processingGuarantee: ProcessingGuarantee = 'at-least-once',
+  ) => {
     const id = uniqueName('poison');
     const input = uniqueName('poison-in');
     const output = uniqueName('poison-out');
@@ -73,6 +78,7 @@ describe('poison records on a real broker', () => {
       deserializationExceptionHandler: handlers.deserialization,
       processingExceptionHandler: handlers.processing,
       metrics,
+      processingGuarantee,
     });
     cleanups.push(async () => {
       await app.close();
@@ -81,9 +87,9 @@ describe('poison records on a real broker', () => {
     return { app, id, input, output };
   };
 
-  it('dead-letters the original bytes with the reason and coordinates, and keeps processing', async () => {
+  it.each<ProcessingGuarantee>(['at-least-once', 'exactly-once'])('%s: dead-letters the original bytes with the reason and coordinates, and keeps processing', async (guarantee) => {
     const metrics = new MetricsRegistry();
-    const { app, id, input, output } = await setUp({ deserialization: {}, processing: {} }, metrics);
+    const { app, id, input, output } = await setUp({ deserialization: {}, processing: {} }, metrics, guarantee);
     await app.start();
     const outputs: { partition: number; message: KafkaMessage }[] = [];
     const dead: { partition: number; message: KafkaMessage }[] = [];

@@ -5,6 +5,8 @@ import { ConfigResourceTypes, type Admin, type Kafka, type Producer } from 'kafk
 import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
 import { StreamsBuilder } from './dsl/streams-builder';
+import type { StreamsApplicationOptions } from './internals/runtime/options';
+import { transactionalId } from './internals/topology/names';
 import { Serdes } from './serdes/serdes';
 
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -41,7 +43,7 @@ describe('versioned applications on a real broker', () => {
 
   const produce = (topic: string, perKey: number) =>
     producer.send({ topic, messages: KEYS.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ key, value: `${key}${i}` }))) });
-  const start = async (id: string, version: number, input: string) => {
+  const start = async (id: string, version: number, input: string, extra: Partial<StreamsApplicationOptions> = {}) => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-versions-'));
     const app = new StreamsApplication(topology(input), {
       app: { id, version },
@@ -49,6 +51,7 @@ describe('versioned applications on a real broker', () => {
       stateDir,
       commitIntervalMs: 200,
       processingExceptionHandler: {},
+      ...extra,
     });
     cleanups.push(async () => {
       await app.close();
@@ -65,7 +68,7 @@ describe('versioned applications on a real broker', () => {
       description: `${label}: every key counted ${perKey} times (now ${countsOf(app).join(',')})`,
     });
 
-  it('runs version 2 beside version 1, reprocessing from the beginning into its own group, state and topics', async () => {
+  it('runs version 2 (exactly-once) beside version 1, reprocessing from the beginning into its own group, state and topics', async () => {
     const id = uniqueName('versions');
     const input = uniqueName('versions-in');
     await createTopic(admin, input, { partitions: 3 });
@@ -73,7 +76,7 @@ describe('versioned applications on a real broker', () => {
 
     const v1 = await start(id, 1, input);
     await expectCounts(v1, 4, 'v1');
-    const v2 = await start(id, 2, input);
+    const v2 = await start(id, 2, input, { processingGuarantee: 'exactly-once' });
     await expectCounts(v2, 4, 'v2 after reprocessing from the beginning');
     await produce(input, 3);
     await expectCounts(v1, 7, 'v1');
@@ -89,6 +92,10 @@ describe('versioned applications on a real broker', () => {
         return ends.every((e) => committed?.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
       }, { timeoutMs: 15_000, description: `${groupId} committed the whole input` });
     }
+
+    // transactional ids carry the version too
+    expect(transactionalId({ id, version: 2 }, '0_1')).toBe(`${id}-v2-0_1`);
+    expect(transactionalId({ id, version: 1 }, '0_1')).not.toBe(transactionalId({ id, version: 2 }, '0_1'));
 
     // each version has its own internal and dead-letter topics, with the right partitions and configs
     const topics = new Set(await admin.listTopics());
