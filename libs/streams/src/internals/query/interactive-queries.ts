@@ -6,7 +6,7 @@ import type { TaskManager } from '../runtime/task-manager';
 import type { TopicPlan } from '../runtime/topic-plan';
 import type { TopologySpec } from '../topology/spec';
 import { locateKey, ownerOf, type KeyLocation } from './key-locator';
-import { waitUntil } from './position-waiter';
+import { progressSignals, waitUntil, type ProgressSignals } from './position-waiter';
 import type {
   KeyMetadata,
   KeyQueryOptions,
@@ -43,9 +43,11 @@ const DEFAULT_POSITION_TIMEOUT_MS = 5000;
  */
 export class InteractiveQueries {
   private readonly restores: RestoreTracker;
+  private readonly signals: ProgressSignals;
 
   constructor(private readonly source: QuerySource) {
     this.restores = new RestoreTracker(source.events);
+    this.signals = progressSignals(source.events, source.lifecycle);
     source.lifecycle.onChange((next) => {
       if (next === 'ERROR' || next === 'NOT_RUNNING') this.restores.clear();
     });
@@ -61,24 +63,28 @@ export class InteractiveQueries {
   }
 
   async query<K, V>(store: string, key: K, options: KeyQueryOptions<K> = {}): Promise<KeyQueryResult<V>> {
-    const first = this.locate(store, key, options);
-    if ('reason' in first) return first;
     const { position } = options;
-    if (position) {
-      const reached = await waitUntil(
-        this.source.events,
-        () => this.positionReached(first.location, position) !== false,
-        options.timeoutMs ?? DEFAULT_POSITION_TIMEOUT_MS,
-      );
-      const again = this.locate(store, key, options);
-      if ('reason' in again) return again;
-      const applied = this.positionReached(again.location, position);
-      if (!reached || applied !== true) {
-        return { ok: false, reason: 'NOT_UP_TO_POSITION', position, applied: typeof applied === 'string' ? applied : undefined };
-      }
-      return this.read<V>(again.task, store, key);
+    let located = this.locate(store, key, options);
+    if (!position) return 'reason' in located ? located : this.read<V>(located.task, store, key);
+    // A position read waits (bounded) through a rebalance or restoration of its own task, then
+    // until the committed input position covers the requested offset.
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_POSITION_TIMEOUT_MS);
+    const settled = (l: typeof located) => !('reason' in l) || (l.reason !== 'REBALANCING' && l.reason !== 'RESTORING');
+    if (!settled(located)) {
+      await waitUntil(this.signals, () => settled((located = this.locate(store, key, options))), deadline - Date.now());
+      located = this.locate(store, key, options);
+      if ('reason' in located) return located;
     }
-    return this.read<V>(first.task, store, key);
+    if ('reason' in located) return located;
+    const location = located.location;
+    await waitUntil(this.signals, () => typeof this.positionReached(location, position) === 'boolean', deadline - Date.now());
+    const again = this.locate(store, key, options);
+    if ('reason' in again) return again;
+    const applied = this.positionReached(again.location, position);
+    if (applied !== true) {
+      return { ok: false, reason: 'NOT_UP_TO_POSITION', position, applied: typeof applied === 'string' ? applied : undefined };
+    }
+    return this.read<V>(again.task, store, key);
   }
 
   queryAll<K, V>(store: string, options: ListQueryOptions = {}): ListQueryResult<K, V> {

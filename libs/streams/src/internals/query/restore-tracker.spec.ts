@@ -1,5 +1,5 @@
 import { EventHub } from '../runtime/events';
-import { waitUntil } from './position-waiter';
+import { progressSignals, waitUntil } from './position-waiter';
 import { RestoreTracker } from './restore-tracker';
 
 const progress = (taskId: string, store: string, restored: number) => ({
@@ -41,7 +41,7 @@ describe('waitUntil', () => {
   it('re-checks on progress events and resolves true once reached', async () => {
     const events = new EventHub();
     let reached = false;
-    const waiting = waitUntil(events, () => reached, 60_000);
+    const waiting = waitUntil(progressSignals(events), () => reached, 60_000);
     events.emit('commit.done', { tasks: 1, records: 1 });
     reached = true;
     events.emit('commit.done', { tasks: 1, records: 1 });
@@ -51,7 +51,7 @@ describe('waitUntil', () => {
 
   it('resolves false at the timeout when never reached', async () => {
     const events = new EventHub();
-    await expect(waitUntil(events, () => false, 20)).resolves.toBe(false);
+    await expect(waitUntil(progressSignals(events), () => false, 20)).resolves.toBe(false);
     expect(events.has('commit.done')).toBe(false);
   });
 });

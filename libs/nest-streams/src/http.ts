@@ -1,0 +1,37 @@
+/**
+ * The few request/response members the adapter uses. Express's objects (Nest's default platform)
+ * satisfy them; declaring them here keeps the lib free of @types/express.
+ */
+export interface HttpRequest {
+  readonly method: string;
+  /** Path and query string as received (`/counts/a?x=1`). */
+  readonly originalUrl: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body?: unknown;
+}
+
+export interface HttpResponse {
+  status(code: number): HttpResponse;
+  setHeader(name: string, value: string): unknown;
+  send(body?: unknown): unknown;
+  json(body: unknown): unknown;
+}
+
+/** A response to send: status, headers and a JSON body or raw text. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: { readonly json: unknown } | { readonly text: string };
+}
+
+export function sendAnswer(res: HttpResponse, answer: HttpAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.status(answer.status);
+  if ('json' in answer.body) res.json(answer.body.json);
+  else res.send(answer.body.text);
+}
+
+export function headerValue(req: HttpRequest, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,10 @@
+// Public API of @platform/nest-streams: the Nest adapter of @platform/streams.
+export { StreamsModule } from './streams.module';
+export type { StreamsModuleOptions } from './options';
+export { QueryRouter } from './query-router.service';
+export type { RouteOptions, RouteOutcome } from './query-router.service';
+export { HealthController } from './health.controller';
+export { STREAMS_APPLICATION } from './tokens';
+export { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, parsePosition, formatPosition } from './answers';
+export { sendAnswer } from './http';
+export type { HttpAnswer, HttpRequest, HttpResponse } from './http';

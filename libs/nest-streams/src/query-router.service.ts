@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { KeyQueryOptions, KeyQueryResult, QueryPosition, StreamsApplication } from '@platform/streams';
+import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, parsePosition } from './answers';
+import { forwardTo } from './forward';
+import { headerValue, sendAnswer, type HttpAnswer, type HttpRequest, type HttpResponse } from './http';
+import type { ResolvedModuleOptions } from './options';
+import { STREAMS_APPLICATION, STREAMS_MODULE_OPTIONS } from './tokens';
+
+export interface RouteOptions<K> {
+  readonly keySerde?: KeyQueryOptions<K>['keySerde'];
+  /** Read-your-writes position; default: parsed from the `x-streams-position` request header. */
+  readonly position?: QueryPosition;
+  readonly timeoutMs?: number;
+}
+
+/** Where a query was answered: here (with the store's result) or by an HTTP answer to send as is. */
+export type RouteOutcome<V> =
+  | { readonly kind: 'local'; readonly result: Extract<KeyQueryResult<V>, { ok: true }> }
+  | { readonly kind: 'answer'; readonly answer: HttpAnswer };
+
+/**
+ * Makes a REST handler work with any number of replicas: the key is answered from the local store
+ * when this instance owns it, else the request goes to the owner's `applicationServer` (same method,
+ * path and query, marked so it is never forwarded twice), else 503 with `Retry-After`.
+ */
+@Injectable()
+export class QueryRouter {
+  constructor(
+    @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
+    @Inject(STREAMS_MODULE_OPTIONS) private readonly options: ResolvedModuleOptions,
+  ) {}
+
+  /** Resolves a key query for a request without sending anything. */
+  async resolve<V, K = unknown>(req: HttpRequest, store: string, key: K, options: RouteOptions<K> = {}): Promise<RouteOutcome<V>> {
+    const position = options.position ?? parsePosition(headerValue(req, POSITION_HEADER));
+    const result = await this.app.query<V, K>(store, key, {
+      keySerde: options.keySerde,
+      position,
+      timeoutMs: options.timeoutMs ?? this.options.positionTimeoutMs,
+    });
+    if (result.ok) return { kind: 'local', result };
+    const { retryAfterSeconds } = this.options;
+    if (result.reason === 'NOT_OWNER' && headerValue(req, FORWARDED_HEADER) === undefined) {
+      const self = this.app.metadata()?.endpoint;
+      const answer = await forwardTo(result.owner, req, self, this.options.forwardTimeoutMs);
+      return { kind: 'answer', answer: answer ?? failureAnswer(result, retryAfterSeconds) };
+    }
+    return { kind: 'answer', answer: failureAnswer(result, retryAfterSeconds) };
+  }
+
+  /**
+   * Answers a request for one key: 200 with `render(value)` (default: `{ key, value }`) when local,
+   * the owner's response when forwarded, 404 when missing, 503 with `Retry-After` otherwise.
+   */
+  async answer<V, K = unknown>(
+    req: HttpRequest,
+    res: HttpResponse,
+    store: string,
+    key: K,
+    render: (value: V) => unknown = (value) => ({ key, value }),
+    options: RouteOptions<K> = {},
+  ): Promise<void> {
+    const outcome = await this.resolve<V, K>(req, store, key, options);
+    sendAnswer(res, outcome.kind === 'local' ? jsonAnswer(200, render(outcome.result.value)) : outcome.answer);
+  }
+}

@@ -1,0 +1,180 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { FORWARDED_HEADER, POSITION_HEADER, formatPosition } from './answers';
+import { startCountService, type CountService } from './__fixtures__/count-service';
+
+describe('StreamsModule with two instances on a real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  const services: CountService[] = [];
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    kafka = newKafka('nest-streams-spec');
+    admin = kafka.admin();
+    producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+  afterEach(async () => {
+    for (const service of services.splice(0).reverse()) await service.nest.close();
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  });
+
+  const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nest-streams-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const start = async (appId: string, input: string, k: Kafka = kafka, beforeStart?: Parameters<typeof startCountService>[0]['beforeStart']) => {
+    const service = await startCountService({ kafka: k, appId, input, stateDir: tempDir(), beforeStart });
+    services.push(service);
+    return service;
+  };
+  /** Produces one record per entry and returns the position (topic:partition:offset) of each key's last record. */
+  const produce = async (topic: string, keys: readonly string[]) => {
+    const last = new Map<string, string>();
+    for (const key of keys) {
+      const [meta] = await producer.send({ topic, messages: [{ key, value: 'x' }] });
+      last.set(key, formatPosition({ topic, partition: meta!.partition, offset: meta!.baseOffset! }));
+    }
+    return last;
+  };
+  const get = (service: CountService, p: string, headers: Record<string, string> = {}) => fetch(`${service.url}${p}`, { headers });
+  const ready = (service: CountService) => get(service, '/health/ready').then((r) => r.status === 200);
+  /** Both members see a two-member assignment in which each runs tasks and advertises its endpoint. */
+  const splitBetween = (a: CountService, b: CountService) =>
+    [a, b].every((s) => {
+      const members = s.app.allMetadata();
+      return members.length === 2 && members.every((m) => m.tasks.length > 0 && m.endpoint) && s.app.localTasks().length > 0;
+    });
+
+  it('answers a query sent to the wrong instance through the owner, and a position read sees a write', async () => {
+    const input = uniqueName('iq-in');
+    const appId = uniqueName('iq-app');
+    await createTopic(admin, input, { partitions: 4 });
+    const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
+    const writes = keys.flatMap((key, i) => Array.from({ length: i + 1 }, () => key));
+    const positions = await produce(input, writes);
+
+    const a = await start(appId, input);
+    const b = await start(appId, input);
+    await waitFor(async () => (await ready(a)) && (await ready(b)) && splitBetween(a, b), {
+      timeoutMs: 60_000,
+      description: 'two ready instances sharing the tasks',
+    });
+    expect((await get(a, '/health/live')).status).toBe(200);
+
+    for (const [i, key] of keys.entries()) {
+      const owner = a.app.metadataForKey('counts', key)!;
+      expect(b.app.metadataForKey('counts', key)).toMatchObject({ partition: owner.partition, taskId: owner.taskId, endpoint: owner.endpoint });
+      const [wrong, right] = owner.endpoint === a.endpoint ? [b, a] : [a, b];
+      expect(wrong.app.metadataForKey('counts', key)?.local).toBe(false);
+      expect(await wrong.app.query('counts', key)).toMatchObject({ ok: false, reason: 'NOT_OWNER', owner: right.endpoint });
+
+      // The position header makes the owner wait until the key's records are in its store.
+      const response = await get(wrong, `/counts/${key}`, { [POSITION_HEADER]: positions.get(key)! });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ key, value: i + 1, servedBy: right.endpoint });
+    }
+
+    // Read-your-writes: a new record's offset as position, asked of the non-owner, sees the write.
+    const key = keys[3]!;
+    const position = (await produce(input, [key])).get(key)!;
+    const owner = a.app.metadataForKey('counts', key)!;
+    const wrong = owner.endpoint === a.endpoint ? b : a;
+    const afterWrite = await get(wrong, `/counts/${key}`, { [POSITION_HEADER]: position });
+    expect(afterWrite.status).toBe(200);
+    expect(await afterWrite.json()).toMatchObject({ key, value: 5 });
+
+    // A forwarded request is never forwarded again: the non-owner answers 503 itself.
+    const loop = await get(wrong, `/counts/${key}`, { [FORWARDED_HEADER]: 'elsewhere:1' });
+    expect(loop.status).toBe(503);
+    expect(loop.headers.get('retry-after')).toBe('2');
+
+    // Unknown key on the owner: 404.
+    expect((await get(wrong, '/counts/never-written')).status).toBe(404);
+
+    const metrics = await get(a, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toContain('count_service_up 1');
+  });
+
+  it('answers 503 with Retry-After while the owner restores the key, then the restored value', async () => {
+    const input = uniqueName('iq-gated-in');
+    const appId = uniqueName('iq-gated-app');
+    await createTopic(admin, input, { partitions: 2 });
+    const keys = Array.from({ length: 10 }, (_, i) => `key-${i}`);
+    const positions = await produce(input, keys.flatMap((k) => [k, k]));
+
+    const a = await start(appId, input);
+    for (const key of keys) {
+      const position = positions.get(key)!.split(':');
+      const result = await a.app.query('counts', key, {
+        position: { topic: input, partition: Number(position[1]), offset: position[2]! },
+        timeoutMs: 30_000,
+      });
+      expect(result).toMatchObject({ ok: true, value: 2 });
+    }
+
+    // The second instance's restore consumer waits at connect until the test opens the gate, so
+    // the queries below run while its restoration is certainly in progress.
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gated = gatedRestore(newKafka('nest-streams-spec-b'), gate);
+    const restoring = new Set<string>();
+    let restoreStarted!: () => void;
+    const started = new Promise<void>((resolve) => (restoreStarted = resolve));
+    const b = await start(appId, input, gated, (app) =>
+      app.on('restore.start', (p) => {
+        restoring.add(p.taskId);
+        restoreStarted();
+      }),
+    );
+    await started;
+    const key = keys.find((k) => restoring.has(b.app.metadataForKey('counts', k)!.taskId))!;
+    expect(key).toBeDefined();
+
+    const during = await get(b, `/counts/${key}`);
+    expect(during.status).toBe(503);
+    expect(during.headers.get('retry-after')).toBe('2');
+    expect(await during.json()).toMatchObject({ message: expect.stringContaining('restoring'), progress: { store: 'counts' } });
+    const readiness = await get(b, '/health/ready');
+    expect(readiness.status).toBe(503);
+    expect(readiness.headers.get('retry-after')).toBe('2');
+    expect((await get(b, '/health/live')).status).toBe(200);
+
+    openGate();
+    await waitFor(async () => (await ready(b)) && b.app.metadataForKey('counts', key)?.local, {
+      timeoutMs: 60_000,
+      description: 'the second instance ready and owning the key',
+    });
+    const after = await get(b, `/counts/${key}`);
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({ key, value: 2, servedBy: b.endpoint });
+  });
+});
+
+/** The real client, except that restore consumers (`<app>-restore-<uuid>` groups) connect only once `gate` opens. */
+function gatedRestore(kafka: Kafka, gate: Promise<void>): Kafka {
+  const gated = Object.create(kafka) as Kafka;
+  gated.consumer = (config) => {
+    const consumer = kafka.consumer(config);
+    if (/-restore-[0-9a-f-]{36}$/.test(config?.groupId ?? '')) {
+      const connect = consumer.connect.bind(consumer);
+      consumer.connect = async () => {
+        await gate;
+        await connect();
+      };
+    }
+    return consumer;
+  };
+  return gated;
+}
