@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { createTopic, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
+import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { StreamsBuilder } from './dsl/streams-builder';
 import { Serdes } from './serdes/serdes';
 import { presenceSerdes, presenceTopology, type EnrichedWalkIn } from './examples/presence';
@@ -12,36 +12,20 @@ import { TopicReader } from './internals/runtime/__fixtures__/topic-reader';
 import type { TopologySpec } from './internals/topology/spec';
 
 describe('DSL topologies and examples on a real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const cleanups: (() => Promise<void> | void)[] = [];
-
-  beforeAll(async () => {
-    kafka = newKafka('streams-examples-spec');
-    admin = kafka.admin();
-    producer = kafka.producer();
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-  });
+  const { kafka, admin, producer, defer } = useBrokerHarness('streams-examples-spec');
 
   const startApp = async (spec: TopologySpec, prefix: string) => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-examples-'));
     const app = new StreamsApplication(spec, { app: { id: uniqueName(prefix), version: 1 }, kafka, stateDir, commitIntervalMs: 200 });
-    cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }));
-    cleanups.push(() => app.close());
+    defer(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+    defer(() => app.close());
     await app.start();
     await waitFor(() => app.state === 'RUNNING', { timeoutMs: 30_000 });
     return app;
   };
   const reader = async (topic: string) => {
     const r = await TopicReader.start(kafka, topic);
-    cleanups.push(() => r.stop());
+    defer(() => r.stop());
     return r;
   };
   const json = <T>(value: Buffer | null) => JSON.parse(String(value)) as T;

@@ -1,41 +1,15 @@
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createTopic, kafkaBrokers, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { createTopic, kafkaBrokers, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
+import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { countTopology } from './internals/runtime/__fixtures__/count-topology';
 
 const KEYS = Array.from({ length: 16 }, (_, i) => `key-${i}`);
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('StreamsApplication failover on a real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const dirs: string[] = [];
-  const apps: StreamsApplication[] = [];
-
-  beforeAll(async () => {
-    kafka = newKafka('streams-failover-spec');
-    admin = kafka.admin();
-    producer = kafka.producer();
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((a) => a.close()));
-    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-  });
-  afterAll(async () => {
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-  });
-
-  const tempDir = () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-failover-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const { kafka, admin, producer, tempDir, track } = useBrokerHarness('streams-failover-spec');
   const produceRound = (topic: string, round: number) =>
     producer.send({ topic, messages: KEYS.map((key) => ({ key, value: `${key}-${round}` })) });
   const newApp = (id: string, input: string, stateDir: string, applicationServer?: string) => {
@@ -46,7 +20,7 @@ describe('StreamsApplication failover on a real broker', () => {
       commitIntervalMs: 200,
       applicationServer,
     });
-    apps.push(app);
+    track(app);
     return app;
   };
   const total = (instances: StreamsApplication[]) => {

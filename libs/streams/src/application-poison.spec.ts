@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { MetricsRegistry } from '@platform/metrics';
-import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { createTopic, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
+import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { StreamsBuilder } from './dsl/streams-builder';
 import { DeserializationError, ProcessingError } from './internals/runtime/errors';
 import type { ExceptionHandler } from './internals/runtime/exception-handlers';
@@ -38,23 +39,7 @@ async function collect(kafka: Kafka, topic: string, into: { partition: number; m
 }
 
 describe('poison records on a real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const cleanups: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    kafka = newKafka('streams-poison-spec');
-    admin = kafka.admin();
-    producer = kafka.producer();
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-  });
+  const { kafka, admin, producer, defer } = useBrokerHarness('streams-poison-spec');
 
   /** 10 records on one partition: offset 3 is not JSON, offset 6 has n = 13. */
   const setUp = async (
@@ -80,7 +65,7 @@ describe('poison records on a real broker', () => {
       metrics,
       processingGuarantee,
     });
-    cleanups.push(async () => {
+    defer(async () => {
       await app.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
     });
@@ -94,7 +79,7 @@ describe('poison records on a real broker', () => {
     const outputs: { partition: number; message: KafkaMessage }[] = [];
     const dead: { partition: number; message: KafkaMessage }[] = [];
     const readers = [await collect(kafka, output, outputs), await collect(kafka, `${id}-v3-dlq`, dead)];
-    cleanups.push(async () => void (await Promise.all(readers.map((r) => r.disconnect()))));
+    defer(async () => void (await Promise.all(readers.map((r) => r.disconnect()))));
 
     await waitFor(() => outputs.length === 8 && dead.length === 2, { timeoutMs: 30_000, description: '8 outputs and 2 dead letters' });
     expect(outputs.map((o) => o.message.value!.readInt32BE())).toEqual([10, 20, 30, 50, 60, 80, 90, 100]);
@@ -155,7 +140,7 @@ describe('poison records on a real broker', () => {
       await collect(kafka, deadLetterTopic, dead),
       await collect(kafka, `${id}-v3-dlq`, defaultDead),
     ];
-    cleanups.push(async () => void (await Promise.all(readers.map((r) => r.disconnect()))));
+    defer(async () => void (await Promise.all(readers.map((r) => r.disconnect()))));
     await waitFor(() => outputs.length === 8 && dead.length === 1 && defaultDead.length === 1, {
       timeoutMs: 30_000,
       description: '8 outputs, a dead letter in each topic',

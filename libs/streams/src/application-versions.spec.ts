@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigResourceTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
-import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { ConfigResourceTypes } from 'kafkajs';
+import { createTopic, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
+import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { StreamsBuilder } from './dsl/streams-builder';
 import type { StreamsApplicationOptions } from './internals/runtime/options';
 import { transactionalId } from './internals/topology/names';
@@ -23,23 +24,7 @@ function topology(input: string) {
 }
 
 describe('versioned applications on a real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const cleanups: (() => Promise<void>)[] = [];
-
-  beforeAll(async () => {
-    kafka = newKafka('streams-versions-spec');
-    admin = kafka.admin();
-    producer = kafka.producer();
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-  });
+  const { kafka, admin, producer, defer } = useBrokerHarness('streams-versions-spec');
 
   const produce = (topic: string, perKey: number) =>
     producer.send({ topic, messages: KEYS.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ key, value: `${key}${i}` }))) });
@@ -53,7 +38,7 @@ describe('versioned applications on a real broker', () => {
       processingExceptionHandler: {},
       ...extra,
     });
-    cleanups.push(async () => {
+    defer(async () => {
       await app.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
     });

@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
+import { createTopic, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
+import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { CopartitionError } from './internals/assignment/copartition';
 import { ProcessingError } from './internals/runtime/errors';
 import type { TopologySpec } from './internals/topology/spec';
@@ -12,31 +11,7 @@ import { countTopology } from './internals/runtime/__fixtures__/count-topology';
 const KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
 describe('StreamsApplication on a real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const dirs: string[] = [];
-  const apps: StreamsApplication[] = [];
-
-  beforeAll(async () => {
-    kafka = newKafka('streams-app-spec');
-    admin = kafka.admin();
-    producer = kafka.producer();
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((a) => a.close()));
-    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-  });
-  afterAll(async () => {
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
-  });
-
-  const tempDir = () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-app-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const { kafka, admin, producer, tempDir, track } = useBrokerHarness('streams-app-spec');
   const produce = async (topic: string, perKey: number) => {
     const messages = KEYS.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ key, value: `${key}${i}` })));
     await producer.send({ topic, messages });
@@ -49,7 +24,7 @@ describe('StreamsApplication on a real broker', () => {
       commitIntervalMs: 200,
       ...extra,
     });
-    apps.push(app);
+    track(app);
     return app;
   };
   const countsOf = (app: StreamsApplication) =>
@@ -117,7 +92,7 @@ describe('StreamsApplication on a real broker', () => {
       kafka,
       stateDir: tempDir(),
     });
-    apps.push(app);
+    track(app);
     const started = app.start();
     await expect(started).rejects.toThrow(CopartitionError);
     await expect(started).rejects.toThrow(`${left} (3 partitions), ${right} (2 partitions)`);
@@ -148,7 +123,7 @@ describe('StreamsApplication on a real broker', () => {
       ]),
     };
     const app = new StreamsApplication(spec, { app: { id: uniqueName('boom'), version: 1 }, kafka, stateDir: tempDir() });
-    apps.push(app);
+    track(app);
     const states: string[] = [];
     const off = app.onStateChange((next) => states.push(next));
     await app.start();
