@@ -41,6 +41,17 @@ describe('exactly-once on a real broker', () => {
     dirs.push(dir);
     return dir;
   };
+  /** Read-committed readers of both outputs, returned once each holds at least one record per key and round. */
+  const readCommittedOutputs = async (countOut: string, markOut: string, rounds: number) => {
+    const countReader = await CommittedReader.start(kafka, countOut);
+    const markReader = await CommittedReader.start(kafka, markOut);
+    cleanup.push(() => countReader.stop(), () => markReader.stop());
+    await waitFor(() => countReader.records.length >= KEYS.length * rounds && markReader.records.length >= KEYS.length * rounds, {
+      timeoutMs: 60_000,
+      description: `outputs complete (${countReader.records.length}, ${markReader.records.length} of ${KEYS.length * rounds})`,
+    });
+    return { countReader, markReader };
+  };
   const produceRound = (topic: string, round: number) =>
     producer.send({ topic, messages: KEYS.map((key) => ({ key, value: `${key}-${round}` })) });
 
@@ -155,13 +166,7 @@ describe('exactly-once on a real broker', () => {
     const counts = () => KEYS.map((k) => count.localStore<string, number>('counts').get(k) ?? 0);
     await waitFor(() => counts().every((n) => n === rounds), { timeoutMs: 90_000, description: `store counts ${rounds} (${counts()})` });
 
-    const countReader = await CommittedReader.start(kafka, countOut);
-    const markReader = await CommittedReader.start(kafka, markOut);
-    cleanup.push(() => countReader.stop(), () => markReader.stop());
-    await waitFor(() => countReader.records.length >= KEYS.length * rounds && markReader.records.length >= KEYS.length * rounds, {
-      timeoutMs: 60_000,
-      description: `outputs complete (${countReader.records.length}, ${markReader.records.length} of ${KEYS.length * rounds})`,
-    });
+    const { countReader, markReader } = await readCommittedOutputs(countOut, markOut, rounds);
     // one more round: anything duplicated before it would have arrived by the time it does
     await produceRound(input, rounds++);
     await waitFor(() => counts().every((n) => n === rounds), { timeoutMs: 30_000 });
@@ -234,13 +239,7 @@ describe('exactly-once on a real broker', () => {
       timeoutMs: 90_000,
       description: `counts ${rounds} on the survivor (${counts()})`,
     });
-    const countReader = await CommittedReader.start(kafka, countOut);
-    const markReader = await CommittedReader.start(kafka, markOut);
-    cleanup.push(() => countReader.stop(), () => markReader.stop());
-    await waitFor(() => countReader.records.length >= KEYS.length * rounds && markReader.records.length >= KEYS.length * rounds, {
-      timeoutMs: 60_000,
-      description: `outputs complete (${countReader.records.length}, ${markReader.records.length} of ${KEYS.length * rounds})`,
-    });
+    const { countReader, markReader } = await readCommittedOutputs(countOut, markOut, rounds);
     await produceRound(input, rounds++);
     await waitFor(() => markReader.records.filter((r) => r.value.toString().endsWith(`-${rounds - 1}!`)).length === KEYS.length, { timeoutMs: 60_000 });
     await waitFor(() => countReader.records.length >= KEYS.length * rounds, { timeoutMs: 30_000 });
