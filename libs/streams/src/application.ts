@@ -1,7 +1,8 @@
 import type { ReadOnlyKeyValueStore } from './api/store';
 import type { StreamsEventName, StreamsEvents, RestoreProgress } from './internals/runtime/events';
 import type { StateListener, StreamsState } from './internals/runtime/lifecycle';
-import { localStoreView } from './internals/runtime/local-store';
+import { StoreError } from './errors';
+import { tasksStoreView } from './internals/state/tasks-store-view';
 import { metadataFrom, type StreamsMetadata } from './internals/runtime/metadata';
 import type { StreamsApplicationOptions } from './internals/runtime/options';
 import { StreamsRuntime } from './internals/runtime/streams-runtime';
@@ -24,7 +25,7 @@ export class StreamsApplication {
   private readonly queries: InteractiveQueries;
 
   constructor(
-    topology: TopologySpec,
+    private readonly topology: TopologySpec,
     private readonly options: StreamsApplicationOptions,
   ) {
     this.runtime = new StreamsRuntime(topology, options);
@@ -101,9 +102,12 @@ export class StreamsApplication {
     return this.runtime.taskManager?.ids() ?? [];
   }
 
-  /** Read-only view of a store over the tasks running here. */
+  /** Read-only view of a store over the tasks running here, scanned in key-byte order; throws for an unknown store. */
   localStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    return localStoreView<K, V>(() => this.runtime.taskManager, name);
+    const spec = this.topology.stores.get(name);
+    if (!spec) throw new StoreError(`unknown store "${name}"`, name);
+    const here = () => (this.runtime.taskManager?.all ?? []).flatMap((t) => t.executor.store(name) ?? []);
+    return tasksStoreView<K, V>(spec, here);
   }
 
   /**

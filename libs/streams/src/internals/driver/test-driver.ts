@@ -8,7 +8,7 @@ import { createTaskExecutor } from '../task/task-executor';
 import { internalTopicName, type ApplicationIdentity } from '../topology/names';
 import type { SinkNodeSpec, SourceNodeSpec, TopicRef, TopologySpec } from '../topology/spec';
 import { MemoryTopics, type StoredRecord } from './memory-topics';
-import { mergedStore } from './merged-store';
+import { tasksStoreView } from '../state/tasks-store-view';
 import { partitionForKey } from './murmur2';
 import { planPartitions } from './partition-plan';
 import { TestInputTopic, TestOutputTopic } from './test-topics';
@@ -127,7 +127,7 @@ export class TopologyTestDriver {
   getKeyValueStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V> | undefined {
     const spec = this.topology.stores.get(name);
     if (!spec) return undefined;
-    return mergedStore<K, V>(spec, () => this.tasks.flatMap((t) => t.store(name) ?? []));
+    return tasksStoreView<K, V>(spec, () => this.tasks.flatMap((t) => t.store(name) ?? []));
   }
 
   /** Current mocked wall-clock time. */
