@@ -12,10 +12,11 @@ const constraints = (allowTesting) => {
     { sourceTag: 'type:topics', onlyDependOnLibsWithTags: t('type:schema', 'type:util') },
     { sourceTag: 'type:streams', onlyDependOnLibsWithTags: t('type:schema', 'type:util') },
     { sourceTag: 'type:domain', onlyDependOnLibsWithTags: t('type:schema', 'type:util') },
-    { sourceTag: 'type:nest-adapter', onlyDependOnLibsWithTags: t('type:domain', 'type:streams', 'type:topics', 'type:schema', 'type:util') },
+    { sourceTag: 'type:chat-io', onlyDependOnLibsWithTags: t('type:domain', 'type:streams', 'type:topics', 'type:schema', 'type:util') },
+    { sourceTag: 'type:nest-adapter', onlyDependOnLibsWithTags: t('type:chat-io', 'type:domain', 'type:streams', 'type:topics', 'type:schema', 'type:util') },
     { sourceTag: 'type:infra', onlyDependOnLibsWithTags: t('type:topics', 'type:schema', 'type:util') },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:topics', 'type:schema', 'type:streams', 'type:util', 'type:testing'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: t('type:nest-adapter', 'type:domain', 'type:streams', 'type:topics', 'type:schema', 'type:util', 'type:infra') },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: t('type:chat-io', 'type:nest-adapter', 'type:domain', 'type:streams', 'type:topics', 'type:schema', 'type:util', 'type:infra') },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
   ];
 };
