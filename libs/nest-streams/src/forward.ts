@@ -1,10 +1,10 @@
-import { FORWARDED_HEADER } from './answers';
+import { FORWARDED_HEADER, POSITION_HEADER } from './answers';
 import type { HttpAnswer, HttpRequest } from './http';
 
 /** Hop-by-hop and length headers that must not be copied onto the forwarded request. */
 const DROPPED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
 /** Response headers passed back to the client. */
-const KEPT = ['content-type', 'retry-after', 'location', 'etag', 'cache-control'];
+const KEPT = ['content-type', 'retry-after', 'location', 'etag', 'cache-control', POSITION_HEADER];
 
 /**
  * Sends the request to `owner` (`host:port`) with the same method, path, query and headers, marked

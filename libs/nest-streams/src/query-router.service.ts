@@ -49,6 +49,22 @@ export class QueryRouter {
   }
 
   /**
+   * Runs writes on the owner of the key they touch, so the handler can wait until its own store has
+   * applied the write before answering (read-your-writes for every client, no header needed).
+   * Undefined when this instance owns `key` in `store` (handle the write here); otherwise the
+   * owner's answer to the same request, or 503 with `Retry-After` when no owner can take it.
+   */
+  async forwardToOwner<K>(req: HttpRequest, store: string, key: K, keySerde?: KeyQueryOptions<K>['keySerde']): Promise<HttpAnswer | undefined> {
+    const { retryAfterSeconds } = this.options;
+    const owner = this.app.metadataForKey(store, key, keySerde);
+    if (owner?.local) return undefined;
+    if (!owner?.endpoint) return failureAnswer({ ok: false, reason: 'REBALANCING' }, retryAfterSeconds);
+    if (headerValue(req, FORWARDED_HEADER) !== undefined) return failureAnswer({ ok: false, reason: 'NOT_OWNER', owner: owner.endpoint, taskId: owner.taskId }, retryAfterSeconds);
+    const answer = await forwardTo(owner.endpoint, req, this.app.metadata()?.endpoint, this.options.forwardTimeoutMs);
+    return answer ?? failureAnswer({ ok: false, reason: 'NOT_OWNER', owner: owner.endpoint, taskId: owner.taskId }, retryAfterSeconds);
+  }
+
+  /**
    * Answers a request for one key: 200 with `render(value)` (default: `{ key, value }`) when local,
    * the owner's response when forwarded, 404 when missing, 503 with `Retry-After` otherwise.
    */
