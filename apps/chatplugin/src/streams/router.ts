@@ -1,0 +1,27 @@
+import { messageId } from '@platform/chat-domain';
+import type { Message } from '@platform/schemas';
+import type { ChatpluginRawEvent } from './raw-event';
+
+export const CHATPLUGIN_SOURCE = 'chatplugin';
+
+/**
+ * The Message a visitor's raw event becomes. The id is UUIDv5(channel id, event id), so a replayed
+ * or reprocessed event yields the same message (compaction keeps one). The visitor (its
+ * conversation id, as Airy does) is the sender; a visitor message is delivered by definition.
+ */
+export function routeRawEvent(event: ChatpluginRawEvent): Message {
+  return {
+    id: messageId(event.channel_id, event.id),
+    conversationId: event.conversation_id,
+    channelId: event.channel_id,
+    source: CHATPLUGIN_SOURCE,
+    senderId: event.conversation_id,
+    isFromContact: true,
+    deliveryState: 'DELIVERED',
+    content: JSON.stringify(event.message),
+    sentAt: event.sent_at,
+    updatedAt: null,
+    sourceRecipientId: null,
+    headers: {},
+  };
+}

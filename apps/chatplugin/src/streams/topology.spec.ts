@@ -1,0 +1,114 @@
+import { messageId } from '@platform/chat-domain';
+import { placementPartition } from '@platform/chat-streams';
+import type { Message } from '@platform/schemas';
+import { Serdes } from '@platform/streams';
+import { TopologyTestDriver, type TestInputTopic } from '@platform/streams/testing';
+import { InvalidRawEventError } from '../errors';
+import { HISTORY_STORE, historyKey, historyRange } from './history-keys';
+import { encodeRawEvent, type ChatpluginRawEvent } from './raw-event';
+import { buildChatpluginTopology } from './topology';
+
+const topics = { chatpluginEvents: 'source.chatplugin.events', messages: 'application.communication.messages' };
+const messageSerde = Serdes.json<Message>();
+
+const event = (overrides: Partial<ChatpluginRawEvent> = {}): ChatpluginRawEvent => ({
+  type: 'message',
+  id: 'event-1',
+  channel_id: 'channel-1',
+  conversation_id: 'conversation-1',
+  sent_at: 1_700_000_000_000,
+  message: { text: 'hello' },
+  ...overrides,
+});
+
+const outbound = (overrides: Partial<Message> = {}): Message => ({
+  id: 'reply-1',
+  conversationId: 'conversation-1',
+  channelId: 'channel-1',
+  source: 'chatplugin',
+  senderId: 'agent-1',
+  isFromContact: false,
+  deliveryState: 'PENDING',
+  content: JSON.stringify({ text: 'hi, how can I help?' }),
+  sentAt: 1_700_000_001_000,
+  updatedAt: null,
+  sourceRecipientId: null,
+  headers: {},
+  ...overrides,
+});
+
+describe('chatplugin topology', () => {
+  let driver: TopologyTestDriver;
+  let raw: TestInputTopic<string, Buffer>;
+  let messages: TestInputTopic<string, Message>;
+
+  beforeEach(() => {
+    driver = new TopologyTestDriver(buildChatpluginTopology(topics, { message: messageSerde }), { defaultPartitions: 10, app: { id: 'chatplugin', version: 1 } });
+    raw = driver.createInputTopic(topics.chatpluginEvents, Serdes.string(), Serdes.buffer());
+    messages = driver.createInputTopic(topics.messages, Serdes.string(), messageSerde);
+  });
+  afterEach(() => driver.close());
+
+  it('maps a raw visitor event to a delivered contact message placed by conversation', async () => {
+    await raw.pipeInput('event-1', encodeRawEvent(event()));
+    const out = await driver.createOutputTopic(topics.messages, Serdes.string(), messageSerde).readRecordsToList();
+    expect(out).toHaveLength(1);
+    const expectedId = messageId('channel-1', 'event-1');
+    expect(out[0]!.key).toBe(expectedId);
+    expect(out[0]!.partition).toBe(placementPartition('conversation-1', 10));
+    expect(out[0]!.value).toEqual({
+      id: expectedId,
+      conversationId: 'conversation-1',
+      channelId: 'channel-1',
+      source: 'chatplugin',
+      senderId: 'conversation-1',
+      isFromContact: true,
+      deliveryState: 'DELIVERED',
+      content: JSON.stringify({ text: 'hello' }),
+      sentAt: 1_700_000_000_000,
+      updatedAt: null,
+      sourceRecipientId: null,
+      headers: {},
+    });
+  });
+
+  it('gives a replayed raw event the same message id', async () => {
+    await raw.pipeInput('event-1', encodeRawEvent(event()));
+    await raw.pipeInput('event-1', encodeRawEvent(event()));
+    const out = await driver.createOutputTopic(topics.messages, Serdes.string(), messageSerde).readKeyValuesToList();
+    expect(out.map((r) => r.key)).toEqual([messageId('channel-1', 'event-1'), messageId('channel-1', 'event-1')]);
+  });
+
+  it('keeps the routed message in the conversation history', async () => {
+    await raw.pipeInput('event-1', encodeRawEvent(event()));
+    const store = driver.getKeyValueStore<string, Message>(HISTORY_STORE)!;
+    const { from, to } = historyRange('conversation-1');
+    expect([...store.range(from, to)].map((e) => e.value.id)).toEqual([messageId('channel-1', 'event-1')]);
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('{nope')],
+    ['without a conversation', encodeRawEvent(event({ conversation_id: '' }))],
+    ['of an unknown type', Buffer.from(JSON.stringify({ ...event(), type: 'typing' }))],
+    ['without a message', Buffer.from(JSON.stringify({ ...event(), message: null }))],
+    ['without a valid sent_at', Buffer.from(JSON.stringify({ ...event(), sent_at: 'yesterday' }))],
+  ])('refuses a raw event %s (the application sends it to the DLQ)', async (_what, bytes) => {
+    await expect(raw.pipeInput('bad', bytes)).rejects.toBeInstanceOf(InvalidRawEventError);
+    expect(driver.createOutputTopic(topics.messages, Serdes.string(), messageSerde).isEmpty()).toBe(true);
+  });
+
+  it('keeps the newest version of each chat plugin message, in time order, and ignores other sources', async () => {
+    const delivered = { ...outbound(), deliveryState: 'DELIVERED' as const, updatedAt: 1_700_000_002_000 };
+    await messages.pipeInput('reply-1', delivered);
+    await messages.pipeInput('reply-1', outbound()); // an older version arriving late never wins
+    await messages.pipeInput('reply-0', outbound({ id: 'reply-0', sentAt: 1_600_000_000_000 }));
+    await messages.pipeInput('sms-1', outbound({ id: 'sms-1', source: 'twilio.sms' }));
+    await messages.pipeInput('other', outbound({ id: 'other', conversationId: 'conversation-2' }));
+    await messages.pipeInput('gone', null);
+    const store = driver.getKeyValueStore<string, Message>(HISTORY_STORE)!;
+    const { from, to } = historyRange('conversation-1');
+    const history = [...store.range(from, to)];
+    expect(history.map((e) => e.key)).toEqual([historyKey('conversation-1', 1_600_000_000_000, 'reply-0'), historyKey('conversation-1', 1_700_000_001_000, 'reply-1')]);
+    expect(history[1]!.value.deliveryState).toBe('DELIVERED');
+  });
+});
