@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { metadataUpsert, MetadataKeys, type ChannelPayload, type MetadataChange, type RequestBody } from '@platform/chat-domain';
+import { FORWARDED_HEADER, QueryRouter, STREAMS_APPLICATION, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
+import { gatherFromAllOwners, ownerEndpoints, type OwnerResult, type StreamsApplication } from '@platform/streams';
+import { ADMIN_CONTEXT, type AdminContext } from '../app/admin-context';
+import { json, listAnswer, notFound, written } from '../http/answers';
+import { OwnerStore } from '../http/owner-store';
+import { channelDocumentPayload, type ChannelDocument } from '../streams/channel-document';
+import { AdminStores } from '../streams/stores';
+import { listableChannels, mergeChannelParts, missingTasks, type ChannelListPart } from './channel-list';
+
+/** Internal route answering one replica's part of `channels.list` (protected like the public API). */
+export const CHANNELS_LIST_LOCAL_PATH = 'internal/channels.list-local';
+
+/**
+ * channels.list / .info / .update. The `channels` store is spread over the replicas by channel id:
+ * info and update run on the channel's owner, list gathers every owner's part and answers 503
+ * unless every partition answered.
+ */
+@Injectable()
+export class ChannelsService {
+  private readonly channels: OwnerStore;
+
+  constructor(
+    @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
+    @Inject(QueryRouter) private readonly router: QueryRouter,
+    @Inject(ADMIN_CONTEXT) private readonly context: AdminContext,
+  ) {
+    this.channels = new OwnerStore(app, router, context.topology, AdminStores.channels, context);
+  }
+
+  async list(req: HttpRequest, body: RequestBody<'channels.list'>): Promise<HttpAnswer> {
+    const self = this.app.metadata()?.endpoint;
+    const gathered = await gatherFromAllOwners<ChannelListPart>(ownerEndpoints(this.app.allMetadata()), (endpoint) =>
+      endpoint === self ? Promise.resolve(this.localPart(body)) : this.remotePart(endpoint, req, body),
+    );
+    if (!gathered.complete) {
+      const reasons = gathered.failed.map((f) => `${f.endpoint}: ${f.reason}`).join('; ');
+      return this.channels.unavailable(`not every replica could list its channels (${reasons}); retry later`);
+    }
+    const partitions = this.context.topics.partitions.get(this.context.topics.channels) ?? 0;
+    const missing = missingTasks(gathered.items, this.channels.expectedTasks(partitions));
+    if (missing.length > 0) return this.channels.unavailable(`channel partitions ${missing.join(', ')} have no running owner yet; retry later`);
+    return listAnswer(mergeChannelParts(gathered.items));
+  }
+
+  /** This replica's part of the list (internal route). */
+  listLocal(body: RequestBody<'channels.list'>): HttpAnswer {
+    const part = this.localPart(body);
+    return part.ok ? json(200, part.items[0]) : this.channels.unavailable(part.reason);
+  }
+
+  async info(req: HttpRequest, body: RequestBody<'channels.info'>): Promise<HttpAnswer> {
+    const id = body.channel_id;
+    const outcome = await this.router.resolve<ChannelDocument, string>(req, AdminStores.channels, id);
+    if (outcome.kind === 'answer') return outcome.answer.status === 404 && 'json' in outcome.answer.body ? notFound('channel', id) : outcome.answer;
+    const payload = channelDocumentPayload(outcome.result.value);
+    return payload ? json(200, payload) : notFound('channel', id);
+  }
+
+  /** Writes `name` / `image_url` as channel metadata on the channel's owner and answers the updated channel. */
+  update(req: HttpRequest, body: RequestBody<'channels.update'>): Promise<HttpAnswer> {
+    const id = body.channel_id;
+    return this.channels.run(req, id, async () => {
+      const current = await this.channels.current<ChannelDocument>(id);
+      if (current.kind === 'answer') return current.answer;
+      const payload = current.kind === 'value' ? channelDocumentPayload(current.value) : undefined;
+      if (!payload) return notFound('channel', id);
+      const subject = { kind: 'channel' as const, id };
+      const now = this.context.clock();
+      const changes: MetadataChange[] = [];
+      if (body.name !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.name, body.name, now));
+      if (body.image_url !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.imageUrl, body.image_url, now));
+      if (changes.length === 0) return json(200, payload);
+      const position = await this.context.writer.writeMetadata(subject, changes);
+      const applied = await this.channels.applied<ChannelDocument>(id, position);
+      if (applied.kind === 'answer') return applied.answer;
+      const updated = applied.kind === 'value' ? channelDocumentPayload(applied.value) : undefined;
+      return updated ? written(200, updated, position) : notFound('channel', id);
+    });
+  }
+
+  private localPart(body: RequestBody<'channels.list'>): OwnerResult<ChannelListPart> {
+    const local = this.channels.localValues<ChannelDocument>();
+    if ('answer' in local) return { ok: false, reason: messageOf(local.answer) };
+    return { ok: true, items: [{ data: listableChannels(local.values, body.source), tasks: local.tasks }] };
+  }
+
+  private async remotePart(endpoint: string, req: HttpRequest, body: RequestBody<'channels.list'>): Promise<OwnerResult<ChannelListPart>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', [FORWARDED_HEADER]: this.app.metadata()?.endpoint ?? 'unknown' };
+    const authorization = req.headers.authorization;
+    if (typeof authorization === 'string') headers.authorization = authorization;
+    const response = await fetch(`http://${endpoint}/${CHANNELS_LIST_LOCAL_PATH}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(this.context.forwardTimeoutMs),
+    });
+    const answer = (await response.json().catch(() => ({}))) as Partial<ChannelListPart> & { message?: string };
+    if (response.status !== 200 || !Array.isArray(answer.data) || !Array.isArray(answer.tasks)) {
+      return { ok: false, reason: `HTTP ${response.status}${answer.message ? ` ${answer.message}` : ''}` };
+    }
+    return { ok: true, items: [{ data: answer.data as ChannelPayload[], tasks: answer.tasks }] };
+  }
+}
+
+function messageOf(answer: HttpAnswer): string {
+  const body = 'json' in answer.body ? (answer.body.json as { message?: unknown }) : undefined;
+  return typeof body?.message === 'string' ? body.message : `HTTP ${answer.status}`;
+}
