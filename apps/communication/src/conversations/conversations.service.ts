@@ -1,0 +1,101 @@
+import {
+  listConversations,
+  metadataRemoval,
+  metadataUpsert,
+  MetadataKeys,
+  tagKey,
+  type ConversationPayload,
+  type FilterNode,
+  type MetadataChange,
+  type PartialResult,
+} from '@platform/chat-domain';
+import { NotFoundError } from '../errors';
+import { requireConversation, type ServiceContext, type Written } from '../service-context';
+
+/** One conversation of a local list: the sort key next to the payload, so owners' parts can be merged. */
+export interface ListedConversation {
+  readonly id: string;
+  readonly last_message_at: number;
+  readonly payload: ConversationPayload;
+}
+
+/** Ordering of listed conversations: last message time descending, then id (chat-domain's order). */
+export function compareListed(a: ListedConversation, b: ListedConversation): number {
+  return b.last_message_at - a.last_message_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * Conversations: reads and the metadata writes of conversations.*, and mark-read (unread counts live
+ * here because `unread_count` is derived in the same conversation store the read receipts fold into).
+ * Every method runs on the owner of the conversation (the controllers route there first).
+ */
+export class ConversationsService {
+  constructor(private readonly context: ServiceContext) {}
+
+  async info(conversationId: string, position?: Parameters<typeof requireConversation>[2]): Promise<ConversationPayload> {
+    const { view } = await requireConversation(this.context, conversationId, position);
+    return this.context.render.conversation(view);
+  }
+
+  /** This instance's part of a list: its first `limit` matches in list order, and how many match here. */
+  listLocal(filters: string | FilterNode | undefined, limit: number): PartialResult<ListedConversation> {
+    const { access, render } = this.context;
+    const views = [];
+    for (const state of access.allConversations()) {
+      const view = render.view(state);
+      if (view) views.push(view);
+    }
+    const page = listConversations(views, { filters: filters ?? null, pageSize: limit }, { maxPageSize: Number.MAX_SAFE_INTEGER });
+    return {
+      items: page.data.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
+      total: page.pagination_data.total,
+    };
+  }
+
+  async tag(conversationId: string, tagId: string): Promise<Written<ConversationPayload>> {
+    await requireConversation(this.context, conversationId);
+    if (!this.context.lookups.tagExists(tagId)) throw new NotFoundError(`tag ${tagId} not found`);
+    return this.writeFacts(conversationId, [metadataUpsert(this.subject(conversationId), tagKey(tagId), '', this.context.clock())]);
+  }
+
+  async untag(conversationId: string, tagId: string): Promise<Written<ConversationPayload>> {
+    await requireConversation(this.context, conversationId);
+    return this.writeFacts(conversationId, [metadataRemoval(this.subject(conversationId), tagKey(tagId))]);
+  }
+
+  async setState(conversationId: string, state: string): Promise<Written<ConversationPayload>> {
+    await requireConversation(this.context, conversationId);
+    return this.writeFacts(conversationId, [metadataUpsert(this.subject(conversationId), MetadataKeys.state, state, this.context.clock())]);
+  }
+
+  async removeState(conversationId: string): Promise<Written<ConversationPayload>> {
+    await requireConversation(this.context, conversationId);
+    return this.writeFacts(conversationId, [metadataRemoval(this.subject(conversationId), MetadataKeys.state)]);
+  }
+
+  async updateContact(conversationId: string, displayName: string): Promise<Written<ConversationPayload>> {
+    await requireConversation(this.context, conversationId);
+    return this.writeFacts(conversationId, [metadataUpsert(this.subject(conversationId), MetadataKeys.contactDisplayName, displayName, this.context.clock())]);
+  }
+
+  /**
+   * Writes a read receipt up to now — or up to the newest unread message when the contact's clock
+   * is ahead of ours, so marking read always zeroes the count.
+   */
+  async markRead(conversationId: string, userId?: string): Promise<Written<ConversationPayload>> {
+    const { state } = await requireConversation(this.context, conversationId);
+    const newestUnread = Math.max(0, ...Object.values(state.unread));
+    const readDate = Math.max(this.context.clock(), newestUnread);
+    const position = await this.context.writer.writeReadReceipt({ conversationId, readDate, userId: userId ?? null });
+    return { body: await this.info(conversationId, position), position };
+  }
+
+  private subject(conversationId: string) {
+    return { kind: 'conversation' as const, id: conversationId };
+  }
+
+  private async writeFacts(conversationId: string, changes: MetadataChange[]): Promise<Written<ConversationPayload>> {
+    const position = await this.context.writer.writeMetadata(this.subject(conversationId), changes);
+    return { body: await this.info(conversationId, position), position };
+  }
+}

@@ -1,0 +1,51 @@
+import { PlatformError, type PlatformErrorOptions } from '@platform/common';
+import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, InvalidSubjectError, MessageNotResendableError } from '@platform/chat-domain';
+
+/** Base of the communication app's errors; `status` is the HTTP status an endpoint answers with. */
+export class CommunicationError extends PlatformError {
+  constructor(
+    message: string,
+    readonly status: number,
+    options: PlatformErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** An unknown conversation, message, channel or tag: 404. */
+export class NotFoundError extends CommunicationError {
+  constructor(message: string) {
+    super(message, 404);
+  }
+}
+
+/** A request the current state refuses (e.g. sending through a disconnected channel): 400. */
+export class BadRequestError extends CommunicationError {
+  constructor(message: string) {
+    super(message, 400);
+  }
+}
+
+/** The state needed is restoring, rebalancing, not up to a position or its owner is unreachable: 503 + Retry-After. */
+export class UnavailableError extends CommunicationError {
+  constructor(message: string, options: PlatformErrorOptions = {}) {
+    super(message, 503, { ...options, retriable: true });
+  }
+}
+
+/** A write the store did not apply in time (the write itself is in Kafka and will be applied): 503 + Retry-After. */
+export class NotAppliedError extends UnavailableError {}
+
+/**
+ * HTTP status and `{ message }` of any error an endpoint may meet. Domain errors about the request
+ * name the field they concern; anything unknown is a 500 (a bug, never an expected condition).
+ */
+export function errorStatus(error: unknown): { status: number; message: string } {
+  if (error instanceof CommunicationError) return { status: error.status, message: error.message };
+  if (error instanceof FilterSyntaxError) return { status: 400, message: `filters: ${error.message}` };
+  if (error instanceof InvalidCursorError) return { status: 400, message: `cursor: ${error.message}` };
+  if (error instanceof InvalidPageSizeError) return { status: 400, message: error.message };
+  if (error instanceof InvalidMetadataError || error instanceof InvalidSubjectError) return { status: 400, message: `data: ${error.message}` };
+  if (error instanceof MessageNotResendableError) return { status: 409, message: error.message };
+  return { status: 500, message: 'internal error' };
+}

@@ -1,0 +1,105 @@
+import { conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
+import type { WritePosition } from '@platform/chat-streams';
+import type { Channel, Message } from '@platform/schemas';
+import { BadRequestError, NotFoundError } from '../errors';
+import { requireConversation, type ServiceContext, type Written } from '../service-context';
+import { conversationPrefix } from '../streams/message-key';
+import { Serdes } from '@platform/streams';
+
+export interface SendRequest {
+  readonly conversation_id?: string;
+  readonly channel_id?: string;
+  readonly source_recipient_id?: string;
+  readonly message: unknown;
+}
+
+/** The conversation a send goes to: the given one, or the deterministic id of (channel, recipient). */
+export function sendTarget(request: SendRequest): string {
+  if (request.conversation_id !== undefined) return request.conversation_id;
+  return deterministicConversationId(request.channel_id!, request.source_recipient_id!);
+}
+
+/** Messages of conversations: history, sending (PENDING for the source connector) and resending. */
+export class MessagesService {
+  constructor(private readonly context: ServiceContext) {}
+
+  /** One page of a conversation's messages, newest first (Airy's order). */
+  async list(conversationId: string, cursor: string | undefined, pageSize: number | undefined, position?: WritePosition): Promise<Page<MessagePayload>> {
+    const { view } = await requireConversation(this.context, conversationId, position);
+    const messages: Message[] = [];
+    for (const { value } of this.context.access.local.messages.prefixScan(conversationPrefix(conversationId), keySerde)) {
+      if (value.conversationId === conversationId) messages.push(value);
+    }
+    const page = paginate(messages, { cursor: cursor ?? null, pageSize: pageSize ?? null });
+    return { data: page.data.map((m) => this.context.render.message(m, view.metadata)), pagination_data: page.pagination_data };
+  }
+
+  /**
+   * Writes a PENDING message from `senderId` into an existing conversation, or into the conversation
+   * of (channel_id, source_recipient_id), which need not exist yet. The channel must be known (404)
+   * and connected (400).
+   */
+  async send(request: SendRequest, senderId: string): Promise<Written<MessagePayload>> {
+    const conversationId = sendTarget(request);
+    let channelId = request.channel_id;
+    if (request.conversation_id !== undefined) {
+      const { view } = await requireConversation(this.context, conversationId);
+      channelId = view.channelId;
+    }
+    const channel = this.usableChannel(channelId!);
+    const now = this.context.clock();
+    const message: Message = {
+      id: this.context.newId(),
+      conversationId,
+      channelId: channel.id,
+      source: channel.source,
+      senderId,
+      isFromContact: false,
+      deliveryState: 'PENDING',
+      content: JSON.stringify(request.message),
+      sentAt: now,
+      updatedAt: null,
+      sourceRecipientId: request.source_recipient_id ?? null,
+      headers: {},
+    };
+    const position = await this.context.writer.writeMessage(message);
+    return { body: await this.rendered(conversationId, message.id, position), position };
+  }
+
+  /** A FAILED message again as PENDING (a newer version); 409 for any other state. */
+  async resend(conversationId: string, messageId: string): Promise<Written<MessagePayload>> {
+    await requireConversation(this.context, conversationId);
+    const current = this.localMessage(messageId);
+    if (!current) throw new NotFoundError(`message ${messageId} not found`);
+    const position = await this.context.writer.writeMessage(resendMessage(current, this.context.clock()));
+    return { body: await this.rendered(conversationId, messageId, position), position };
+  }
+
+  /** The conversation of a message held by this instance; undefined when no local task has it. */
+  locate(messageId: string): string | undefined {
+    return this.localMessage(messageId)?.conversationId;
+  }
+
+  /** The payload of a message of a conversation owned here, once `position` is applied. */
+  async rendered(conversationId: string, messageId: string, position?: WritePosition): Promise<MessagePayload> {
+    const { view } = await requireConversation(this.context, conversationId, position);
+    const message = this.localMessage(messageId);
+    if (!message) throw new NotFoundError(`message ${messageId} not found`);
+    return this.context.render.message(message, view.metadata);
+  }
+
+  private localMessage(messageId: string): Message | undefined {
+    const { messageIndex, messages } = this.context.access.local;
+    const key = messageIndex.get(messageId);
+    return key === undefined ? undefined : messages.get(key);
+  }
+
+  private usableChannel(channelId: string): Channel {
+    const channel = this.context.lookups.channel(channelId);
+    if (!channel) throw new NotFoundError(`channel ${channelId} not found`);
+    if (channel.connectionState !== 'CONNECTED') throw new BadRequestError(`channel_id: channel ${channelId} is disconnected`);
+    return channel;
+  }
+}
+
+const keySerde = Serdes.string();

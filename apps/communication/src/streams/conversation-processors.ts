@@ -1,0 +1,136 @@
+import {
+  applyMessage,
+  applyMetadata,
+  applyMetadataEntry,
+  applyReadReceipt,
+  emptyConversation,
+  formatSubject,
+  isSameOrNewerVersion,
+  parseSubject,
+  type ConversationState,
+  type MetadataEntries,
+} from '@platform/chat-domain';
+import type { Message, Metadata, ReadReceipt } from '@platform/schemas';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@platform/streams';
+import { messageKey } from './message-key';
+import { CommunicationStores } from './stores';
+
+type Stores = {
+  conversations: KeyValueStore<string, ConversationState>;
+  messages: KeyValueStore<string, Message>;
+  messageIndex: KeyValueStore<string, string>;
+  messageMetadata: KeyValueStore<string, MetadataEntries>;
+  channelMetadata: KeyValueStore<string, MetadataEntries>;
+  metadataIndex: KeyValueStore<string, string>;
+};
+
+function storesOf(context: ProcessorContext<never, never>): Stores {
+  return {
+    conversations: context.getStateStore(CommunicationStores.conversations),
+    messages: context.getStateStore(CommunicationStores.messages),
+    messageIndex: context.getStateStore(CommunicationStores.messageIndex),
+    messageMetadata: context.getStateStore(CommunicationStores.messageMetadata),
+    channelMetadata: context.getStateStore(CommunicationStores.channelMetadata),
+    metadataIndex: context.getStateStore(CommunicationStores.metadataIndex),
+  };
+}
+
+/**
+ * Message records (key: message id): the latest version goes to `messages` (under a key that sorts
+ * the conversation newest first) and `message-index`; every record folds into the conversation
+ * state. An older version (smaller `updatedAt`) never replaces a newer one; a tombstone removes the
+ * message from the history (the conversation keeps what it derived from it).
+ */
+export class MessageProcessor implements Processor<string, Message | null, never, never> {
+  private stores!: Stores;
+
+  init(context: ProcessorContext<never, never>): void {
+    this.stores = storesOf(context);
+  }
+
+  process(record: StreamRecord<string, Message | null>): void {
+    const { messages, messageIndex, conversations } = this.stores;
+    const message = record.value;
+    if (message === null) {
+      if (!record.key) return;
+      const key = messageIndex.get(record.key);
+      if (key !== undefined) messages.delete(key);
+      messageIndex.delete(record.key);
+      return;
+    }
+    const currentKey = messageIndex.get(message.id);
+    const current = currentKey === undefined ? undefined : messages.get(currentKey);
+    if (current === undefined || isSameOrNewerVersion(message, current)) {
+      const key = messageKey(message.conversationId, message.sentAt, message.id);
+      if (currentKey !== undefined && currentKey !== key) messages.delete(currentKey);
+      messages.put(key, message);
+      messageIndex.put(message.id, key);
+    }
+    const state = conversations.get(message.conversationId) ?? emptyConversation(message.conversationId);
+    conversations.put(message.conversationId, applyMessage(state, message));
+  }
+}
+
+/**
+ * Metadata records (key: metadata record id) about conversations, messages and channels; contact and
+ * component facts belong to other apps and are skipped. `metadata-index` remembers each fact's
+ * subject so its tombstone can be applied.
+ */
+export class MetadataProcessor implements Processor<string, Metadata | null, never, never> {
+  private stores!: Stores;
+
+  init(context: ProcessorContext<never, never>): void {
+    this.stores = storesOf(context);
+  }
+
+  process(record: StreamRecord<string, Metadata | null>): void {
+    const recordId = record.key;
+    if (!recordId) return;
+    const { metadataIndex } = this.stores;
+    if (record.value === null) {
+      const subject = metadataIndex.get(recordId);
+      if (subject === undefined) return;
+      metadataIndex.delete(recordId);
+      const { kind, id } = parseSubject(subject);
+      this.apply(kind, id, recordId, null);
+      return;
+    }
+    const { subject: kind, identifier: id } = record.value;
+    if (kind !== 'conversation' && kind !== 'message' && kind !== 'channel') return;
+    metadataIndex.put(recordId, formatSubject({ kind, id }));
+    this.apply(kind, id, recordId, record.value);
+  }
+
+  private apply(kind: string, id: string, recordId: string, value: Metadata | null): void {
+    const { conversations, messageMetadata, channelMetadata } = this.stores;
+    if (kind === 'conversation') {
+      conversations.put(id, applyMetadata(conversations.get(id) ?? emptyConversation(id), recordId, value));
+    } else if (kind === 'message') {
+      saveEntries(messageMetadata, id, applyMetadataEntry(messageMetadata.get(id) ?? {}, recordId, value));
+    } else if (kind === 'channel') {
+      saveEntries(channelMetadata, id, applyMetadataEntry(channelMetadata.get(id) ?? {}, recordId, value));
+    }
+  }
+}
+
+/** Read receipts (key: conversation id) fold into the conversation's unread count. */
+export class ReadReceiptProcessor implements Processor<string, ReadReceipt | null, never, never> {
+  private stores!: Stores;
+
+  init(context: ProcessorContext<never, never>): void {
+    this.stores = storesOf(context);
+  }
+
+  process(record: StreamRecord<string, ReadReceipt | null>): void {
+    const receipt = record.value;
+    if (receipt === null) return;
+    const { conversations } = this.stores;
+    const state = conversations.get(receipt.conversationId) ?? emptyConversation(receipt.conversationId);
+    conversations.put(receipt.conversationId, applyReadReceipt(state, receipt));
+  }
+}
+
+function saveEntries(store: KeyValueStore<string, MetadataEntries>, id: string, entries: MetadataEntries): void {
+  if (Object.keys(entries).length === 0) store.delete(id);
+  else store.put(id, entries);
+}

@@ -1,0 +1,78 @@
+import type { ConversationState, MetadataEntries } from '@platform/chat-domain';
+import type { Message } from '@platform/schemas';
+import type { QueryPosition, ReadOnlyKeyValueStore, StreamsApplication } from '@platform/streams';
+import { NotAppliedError, UnavailableError } from '../errors';
+import { CommunicationStores } from './stores';
+
+/** Read-only views of the stores over the tasks of this instance. */
+export interface LocalStores {
+  readonly conversations: ReadOnlyKeyValueStore<string, ConversationState>;
+  readonly messages: ReadOnlyKeyValueStore<string, Message>;
+  readonly messageIndex: ReadOnlyKeyValueStore<string, string>;
+  readonly messageMetadata: ReadOnlyKeyValueStore<string, MetadataEntries>;
+  readonly channelMetadata: ReadOnlyKeyValueStore<string, MetadataEntries>;
+}
+
+/**
+ * How services read state on the owner of a key. `get` reads one key of a store placed by
+ * conversation id (or channel id), after `position` when given: the value, undefined when absent,
+ * or an UnavailableError (restoring, rebalancing, owner elsewhere, position not reached in time).
+ * After a successful `get`, the owner's task of that key is readable through `local`.
+ */
+export interface StateAccess {
+  get<V>(store: string, key: string, position?: QueryPosition): Promise<V | undefined>;
+  readonly local: LocalStores;
+  /** Whether every task of this instance is running (not restoring or rebalancing). */
+  ready(): boolean;
+  /** Every conversation state of this instance's tasks; UnavailableError while one restores or the group rebalances. */
+  allConversations(): Iterable<ConversationState>;
+}
+
+/** StateAccess over a running StreamsApplication (interactive queries). */
+export class StreamsStateAccess implements StateAccess {
+  readonly local: LocalStores;
+
+  constructor(
+    private readonly app: StreamsApplication,
+    private readonly positionTimeoutMs: number,
+  ) {
+    const s = CommunicationStores;
+    this.local = {
+      conversations: app.localStore(s.conversations),
+      messages: app.localStore(s.messages),
+      messageIndex: app.localStore(s.messageIndex),
+      messageMetadata: app.localStore(s.messageMetadata),
+      channelMetadata: app.localStore(s.channelMetadata),
+    };
+  }
+
+  ready(): boolean {
+    return this.app.state === 'RUNNING';
+  }
+
+  allConversations(): Iterable<ConversationState> {
+    const result = this.app.queryAll<string, ConversationState>(CommunicationStores.conversations);
+    if (!result.ok) throw new UnavailableError(result.reason === 'REBALANCING' ? 'the streams application is rebalancing; retry later' : `the streams application is not running (${result.state}); retry later`);
+    if (result.restoring.length > 0) throw new UnavailableError('a store of this instance is restoring; retry later');
+    return result.entries.map((entry) => entry.value);
+  }
+
+  async get<V>(store: string, key: string, position?: QueryPosition): Promise<V | undefined> {
+    const result = await this.app.query<V, string>(store, key, { position, timeoutMs: this.positionTimeoutMs });
+    if (result.ok) return result.value;
+    switch (result.reason) {
+      case 'NOT_FOUND':
+        return undefined;
+      case 'NOT_UP_TO_POSITION':
+        throw new NotAppliedError(`the write at ${result.position.topic}:${result.position.partition}:${String(result.position.offset)} is not applied yet; retry later`);
+      case 'RESTORING':
+        throw new UnavailableError('the store is restoring; retry later');
+      case 'REBALANCING':
+        throw new UnavailableError('the streams application is rebalancing; retry later');
+      case 'NOT_OWNER':
+        throw new UnavailableError(`the owner of ${key} moved to ${result.owner}; retry later`);
+      case 'NOT_RUNNING':
+        throw new UnavailableError(`the streams application is not running (${result.state}); retry later`);
+    }
+  }
+}
