@@ -20,6 +20,7 @@ describe('parseAdminConfig', () => {
       stateDir: path.resolve('.data/state/admin'),
       applicationServer: '127.0.0.1:3000',
       appVersion: 1,
+      applicationId: 'admin',
       auth: { systemToken: 'system', jwtSecret: 'secret' },
       logLevel: 'info',
     });
@@ -44,6 +45,7 @@ describe('parseAdminConfig', () => {
       stateDir: '/var/state/admin',
       applicationServer: 'admin-0.admin:4100',
       appVersion: 3,
+      applicationId: 'staging.admin',
       logLevel: 'debug',
     });
   });

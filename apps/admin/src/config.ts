@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
 import type { LogLevel } from '@platform/common';
 import { AdminConfigError } from './errors';
+import { ADMIN_APPLICATION_ID } from './streams/stores';
 
 /** Everything the admin app needs, read once from the environment by main.ts. */
 export interface AdminConfig {
@@ -15,6 +16,11 @@ export interface AdminConfig {
   /** `host:port` other replicas use to reach this one (forwarded queries and list gathering). */
   readonly applicationServer: string;
   readonly appVersion: number;
+  /**
+   * Streams application id: `admin`, or `<TOPICS_NAMESPACE>.admin` in a namespace, so deployments
+   * sharing a cluster never share a consumer group, state or internal topics (`<id>-v<version>-…`).
+   */
+  readonly applicationId: string;
   readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
   readonly logLevel: LogLevel;
   /** How long a write waits for its own store before answering 503 (default 10 s). */
@@ -36,7 +42,7 @@ export function parseAdminConfig(env: Env): AdminConfig {
   if (!client.kafka) throw new AdminConfigError('KAFKA_BROKERS is required (comma-separated host:port)');
   if (!client.registry) throw new AdminConfigError('SCHEMA_REGISTRY_URL is required (Confluent-compatible base URL)');
   const host = text(env.HOST) ?? '127.0.0.1';
-  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const port = integer(env, 'PORT', 3000, 1, 65535);
   const systemToken = text(env.AUTH_SYSTEM_TOKEN);
   const jwtSecret = text(env.AUTH_JWT_SECRET);
   if (!systemToken) throw new AdminConfigError('AUTH_SYSTEM_TOKEN is required (the API answers 401 without a token)');
@@ -55,6 +61,7 @@ export function parseAdminConfig(env: Env): AdminConfig {
     stateDir: path.resolve(text(env.STATE_DIR) ?? path.join('.data', 'state', 'admin')),
     applicationServer,
     appVersion: integer(env, 'APP_VERSION', 1, 1, 1_000_000),
+    applicationId: namespace ? `${namespace}.${ADMIN_APPLICATION_ID}` : ADMIN_APPLICATION_ID,
     auth: { systemToken, jwtSecret },
     logLevel,
     writeTimeoutMs: integer(env, 'WRITE_TIMEOUT_MS', 10_000, 100, 600_000),
