@@ -1,0 +1,84 @@
+import { requestSchemas, type RequestName } from '@platform/chat-domain';
+import type { OpenApiEndpoint } from '../options';
+import { bodySchemaToJsonSchema, type JsonSchema } from './json-schema';
+
+export interface OpenApiDocumentOptions {
+  readonly title: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly endpoints: readonly OpenApiEndpoint[];
+}
+
+/** An OpenAPI 3.0 document as plain JSON. */
+export interface OpenApiDocument {
+  openapi: '3.0.3';
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, unknown>>;
+  components: { securitySchemes: Record<string, JsonSchema>; schemas: Record<string, JsonSchema> };
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: 'Invalid body; `message` names the field',
+  401: 'Missing or invalid bearer token',
+  403: 'Not allowed',
+  404: 'Unknown id',
+  409: 'Conflicts with the current state',
+  413: 'Body too large',
+  503: 'Store restoring or rebalancing; retry after `Retry-After` seconds',
+};
+
+/** `conversations.mark-read` → `ConversationsMarkReadRequest`. */
+export function requestSchemaName(name: RequestName): string {
+  const words = name.split(/[.\-_]/).filter((w) => w.length > 0);
+  return `${words.map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Request`;
+}
+
+/**
+ * Builds the document of an app: every endpoint is `POST /<name>` with a JSON body described by
+ * `requestSchemas[name]`, bearer security unless public, and `{ message }` errors.
+ */
+export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDocument {
+  const schemas: Record<string, JsonSchema> = {
+    Error: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+  };
+  const paths: OpenApiDocument['paths'] = {};
+  for (const endpoint of options.endpoints) {
+    const schemaName = requestSchemaName(endpoint.name);
+    schemas[schemaName] = bodySchemaToJsonSchema(requestSchemas[endpoint.name]);
+    const statuses = [...new Set([400, 401, 404, 503, ...(endpoint.errors ?? [])])].sort((a, b) => a - b);
+    const responses: Record<string, unknown> = {
+      '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+    };
+    for (const status of statuses) responses[String(status)] = errorResponse(status);
+    paths[`/${endpoint.name}`] = {
+      post: {
+        operationId: endpoint.name,
+        summary: endpoint.summary ?? endpoint.name,
+        tags: [endpoint.name.split('.')[0]],
+        security: endpoint.public === true ? [] : [{ bearerAuth: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } } },
+        responses,
+      },
+    };
+  }
+  const info: OpenApiDocument['info'] = { title: options.title, version: options.version };
+  if (options.description !== undefined) info.description = options.description;
+  return {
+    openapi: '3.0.3',
+    info,
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'System token or user JWT (HS256)' } },
+      schemas,
+    },
+  };
+}
+
+function errorResponse(status: number): Record<string, unknown> {
+  const response: Record<string, unknown> = {
+    description: errorDescriptions[status] ?? `Error ${status}`,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+  if (status === 503) response.headers = { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } };
+  return response;
+}

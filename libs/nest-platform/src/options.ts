@@ -1,0 +1,70 @@
+import type { Authenticator } from '@platform/auth';
+import type { RequestName } from '@platform/chat-domain';
+import type { Logger } from '@platform/common';
+import type { MetricsRegistry } from '@platform/metrics';
+import { PlatformConfigError } from './errors';
+
+/** One endpoint of the OpenAPI document: `POST /<name>`, its body from `requestSchemas[name]`. */
+export interface OpenApiEndpoint {
+  readonly name: RequestName;
+  /** No bearer token required (the route is `@Public()` and verifies callers itself). Default false. */
+  readonly public?: boolean;
+  readonly summary?: string;
+  /** Further error statuses the endpoint answers (e.g. 409), beside 400/401/404/503. */
+  readonly errors?: readonly number[];
+}
+
+export interface OpenApiOptions {
+  readonly title: string;
+  readonly version: string;
+  readonly description?: string;
+  /** Endpoints the app serves; a bare name is a bearer-protected endpoint. */
+  readonly endpoints: readonly (RequestName | OpenApiEndpoint)[];
+}
+
+export interface PlatformModuleOptions {
+  /** Checks `Authorization` on every route not marked `@Public()`. */
+  readonly authenticator: Authenticator;
+  /** Registry the HTTP metrics are registered in (serve it on `/metrics`, e.g. through StreamsModule). */
+  readonly metrics: MetricsRegistry;
+  /** Unexpected errors are logged here with their stack. */
+  readonly logger: Logger;
+  readonly openapi: OpenApiOptions;
+  /**
+   * Paths (exact, or prefixes ending in `/`) that need no token even without `@Public()`, for
+   * controllers of other libs. Default: `/health/`, `/metrics`, `/openapi.json`.
+   */
+  readonly publicPaths?: readonly string[];
+}
+
+export interface ResolvedPlatformOptions {
+  readonly authenticator: Authenticator;
+  readonly metrics: MetricsRegistry;
+  readonly logger: Logger;
+  readonly openapi: { readonly title: string; readonly version: string; readonly description?: string; readonly endpoints: readonly OpenApiEndpoint[] };
+  readonly publicPaths: readonly string[];
+}
+
+export const defaultPublicPaths: readonly string[] = ['/health/', '/metrics', '/openapi.json'];
+
+export function resolvePlatformOptions(options: PlatformModuleOptions): ResolvedPlatformOptions {
+  if (options.authenticator === undefined) throw new PlatformConfigError('PlatformModule needs an authenticator');
+  const endpoints = options.openapi.endpoints.map((e) => (typeof e === 'string' ? { name: e } : e));
+  const seen = new Set<string>();
+  for (const { name } of endpoints) {
+    if (seen.has(name)) throw new PlatformConfigError(`openapi endpoint ${name} is listed twice`);
+    seen.add(name);
+  }
+  return {
+    authenticator: options.authenticator,
+    metrics: options.metrics,
+    logger: options.logger,
+    openapi: { ...options.openapi, endpoints },
+    publicPaths: options.publicPaths ?? defaultPublicPaths,
+  };
+}
+
+/** True when `path` equals an entry or starts with an entry ending in `/`. */
+export function isPublicPath(path: string, publicPaths: readonly string[]): boolean {
+  return publicPaths.some((entry) => (entry.endsWith('/') ? path.startsWith(entry) : path === entry));
+}
