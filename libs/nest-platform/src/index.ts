@@ -5,6 +5,7 @@ export { defaultPublicPaths } from './options';
 export { Public, IS_PUBLIC_KEY } from './public.decorator';
 export { CurrentPrincipal } from './principal.decorator';
 export { ChatBody, validatedBody } from './chat-body.decorator';
+export { ChatEndpoint } from './chat-endpoint.decorator';
 export { RetryLaterException } from './retry-later.exception';
 export { PlatformExceptionFilter, errorAnswer } from './exception.filter';
 export type { ErrorAnswer } from './exception.filter';

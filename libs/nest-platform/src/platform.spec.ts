@@ -6,6 +6,7 @@ import { jsonLogger, type LogFields } from '@platform/common';
 import { MetricsRegistry } from '@platform/metrics';
 import { bootstrapApi } from './bootstrap';
 import { ChatBody } from './chat-body.decorator';
+import { ChatEndpoint } from './chat-endpoint.decorator';
 import { PlatformModule } from './platform.module';
 import { CurrentPrincipal } from './principal.decorator';
 import { Public } from './public.decorator';
@@ -16,8 +17,7 @@ const jwtSecret = generateSecret();
 
 @Controller()
 class ChatController {
-  @Post('conversations.list')
-  @HttpCode(200)
+  @ChatEndpoint('conversations.list')
   list(@ChatBody('conversations.list') body: RequestBody<'conversations.list'>, @CurrentPrincipal() principal: Principal) {
     return { data: [], body, principal };
   }
