@@ -11,3 +11,13 @@ export class VisitorAuthError extends ChatpluginError {}
 
 /** The configuration read from the environment is incomplete or inconsistent. */
 export class ChatpluginConfigError extends ChatpluginError {}
+
+/** The channel is unknown, not a chat plugin channel, or disconnected (404 on authenticate/disconnect). */
+export class ChannelNotFoundError extends ChatpluginError {}
+
+/** The conversation's history cannot be read right now (owner restoring, rebalancing or unreachable): 503. */
+export class HistoryUnavailableError extends ChatpluginError {
+  constructor(message: string) {
+    super(message, { retriable: true });
+  }
+}

@@ -1,6 +1,6 @@
 import { messageId } from '@platform/chat-domain';
 import { placementPartition } from '@platform/chat-streams';
-import type { Message } from '@platform/schemas';
+import type { Message, Serde } from '@platform/schemas';
 import { Serdes } from '@platform/streams';
 import { TopologyTestDriver, type TestInputTopic } from '@platform/streams/testing';
 import { InvalidRawEventError } from '../errors';
@@ -9,7 +9,12 @@ import { encodeRawEvent, type ChatpluginRawEvent } from './raw-event';
 import { buildChatpluginTopology } from './topology';
 
 const topics = { chatpluginEvents: 'source.chatplugin.events', messages: 'application.communication.messages' };
-const messageSerde = Serdes.json<Message>();
+const json = Serdes.json<Message>();
+/** The registry's Avro serde in production; JSON here (the driver is indifferent). */
+const messageSerde: Serde<Message> = {
+  serialize: async (topic, value) => json.serialize(topic, value),
+  deserialize: async (topic, data) => json.deserialize(topic, data),
+};
 
 const event = (overrides: Partial<ChatpluginRawEvent> = {}): ChatpluginRawEvent => ({
   type: 'message',

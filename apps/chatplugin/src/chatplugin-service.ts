@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { channelPayload, MetadataKeys, messagePayload, metadataUpsert, type ChannelPayload, type MessagePayload, type MetadataObject } from '@platform/chat-domain';
+import type { ChatTopics, ChatWriter, WritePosition } from '@platform/chat-streams';
+import type { Channel } from '@platform/schemas';
+import type { ChannelDirectory } from './channels';
+import type { HistoryReader } from './delivery/history-reader';
+import { ChannelNotFoundError, ChatpluginError, VisitorAuthError } from './errors';
+import { encodeRawEvent, type ChatpluginRawEvent } from './streams/raw-event';
+import { CHATPLUGIN_SOURCE, routeRawEvent } from './streams/router';
+import type { VisitorIdentity, VisitorTokens } from './visitor/visitor-tokens';
+
+export interface ChatpluginServiceOptions {
+  readonly topics: Pick<ChatTopics, 'chatpluginEvents'>;
+  readonly writer: Pick<ChatWriter, 'writeChannel' | 'writeMetadata' | 'writeRaw'>;
+  readonly channels: ChannelDirectory;
+  readonly tokens: VisitorTokens;
+  readonly history: Pick<HistoryReader, 'read'>;
+  /** Longest wait for this instance's channel table to apply a channel write (default 5000 ms). */
+  readonly channelWaitMs?: number;
+  readonly now?: () => number;
+}
+
+export interface Written<T> {
+  readonly value: T;
+  readonly position: WritePosition;
+}
+
+export interface AuthenticateAnswer {
+  readonly token: string;
+  readonly resume_token: string;
+  readonly channel_id: string;
+  readonly conversation_id: string;
+  /** The conversation's messages so far, oldest first (pending replies included). */
+  readonly messages: MessagePayload[];
+}
+
+/** The chat plugin's use cases, framework-free: channel connect/disconnect and the visitor API. */
+export class ChatpluginService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: ChatpluginServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A new chat plugin channel (random id, as Airy), CONNECTED, with its name and image as channel metadata. */
+  async connect(name: string, imageUrl: string | undefined): Promise<Written<ChannelPayload>> {
+    const now = this.now();
+    const channel: Channel = { id: randomUUID(), source: CHATPLUGIN_SOURCE, sourceChannelId: name, connectionState: 'CONNECTED', token: null, createdAt: now };
+    const subject = { kind: 'channel' as const, id: channel.id };
+    const metadata: MetadataObject = { [MetadataKeys.name]: name };
+    const changes = [metadataUpsert(subject, MetadataKeys.name, name, now)];
+    if (imageUrl !== undefined) {
+      metadata[MetadataKeys.imageUrl] = imageUrl;
+      changes.push(metadataUpsert(subject, MetadataKeys.imageUrl, imageUrl, now));
+    }
+    await this.options.writer.writeMetadata(subject, changes);
+    const position = await this.writeChannel(channel);
+    return { value: channelPayload(channel, metadata), position };
+  }
+
+  /** Marks a chat plugin channel DISCONNECTED (idempotent); unknown → ChannelNotFoundError. */
+  async disconnect(channelId: string): Promise<Written<ChannelPayload>> {
+    const channel = this.options.channels.chatpluginChannel(channelId);
+    if (!channel) throw new ChannelNotFoundError(`chat plugin channel ${channelId} not found`);
+    const disconnected: Channel = { ...channel, connectionState: 'DISCONNECTED', token: null };
+    const position = await this.writeChannel(disconnected);
+    return { value: channelPayload(disconnected), position };
+  }
+
+  /** A new conversation on an open channel: its visitor token, no messages yet (nothing is written until the visitor sends). */
+  authenticateNew(channelId: string): AuthenticateAnswer {
+    this.requireOpenChannel(channelId, ChannelNotFoundError);
+    return this.answer({ channelId, conversationId: randomUUID() }, []);
+  }
+
+  /** The conversation of a resume token: a fresh visitor token and the messages so far. */
+  async authenticateResume(resumeToken: string): Promise<AuthenticateAnswer> {
+    const identity = this.options.tokens.verifyResumeToken(resumeToken);
+    this.requireOpenChannel(identity.channelId, ChannelNotFoundError);
+    const history = await this.options.history.read(identity.conversationId);
+    return this.answer(identity, history.map((m) => messagePayload(m)));
+  }
+
+  /** The visitor behind a visitor token, on an open channel; VisitorAuthError (401) otherwise. */
+  visitor(token: string | undefined): VisitorIdentity {
+    if (token === undefined) throw new VisitorAuthError('missing visitor token (Authorization: Bearer <token>)');
+    const identity = this.options.tokens.verifyVisitorToken(token);
+    this.requireOpenChannel(identity.channelId, VisitorAuthError);
+    return identity;
+  }
+
+  resumeToken(identity: VisitorIdentity): { resume_token: string } {
+    return { resume_token: this.options.tokens.issueResumeToken(identity) };
+  }
+
+  /**
+   * Writes the visitor's message untouched (with who and when) to `source.chatplugin.events`, placed by
+   * conversation id, and answers the message the router makes of it (same deterministic id).
+   */
+  async send(identity: VisitorIdentity, message: unknown): Promise<Written<MessagePayload>> {
+    const event: ChatpluginRawEvent = {
+      type: 'message',
+      id: randomUUID(),
+      channel_id: identity.channelId,
+      conversation_id: identity.conversationId,
+      sent_at: this.now(),
+      message,
+    };
+    const position = await this.options.writer.writeRaw(this.options.topics.chatpluginEvents, event.id, encodeRawEvent(event), identity.conversationId);
+    return { value: messagePayload(routeRawEvent(event)), position };
+  }
+
+  private answer(identity: VisitorIdentity, messages: MessagePayload[]): AuthenticateAnswer {
+    return {
+      token: this.options.tokens.issueVisitorToken(identity),
+      resume_token: this.options.tokens.issueResumeToken(identity),
+      channel_id: identity.channelId,
+      conversation_id: identity.conversationId,
+      messages,
+    };
+  }
+
+  private requireOpenChannel(channelId: string, error: new (message: string) => ChatpluginError): void {
+    if (!this.options.channels.isOpen(channelId)) throw new error(`chat plugin channel ${channelId} not found or disconnected`);
+  }
+
+  private async writeChannel(channel: Channel): Promise<WritePosition> {
+    const position = await this.options.writer.writeChannel(channel);
+    // Read-your-writes on this instance: visitors may authenticate right after connect.
+    await this.options.channels.waitFor(position.partition, position.offset, this.options.channelWaitMs ?? 5000);
+    return position;
+  }
+}

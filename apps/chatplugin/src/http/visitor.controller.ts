@@ -1,0 +1,65 @@
+import { Controller, ForbiddenException, HttpCode, Inject, Post, Req, UnauthorizedException } from '@nestjs/common';
+import type { Authenticator } from '@platform/auth';
+import type { MessagePayload, RequestBody } from '@platform/chat-domain';
+import { ChatBody, Public, type PlatformRequest } from '@platform/nest-platform';
+import { parsePosition, POSITION_HEADER } from '@platform/nest-streams';
+import type { ChannelDirectory } from '../channels';
+import type { AuthenticateAnswer, ChatpluginService } from '../chatplugin-service';
+import { bearerToken } from '../visitor/visitor-tokens';
+import { answering } from './http-errors';
+import { AUTHENTICATOR, CHANNEL_DIRECTORY, CHATPLUGIN_SERVICE } from './tokens';
+
+/**
+ * The visitor API. Public for the platform's guard: it verifies visitor tokens itself (and, for
+ * `chatplugin.resumeToken` on behalf of a visitor, the system token or a user JWT).
+ */
+@Public()
+@Controller()
+export class VisitorController {
+  constructor(
+    @Inject(CHATPLUGIN_SERVICE) private readonly service: ChatpluginService,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(CHANNEL_DIRECTORY) private readonly channels: ChannelDirectory,
+  ) {}
+
+  /** `{channel_id}` → new conversation, or `{resume_token}` → same conversation with its messages. */
+  @Post('chatplugin.authenticate')
+  @HttpCode(200)
+  async authenticate(@ChatBody('chatplugin.authenticate') body: RequestBody<'chatplugin.authenticate'>, @Req() req: PlatformRequest): Promise<AuthenticateAnswer> {
+    await this.waitForChannelWrite(req);
+    return answering(() => (body.resume_token !== undefined ? this.service.authenticateResume(body.resume_token) : this.service.authenticateNew(body.channel_id!)));
+  }
+
+  /** Visitor token → resume token; or, as Airy, system token / user JWT + `{channel_id, conversation_id}`. */
+  @Post('chatplugin.resumeToken')
+  @HttpCode(200)
+  async resumeToken(@ChatBody('chatplugin.resumeToken') body: RequestBody<'chatplugin.resumeToken'>, @Req() req: PlatformRequest): Promise<{ resume_token: string }> {
+    if (body.channel_id !== undefined && body.conversation_id !== undefined) {
+      const auth = this.authenticator.authenticate(headerOf(req, 'authorization'));
+      if (!auth.ok) throw new UnauthorizedException(auth.message);
+      if (!this.channels.isOpen(body.channel_id)) throw new ForbiddenException(`chat plugin channel ${body.channel_id} not found or disconnected`);
+      return this.service.resumeToken({ channelId: body.channel_id, conversationId: body.conversation_id });
+    }
+    return answering(() => this.service.resumeToken(this.service.visitor(bearerToken(req.headers.authorization))));
+  }
+
+  /** The visitor's message → `source.chatplugin.events`; answers the message it becomes. */
+  @Post('chatplugin.send')
+  @HttpCode(200)
+  async send(@ChatBody('chatplugin.send') body: RequestBody<'chatplugin.send'>, @Req() req: PlatformRequest): Promise<MessagePayload> {
+    const { value } = await answering(() => this.service.send(this.service.visitor(bearerToken(req.headers.authorization)), body.message));
+    return value;
+  }
+
+  /** A client that just connected a channel may pass the write's `x-streams-position`: wait until this instance has it. */
+  private async waitForChannelWrite(req: PlatformRequest): Promise<void> {
+    const position = parsePosition(headerOf(req, POSITION_HEADER));
+    if (position === undefined) return;
+    await this.channels.waitFor(position.partition, String(position.offset), 5000);
+  }
+}
+
+function headerOf(req: PlatformRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

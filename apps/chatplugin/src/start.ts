@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { Kafka, logLevel } from 'kafkajs';
+import type { INestApplication } from '@nestjs/common';
+import { Authenticator } from '@platform/auth';
+import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
+import { jsonLogger, type Logger } from '@platform/common';
+import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
+import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
+import { bootstrapApi } from '@platform/nest-platform';
+import { createSchemaRegistry, type Channel } from '@platform/schemas';
+import { StreamsApplication } from '@platform/streams';
+import { chatpluginModule } from './app.module';
+import { ChannelDirectory } from './channels';
+import { ChatpluginService } from './chatplugin-service';
+import type { ChatpluginConfig } from './config';
+import { DeliveryService } from './delivery/delivery-service';
+import { HistoryReader } from './delivery/history-reader';
+import { MessageTail } from './delivery/message-tail';
+import { SocketHub } from './delivery/socket-hub';
+import { VisitorWebsocket } from './delivery/visitor-websocket';
+import { buildChatpluginTopology } from './streams/topology';
+import { VisitorTokens } from './visitor/visitor-tokens';
+
+export const APPLICATION_ID = 'chatplugin';
+
+export interface StartedChatplugin {
+  readonly nest: INestApplication;
+  /** `http://host:port` */
+  readonly url: string;
+  readonly app: StreamsApplication;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Default: JSON lines on stderr at the configured level. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Starts one instance: the streams application (router + history store, exactly-once), the channels
+ * table, the messages tail that pushes to visitor sockets, the HTTP API and the visitor websocket.
+ */
+export async function startChatplugin(config: ChatpluginConfig, options: StartOptions = {}): Promise<StartedChatplugin> {
+  const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: APPLICATION_ID } });
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
+  const groupPrefix = `${APPLICATION_ID}-v${config.appVersion}`;
+  const kafka = new Kafka({ clientId: APPLICATION_ID, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
+  };
+  try {
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
+    const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, clientId: APPLICATION_ID, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
+
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    const writer = new ChatWriter(producer, topics, serdes);
+
+    const channelTable = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'channels' }) });
+    cleanups.push(() => channelTable.close());
+    await channelTable.start();
+    const channels = new ChannelDirectory(channelTable);
+
+    const metrics = new MetricsRegistry();
+    const processMetrics = registerProcessMetrics(metrics);
+    cleanups.push(async () => processMetrics.stop());
+    const app = new StreamsApplication(buildChatpluginTopology(topics, serdes), {
+      app: { id: APPLICATION_ID, version: config.appVersion },
+      kafka,
+      stateDir: config.stateDir,
+      applicationServer,
+      commitIntervalMs: config.commitIntervalMs,
+      processingGuarantee: 'exactly-once',
+      deserializationExceptionHandler: {},
+      processingExceptionHandler: {},
+      metrics,
+      logger: logger.child({ component: 'streams' }),
+    });
+
+    const tokens = new VisitorTokens({ secret: config.tokenSecret });
+    const history = new HistoryReader(app, { authorization: `Bearer ${config.systemToken}` });
+    const hub = new SocketHub();
+    const delivery = new DeliveryService({ hub, history, writer, logger: logger.child({ component: 'delivery' }) });
+    const service = new ChatpluginService({ topics, writer, channels, tokens, history });
+    const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
+
+    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, version: String(config.appVersion) });
+    const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: '1mb' });
+    cleanups.push(() => nest.close());
+
+    const websocket = new VisitorWebsocket({ hub, delivery, authenticate: (token) => service.visitor(token), logger: logger.child({ component: 'websocket' }) });
+    websocket.attach(nest.getHttpServer() as Server);
+    cleanups.push(() => websocket.close());
+
+    const tail = new MessageTail({ kafka, topic: topics.messages, serde: serdes.message, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'tail' }) });
+    cleanups.push(() => tail.close());
+    await tail.start((message) => delivery.onMessage(message));
+
+    logger.info('chatplugin started', { url, applicationServer, namespace: config.topicsNamespace ?? '' });
+    return { nest, url, app, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
