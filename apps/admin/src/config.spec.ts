@@ -23,6 +23,8 @@ describe('parseAdminConfig', () => {
       applicationId: 'admin',
       auth: { systemToken: 'system', jwtSecret: 'secret' },
       logLevel: 'info',
+      writeTimeoutMs: 10_000,
+      commitIntervalMs: 200,
     });
     expect(config.topicsNamespace).toBeUndefined();
   });
@@ -37,6 +39,8 @@ describe('parseAdminConfig', () => {
       APPLICATION_SERVER: 'admin-0.admin:4100',
       APP_VERSION: '3',
       LOG_LEVEL: 'DEBUG',
+      WRITE_TIMEOUT_MS: '5000',
+      COMMIT_INTERVAL_MS: '50',
     });
     expect(config).toMatchObject({
       port: 4100,
@@ -47,6 +51,8 @@ describe('parseAdminConfig', () => {
       appVersion: 3,
       applicationId: 'staging.admin',
       logLevel: 'debug',
+      writeTimeoutMs: 5000,
+      commitIntervalMs: 50,
     });
   });
 

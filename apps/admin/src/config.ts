@@ -25,6 +25,11 @@ export interface AdminConfig {
   readonly logLevel: LogLevel;
   /** How long a write waits for its own store before answering 503 (default 10 s). */
   readonly writeTimeoutMs: number;
+  /**
+   * Streams commit interval (default 200 ms). A write answers once its store has committed it, so
+   * this bounds the write latency; admin traffic is small, so frequent commits are cheap.
+   */
+  readonly commitIntervalMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -65,6 +70,7 @@ export function parseAdminConfig(env: Env): AdminConfig {
     auth: { systemToken, jwtSecret },
     logLevel,
     writeTimeoutMs: integer(env, 'WRITE_TIMEOUT_MS', 10_000, 100, 600_000),
+    commitIntervalMs: integer(env, 'COMMIT_INTERVAL_MS', 200, 10, 60_000),
   };
 }
 

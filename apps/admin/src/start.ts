@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel as kafkaLogLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel as kafkaLogLevel } from 'kafkajs';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { errorMessage, jsonLogger, type Logger } from '@platform/common';
 import { kafkaJsConnection } from '@platform/infra-kafka';
@@ -10,6 +10,7 @@ import { createSchemaRegistry } from '@platform/schemas';
 import { StreamsApplication, type FailedRecord } from '@platform/streams';
 import type { AdminContext } from './app/admin-context';
 import { AdminModule } from './app/app.module';
+import { kafkaLogCreator } from './app/kafka-logs';
 import type { AdminConfig } from './config';
 import { adminTopology } from './streams/admin-topology';
 import { ADMIN_APPLICATION_ID } from './streams/stores';
@@ -31,12 +32,13 @@ export interface StartAdminOptions {
 /** Starts one admin replica: resolves topics, starts the streams application and serves the API. */
 export async function startAdmin(config: AdminConfig, options: StartAdminOptions = {}): Promise<RunningAdmin> {
   const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: ADMIN_APPLICATION_ID } });
-  const kafka = new Kafka({ clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), logLevel: kafkaLogLevel.ERROR });
+  const kafka = new Kafka({ clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), logLevel: kafkaLogLevel.WARN, logCreator: kafkaLogCreator(logger) });
   const admin = kafka.admin();
   await admin.connect();
   const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
   const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, clientId: ADMIN_APPLICATION_ID, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
-  const producer = kafka.producer({ idempotent: true });
+  // ChatWriter names every record's partition; the partitioner is never consulted.
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
   const metrics = new MetricsRegistry();
@@ -57,6 +59,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
     kafka,
     stateDir: config.stateDir,
     applicationServer: config.applicationServer,
+    commitIntervalMs: config.commitIntervalMs,
     metrics,
     logger: logger.child({ component: 'streams' }),
     deserializationExceptionHandler: poison,
