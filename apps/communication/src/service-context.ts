@@ -1,4 +1,5 @@
 import type { ChatWriter, WritePosition } from '@platform/chat-streams';
+import type { QueryPosition } from '@platform/streams';
 import type { ConversationState, ConversationView } from '@platform/chat-domain';
 import { NotAppliedError, NotFoundError } from './errors';
 import type { EntityLookups, Renderer } from './conversations/renderer';
@@ -25,7 +26,7 @@ export interface Written<T> {
 }
 
 /** The conversation's view (after `position` when given), or NotFoundError while it is unknown or has no message. */
-export async function requireConversation(context: ServiceContext, id: string, position?: WritePosition): Promise<{ state: ConversationState; view: ConversationView }> {
+export async function requireConversation(context: ServiceContext, id: string, position?: QueryPosition): Promise<{ state: ConversationState; view: ConversationView }> {
   const state = await context.access.get<ConversationState>(CommunicationStores.conversations, id, position);
   const view = context.render.view(state);
   if (!state || !view) {

@@ -1,10 +1,9 @@
 import { conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
-import type { WritePosition } from '@platform/chat-streams';
 import type { Channel, Message } from '@platform/schemas';
 import { BadRequestError, NotFoundError } from '../errors';
 import { requireConversation, type ServiceContext, type Written } from '../service-context';
 import { conversationPrefix } from '../streams/message-key';
-import { Serdes } from '@platform/streams';
+import { Serdes, type QueryPosition } from '@platform/streams';
 
 export interface SendRequest {
   readonly conversation_id?: string;
@@ -24,7 +23,7 @@ export class MessagesService {
   constructor(private readonly context: ServiceContext) {}
 
   /** One page of a conversation's messages, newest first (Airy's order). */
-  async list(conversationId: string, cursor: string | undefined, pageSize: number | undefined, position?: WritePosition): Promise<Page<MessagePayload>> {
+  async list(conversationId: string, cursor: string | undefined, pageSize: number | undefined, position?: QueryPosition): Promise<Page<MessagePayload>> {
     const { view } = await requireConversation(this.context, conversationId, position);
     const messages: Message[] = [];
     for (const { value } of this.context.access.local.messages.prefixScan(conversationPrefix(conversationId), keySerde)) {
@@ -81,7 +80,7 @@ export class MessagesService {
   }
 
   /** The payload of a message of a conversation owned here, once `position` is applied. */
-  async rendered(conversationId: string, messageId: string, position?: WritePosition): Promise<MessagePayload> {
+  async rendered(conversationId: string, messageId: string, position?: QueryPosition): Promise<MessagePayload> {
     const { view } = await requireConversation(this.context, conversationId, position);
     const message = this.localMessage(messageId);
     if (!message) throw new NotFoundError(`message ${messageId} not found`);

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
+import type { Authenticator } from '@platform/auth';
+import type { Logger } from '@platform/common';
+import type { MetricsRegistry } from '@platform/metrics';
+import { PlatformModule, type OpenApiEndpoint } from '@platform/nest-platform';
+import { StreamsModule } from '@platform/nest-streams';
+import type { StreamsApplication } from '@platform/streams';
+import { ConversationsController } from './conversations/conversations.controller';
+import { Routing } from './http/routing';
+import { COMMUNICATION, type CommunicationHandles } from './http/settings';
+import { InternalController } from './internal/internal.controller';
+import { MessagesController } from './messages/messages.controller';
+import { MetadataController } from './metadata/metadata.controller';
+
+/** The endpoints of the OpenAPI document (`GET /openapi.json`). */
+export const communicationEndpoints: readonly OpenApiEndpoint[] = [
+  { name: 'conversations.list', summary: 'Conversations, filtered (§2.2 filter language) and paginated, from every replica' },
+  { name: 'conversations.info', summary: 'One conversation' },
+  { name: 'conversations.tag', summary: 'Tag a conversation with an existing tag' },
+  { name: 'conversations.untag', summary: 'Remove a tag from a conversation' },
+  { name: 'conversations.set-state', summary: 'Set the workflow state' },
+  { name: 'conversations.remove-state', summary: 'Remove the workflow state' },
+  { name: 'conversations.update-contact', summary: "Rename the conversation's contact" },
+  { name: 'conversations.mark-read', summary: 'Mark everything read: unread_count becomes 0' },
+  { name: 'messages.list', summary: "A conversation's messages, newest first" },
+  { name: 'messages.send', summary: 'Send a message (PENDING until the source connector delivers it)' },
+  { name: 'messages.resend', summary: 'Send a FAILED message again', errors: [409] },
+  { name: 'metadata.upsert', summary: 'Attach user data to a conversation, message or channel' },
+];
+
+export interface CommunicationModuleOptions {
+  readonly application: StreamsApplication;
+  readonly handles: CommunicationHandles;
+  readonly authenticator: Authenticator;
+  readonly metrics: MetricsRegistry;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly positionTimeoutMs: number;
+  /** Closed after the streams application when Nest shuts down (global tables, the producer). */
+  readonly resources: readonly { close(): Promise<void> }[];
+}
+
+const RESOURCES = Symbol('communication-resources');
+
+@Injectable()
+class ResourcesLifecycle implements BeforeApplicationShutdown {
+  constructor(@Inject(RESOURCES) private readonly resources: readonly { close(): Promise<void> }[]) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const resource of this.resources) await resource.close();
+  }
+}
+
+/** Root module: platform (auth, validation, errors, OpenAPI, HTTP metrics), the streams app, the controllers. */
+@Module({})
+export class CommunicationModule {
+  static forRoot(options: CommunicationModuleOptions): DynamicModule {
+    return {
+      module: CommunicationModule,
+      imports: [
+        PlatformModule.forRoot({
+          authenticator: options.authenticator,
+          metrics: options.metrics,
+          logger: options.logger,
+          openapi: { title: 'communication', version: options.version, description: 'Conversations, messages, metadata and unread counts (Airy-compatible).', endpoints: communicationEndpoints },
+        }),
+        StreamsModule.forRoot({
+          application: options.application,
+          metrics: options.metrics,
+          retryAfterSeconds: options.handles.retryAfterSeconds,
+          positionTimeoutMs: options.positionTimeoutMs,
+          forwardTimeoutMs: options.handles.peerTimeoutMs,
+        }),
+      ],
+      controllers: [ConversationsController, MessagesController, MetadataController, InternalController],
+      providers: [{ provide: COMMUNICATION, useValue: options.handles }, { provide: RESOURCES, useValue: options.resources }, Routing, ResourcesLifecycle],
+    };
+  }
+}

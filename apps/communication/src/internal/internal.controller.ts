@@ -1,0 +1,41 @@
+import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
+import type { HttpResponse } from '@platform/nest-streams';
+import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
+import { Routing } from '../http/routing';
+import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+
+/**
+ * Routes the replicas call on each other (protected like every other route; callers pass on the
+ * client's Authorization): this replica's part of a conversation list, and whether it has a message.
+ */
+@Controller('internal')
+export class InternalController {
+  constructor(
+    @Inject(Routing) private readonly routing: Routing,
+    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+  ) {}
+
+  /** `{ filters, limit }` → `{ items: [{ id, last_message_at, payload }], total }` of the local tasks. */
+  @Post('conversations.list-local')
+  async listLocal(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
+    await this.routing.answer(res, async () => {
+      const { filters, limit } = (body ?? {}) as { filters?: unknown; limit?: unknown };
+      if (filters !== undefined && typeof filters !== 'string') throw new BadRequestError('filters must be a string');
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new BadRequestError('limit must be a positive integer');
+      return { body: this.handles.conversations.listLocal(filters, limit) };
+    });
+  }
+
+  /** `{ message_id }` → `{ conversation_id }` when a local task holds the message, else 404. */
+  @Post('messages.locate')
+  async locate(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
+    await this.routing.answer(res, async () => {
+      const messageId = (body as { message_id?: unknown } | undefined)?.message_id;
+      if (typeof messageId !== 'string' || messageId === '') throw new BadRequestError('message_id must be a non-empty string');
+      const conversationId = this.handles.messages.locate(messageId);
+      if (conversationId !== undefined) return { body: { conversation_id: conversationId } };
+      if (!this.handles.access.ready()) throw new UnavailableError('the streams application is not running; retry later');
+      throw new NotFoundError(`message ${messageId} not found here`);
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import 'reflect-metadata';
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { Authenticator } from '@platform/auth';
+import type { MetadataEntries } from '@platform/chat-domain';
+import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
+import { errorMessage, jsonLogger, type Logger } from '@platform/common';
+import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
+import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
+import { bootstrapApi } from '@platform/nest-platform';
+import { createSchemaRegistry, jsonSerde, type Channel, type Tag } from '@platform/schemas';
+import { StreamsApplication, applicationKey, internalTopicName, type ExceptionHandler } from '@platform/streams';
+import { CommunicationModule } from './app.module';
+import type { CommunicationConfig } from './config';
+import { ConversationsService } from './conversations/conversations.service';
+import { Renderer, type EntityLookups } from './conversations/renderer';
+import type { CommunicationHandles } from './http/settings';
+import { MessagesService } from './messages/messages.service';
+import { MetadataService } from './metadata/metadata.service';
+import type { ServiceContext } from './service-context';
+import { communicationTopology } from './streams/communication-topology';
+import { StreamsStateAccess } from './streams/state-access';
+import { CommunicationStores } from './streams/stores';
+import { randomUUID } from 'node:crypto';
+
+export interface StartedCommunication {
+  readonly nest: INestApplication;
+  /** `http://host:port` the API listens on. */
+  readonly url: string;
+  readonly app: StreamsApplication;
+  /** Stops the API, the streams application (committing), the global tables and the producer. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one replica of the communication app: the streams application over messages, metadata and
+ * read receipts, global tables of channels, tags and channel metadata, and the HTTP API. Used by
+ * `main.ts`, the broker specs and the e2e alike.
+ */
+export async function startCommunication(config: CommunicationConfig, logger: Logger = jsonLogger({ level: config.logLevel, fields: { app: 'communication' } })): Promise<StartedCommunication> {
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
+  const identity = { id: config.applicationId, version: config.appVersion };
+  const kafka = new Kafka({ clientId: applicationKey(identity), ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
+  const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+
+  const metrics = new MetricsRegistry();
+  const processMetrics = registerProcessMetrics(metrics);
+  const deadLetter: ExceptionHandler = (failure) => {
+    logger.error('record sent to the dead-letter topic', { stage: failure.stage, topic: failure.topic, partition: failure.partition, offset: failure.offset, error: errorMessage(failure.error) });
+    return 'continue';
+  };
+  const app = new StreamsApplication(communicationTopology(topics, serdes), {
+    app: identity,
+    kafka,
+    stateDir: config.stateDir,
+    applicationServer,
+    commitIntervalMs: config.commitIntervalMs,
+    metrics,
+    logger: logger.child({ component: 'streams' }),
+    deserializationExceptionHandler: deadLetter,
+    processingExceptionHandler: deadLetter,
+  });
+
+  const groupIdPrefix = applicationKey(identity);
+  const tableLogger = logger.child({ component: 'global-table' });
+  const channels = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix, logger: tableLogger });
+  const tags = new GlobalTable<Tag>({ kafka, topic: topics.tags, serde: serdes.tag, groupIdPrefix, logger: tableLogger });
+  // The changelog of the channel-metadata store: every channel's facts, on every replica.
+  const channelFacts = new GlobalTable<MetadataEntries>({
+    kafka,
+    topic: internalTopicName(identity, CommunicationStores.channelMetadata, 'changelog'),
+    serde: jsonSerde<MetadataEntries>(),
+    groupIdPrefix,
+    logger: tableLogger,
+  });
+  await Promise.all([channels.start(), tags.start()]);
+
+  const lookups: EntityLookups = {
+    channel: (id) => channels.get(id),
+    channelMetadata: (id) => channelFacts.get(id),
+    tagExists: (id) => tags.get(id) !== undefined,
+  };
+  const access = new StreamsStateAccess(app, config.positionTimeoutMs);
+  const context: ServiceContext = {
+    access,
+    writer: new ChatWriter(producer, topics, serdes),
+    lookups,
+    render: new Renderer(lookups, access.local),
+    clock: Date.now,
+    newId: randomUUID,
+  };
+  const conversations = new ConversationsService(context);
+  const messages = new MessagesService(context);
+  const handles: CommunicationHandles = {
+    conversations,
+    messages,
+    metadata: new MetadataService(context, conversations, messages),
+    access,
+    topics,
+    retryAfterSeconds: config.retryAfterSeconds,
+    peerTimeoutMs: config.positionTimeoutMs + 5_000,
+  };
+  const resources = [channelFacts, channels, tags, { close: () => producer.disconnect() }, { close: async () => processMetrics.stop() }];
+  const communication = CommunicationModule.forRoot({
+    application: app,
+    handles,
+    authenticator: new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret }),
+    metrics,
+    logger,
+    version: String(config.appVersion),
+    positionTimeoutMs: config.positionTimeoutMs,
+    resources,
+  });
+  @Module({ imports: [communication] })
+  class CommunicationRoot {}
+  const module: Type = CommunicationRoot;
+  // Listening starts the streams application, which creates the changelog the channel-metadata table reads.
+  const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: config.bodyLimit });
+  try {
+    await channelFacts.start();
+  } catch (error) {
+    await nest.close();
+    throw error;
+  }
+  logger.info('communication started', { url, applicationServer, applicationId: groupIdPrefix });
+  return { nest, url, app, close: () => nest.close() };
+}
