@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Logger } from '@platform/common';
+import type { MetricsRegistry } from '@platform/metrics';
+import { nestLogger } from '@platform/nest-platform';
+import type { GatewayConfig } from '../config';
+import { corsMiddleware } from '../cors';
+import { GatewayMetrics } from '../gateway-metrics';
+import { HttpProxy } from '../proxy/http-proxy';
+import { WebSocketProxy } from '../proxy/websocket-proxy';
+import { proxyMiddleware, upgradeHandler } from '../routing/proxy-middleware';
+import { GatewayModule } from './gateway.module';
+import { UpstreamProbe } from './upstream-probe';
+
+export interface StartedGateway {
+  readonly app: INestApplication;
+  readonly url: string;
+}
+
+/**
+ * Starts the gateway: CORS, then the proxy (bodies stream through untouched: Nest's body parser is off),
+ * then the gateway's own routes; websocket upgrades are piped by the server's `upgrade` listener.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger, registry: MetricsRegistry): Promise<StartedGateway> {
+  const metrics = new GatewayMetrics(registry);
+  const httpProxy = new HttpProxy({ metrics, logger, timeoutMs: config.upstreamTimeoutMs });
+  const webSocketProxy = new WebSocketProxy({ metrics, logger });
+  const probe = new UpstreamProbe(config.upstreams, logger);
+  const app = await NestFactory.create(GatewayModule.forRoot({ config, logger, metrics, httpProxy, webSocketProxy, probe }), {
+    bodyParser: false,
+    abortOnError: false,
+    logger: nestLogger(logger),
+  });
+  try {
+    app.use(corsMiddleware(config.cors));
+    app.use(proxyMiddleware(config.upstreams, httpProxy, metrics));
+    const server = app.getHttpServer() as Server;
+    server.on('upgrade', upgradeHandler(config.upstreams, webSocketProxy));
+    await app.listen(config.port, config.host);
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { app, url: `http://${host}:${address.port}` };
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+}

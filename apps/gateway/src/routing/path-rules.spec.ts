@@ -1,0 +1,40 @@
+import { pathOf, ruleFor } from './path-rules';
+
+describe('path rules', () => {
+  it.each([
+    ['/conversations.list', 'communication'],
+    ['/conversations.mark-read', 'communication'],
+    ['/messages.send', 'communication'],
+    ['/metadata.upsert', 'communication'],
+    ['/channels.list', 'admin'],
+    ['/channels.info', 'admin'],
+    ['/channels.update', 'admin'],
+    ['/tags.create', 'admin'],
+    ['/templates.list', 'admin'],
+    ['/channels.chatplugin.connect', 'chatplugin'],
+    ['/chatplugin.authenticate', 'chatplugin'],
+    ['/chatplugin/ui/s.js', 'chatplugin'],
+    ['/ws.chatplugin', 'chatplugin'],
+  ])('routes %s to %s', (path, upstream) => {
+    expect(ruleFor(path)?.upstream).toBe(upstream);
+  });
+
+  it.each(['/health/live', '/openapi.json', '/channels.facebook.connect', '/channels', '/ws.communication', '/conversations', '/'])(
+    'leaves %s to the gateway',
+    (path) => {
+      expect(ruleFor(path)).toBeUndefined();
+    },
+  );
+
+  it('marks only the visitor websocket as an upgrade route', () => {
+    expect(ruleFor('/ws.chatplugin')?.websocket).toBe(true);
+    expect(ruleFor('/chatplugin.send')?.websocket).toBeUndefined();
+  });
+
+  it('takes the path of a request target', () => {
+    expect(pathOf('/tags.list?x=1')).toBe('/tags.list');
+    expect(pathOf('/tags.list')).toBe('/tags.list');
+    expect(pathOf('http://other/tags.list')).toBeUndefined();
+    expect(pathOf(undefined)).toBeUndefined();
+  });
+});
