@@ -25,7 +25,6 @@ export interface RestorerOptions {
   readonly logger: Logger;
   /** Keeps the main consumer's membership alive while restoring. */
   readonly keepAlive: () => Promise<void>;
-  readonly batchSize?: number;
 }
 
 /**
@@ -57,9 +56,11 @@ export async function restoreRequests(admin: Admin, states: readonly TaskState[]
  * Replays changelog partitions into the task databases before the tasks process input.
  *
  * kafkajs has no manual `assign()`, so restoration uses a separate consumer in a throwaway group
- * (`<applicationKey>-restore-<uuid>`, never committing, deleted afterwards): it subscribes to the
- * changelog topics, pauses the partitions that need nothing, seeks the others to their start
- * offset and applies each fetched batch in one SQLite transaction together with the new offset.
+ * (`<applicationKey>-restore-<uuid>`, never committing, deleted afterwards) subscribed to the
+ * changelog topics. As soon as it has joined (before its first fetch, so no fetch is discarded by
+ * a later seek), the partitions that need nothing are paused and the others positioned at their
+ * next offset. Each fetched batch is applied in one SQLite transaction together with its last
+ * offset, and only then counted and announced, so progress never runs ahead of what is stored.
  * A partition is done when its consumed position reaches the end offset captured at assignment.
  */
 export async function restore(requests: readonly RestoreRequest[], options: RestorerOptions): Promise<void> {
@@ -67,7 +68,9 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
   const groupId = `${options.applicationKey}-restore-${randomUUID()}`;
   // read committed: under exactly-once, records of aborted or still-open transactions are never restored
   const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false, readUncommitted: false, maxWaitTimeInMs: 200 });
-  const remaining = new Map(requests.map((r) => [`${r.binding.topic}|${r.binding.partition}`, { request: r, restored: 0 }]));
+  const remaining = new Map(
+    requests.map((r) => [`${r.binding.topic}|${r.binding.partition}`, { request: r, next: r.from, restored: 0 }]),
+  );
   const topics = [...new Set(requests.map((r) => r.binding.topic))];
   let finish!: () => void;
   let fail!: (error: unknown) => void;
@@ -93,6 +96,17 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
     if (remaining.size === 0) finish();
   };
   for (const { request } of remaining.values()) options.events.emit('restore.start', progress(request, 0));
+  // Emitted after every (re)join, before the fetches of that generation start.
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+      const idle = partitions.filter((p) => !remaining.has(`${topic}|${p}`));
+      if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
+      for (const partition of partitions) {
+        const entry = remaining.get(`${topic}|${partition}`);
+        if (entry) consumer.seek({ topic, partition, offset: String(entry.next) });
+      }
+    }
+  });
   consumer.on(consumer.events.END_BATCH_PROCESS, (e) =>
     markDone(`${e.payload.topic}|${e.payload.partition}`, BigInt(e.payload.lastOffset)),
   );
@@ -107,24 +121,17 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
         const entry = remaining.get(key);
         if (!entry) return;
         const { request } = entry;
-        const records = batch.messages.filter((m) => BigInt(m.offset) >= request.from && BigInt(m.offset) < request.end);
+        const records = within(batch.messages, entry.next, request.end);
         if (records.length > 0) {
           const last = records[records.length - 1]!;
           request.state.applyRestoreBatch(request.binding, records.map(toWrite), last.offset, inputOffsets(records));
+          entry.next = BigInt(last.offset) + 1n;
           entry.restored += records.length;
           options.events.emit('restore.batch', { ...progress(request, entry.restored), batchSize: records.length });
         }
         markDone(key, BigInt(batch.lastOffset()));
       },
     });
-    for (const topic of topics) {
-      const partitions = (await options.admin.fetchTopicOffsets(topic)).map((p) => p.partition);
-      const idle = partitions.filter((p) => !remaining.has(`${topic}|${p}`));
-      if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
-    }
-    for (const { request } of remaining.values()) {
-      consumer.seek({ topic: request.binding.topic, partition: request.binding.partition, offset: String(request.from) });
-    }
     await untilDone(done, options.keepAlive);
   } finally {
     await consumer.disconnect().catch(() => undefined);
@@ -142,22 +149,37 @@ async function untilDone(done: Promise<void>, keepAlive: () => Promise<void>): P
   await watched;
 }
 
+/**
+ * The messages of a partition batch (ascending offsets) inside [from, end): a fetch starts at a
+ * record-batch boundary, so it may begin before `from`, and it may reach past the end captured at
+ * assignment. Only the edges are compared.
+ */
+export function within(messages: KafkaMessage[], from: bigint, end: bigint): KafkaMessage[] {
+  let first = 0;
+  let last = messages.length;
+  while (first < last && BigInt(messages[first]!.offset) < from) first++;
+  while (last > first && BigInt(messages[last - 1]!.offset) >= end) last--;
+  return first === 0 && last === messages.length ? messages : messages.slice(first, last);
+}
+
 function toWrite(message: KafkaMessage): BufferedWrite {
   return { key: message.key ?? Buffer.alloc(0), value: message.value };
 }
 
-/** The highest input offsets announced by commit headers in a batch. */
-function inputOffsets(messages: readonly KafkaMessage[]): Map<string, string> | undefined {
-  let found: Map<string, string> | undefined;
-  for (const message of messages) {
-    const header = message.headers?.[INPUT_OFFSETS_HEADER];
+/**
+ * The input offsets announced by the last well-formed commit header of a batch (headers are
+ * written in commit order, so the last one is the highest).
+ */
+export function inputOffsets(messages: readonly KafkaMessage[]): Map<string, string> | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const header = messages[i]!.headers?.[INPUT_OFFSETS_HEADER];
     if (!header) continue;
     const raw = Array.isArray(header) ? header[0] : header;
     try {
-      found = new Map(Object.entries(JSON.parse(String(raw)) as Record<string, string>));
+      return new Map(Object.entries(JSON.parse(String(raw)) as Record<string, string>));
     } catch {
       // malformed header: ignore; at-least-once still holds
     }
   }
-  return found;
+  return undefined;
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqliteStore } from './sqlite-store';
-import { TaskDatabase } from './task-database';
+import { ROWS_PER_STATEMENT, TaskDatabase } from './task-database';
 
 const b = (s: string) => Buffer.from(s);
 const keys = (it: Iterable<{ key: Buffer }>) => [...it].map((e) => e.key.toString());
@@ -87,6 +87,19 @@ describe('SqliteStore', () => {
     ).toThrow('crash');
     expect(db.table('counts').get(b('k'))).toBeUndefined();
     expect(db.readOffsets().size).toBe(0);
+  });
+  it('writeAll applies writes in order across multi-row statements, deletes and repeated keys', () => {
+    const table = db.table('counts');
+    table.put(b('gone'), b('x'));
+    const writes = Array.from({ length: ROWS_PER_STATEMENT * 2 + 7 }, (_, i) => ({ key: b(`k${i % 300}`), value: b(`v${i}`) }));
+    const deleted = { key: b('k5'), value: null };
+    db.transaction(() => table.writeAll([...writes, { key: b('gone'), value: null }, deleted, { key: b('k7'), value: b('last') }]));
+    expect(table.count()).toBe(299);
+    expect(table.get(b('gone'))).toBeUndefined();
+    expect(table.get(b('k5'))).toBeUndefined();
+    expect(table.get(b('k7'))?.toString()).toBe('last');
+    expect(table.get(b('k8'))?.toString()).toBe(`v${300 + 8}`);
+    expect(table.get(b('k299'))?.toString()).toBe('v299');
   });
 });
 

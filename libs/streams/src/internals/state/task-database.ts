@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '@platform/common';
+import type { BufferedWrite } from './merge-iterator';
 
 export const DATABASE_FILE = 'state.db';
 
@@ -10,6 +11,12 @@ export interface StoreTable {
   get(key: Buffer): Buffer | undefined;
   put(key: Buffer, value: Buffer): void;
   delete(key: Buffer): void;
+  /**
+   * Applies writes in their order (a null value deletes): runs of puts go in multi-row statements
+   * (one native call per {@link ROWS_PER_STATEMENT} rows instead of one per row). Call it inside a
+   * transaction.
+   */
+  writeAll(writes: readonly BufferedWrite[]): void;
   /** Ascending iterator of [key, value] rows; `to` bound inclusive or exclusive. */
   iterate(from: Buffer | undefined, to: Buffer | undefined, toInclusive: boolean): IterableIterator<unknown[]>;
   count(): number;
@@ -111,6 +118,9 @@ function wipeDirectory(dir: string): void {
   for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
 }
 
+/** Rows per multi-row INSERT of {@link StoreTable.writeAll} (2 parameters each). */
+export const ROWS_PER_STATEMENT = 256;
+
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -121,6 +131,30 @@ function createTable(db: Database.Database, store: string): StoreTable {
   const get = db.prepare(`SELECT v FROM ${t} WHERE k = ?`).pluck();
   const put = db.prepare(`INSERT OR REPLACE INTO ${t} (k, v) VALUES (?, ?)`);
   const del = db.prepare(`DELETE FROM ${t} WHERE k = ?`);
+  // rows of one statement apply in order, so a key put twice keeps its last value
+  const putRows = db.prepare(`INSERT OR REPLACE INTO ${t} (k, v) VALUES ${new Array(ROWS_PER_STATEMENT).fill('(?, ?)').join(', ')}`);
+  const rowParams: Buffer[] = new Array<Buffer>(ROWS_PER_STATEMENT * 2);
+  const writeAll = (writes: readonly BufferedWrite[]) => {
+    let i = 0;
+    while (i < writes.length) {
+      let run = 0;
+      while (run < ROWS_PER_STATEMENT && i + run < writes.length && writes[i + run]!.value !== null) run++;
+      if (run === ROWS_PER_STATEMENT) {
+        for (let r = 0; r < run; r++) {
+          const write = writes[i + r]!;
+          rowParams[2 * r] = write.key;
+          rowParams[2 * r + 1] = write.value!;
+        }
+        putRows.run(rowParams);
+      } else {
+        // a short run (the tail, or puts before a delete) row by row, then the delete in order
+        for (let r = 0; r < run; r++) put.run(writes[i + r]!.key, writes[i + r]!.value);
+        if (i + run < writes.length) del.run(writes[i + run]!.key);
+        run++;
+      }
+      i += run;
+    }
+  };
   const count = db.prepare(`SELECT count(*) FROM ${t}`).pluck();
   const ranges = new Map<string, Database.Statement>();
   const rangeStatement = (hasFrom: boolean, to: 'none' | 'lt' | 'le') => {
@@ -142,6 +176,7 @@ function createTable(db: Database.Database, store: string): StoreTable {
     get: (key) => get.get(key) as Buffer | undefined,
     put: (key, value) => void put.run(key, value),
     delete: (key) => void del.run(key),
+    writeAll,
     count: () => count.get() as number,
     iterate: (from, to, toInclusive) => {
       const stmt = rangeStatement(from !== undefined, to === undefined ? 'none' : toInclusive ? 'le' : 'lt');

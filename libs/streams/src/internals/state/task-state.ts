@@ -154,10 +154,7 @@ export class TaskState {
       if (current === undefined || BigInt(current) < BigInt(next)) offsets.set(name, next);
     }
     this.db.transaction(() => {
-      for (const record of records) {
-        if (record.value === null) table.delete(record.key);
-        else table.put(record.key, record.value);
-      }
+      table.writeAll(records);
       this.db.writeOffsets(offsets);
     });
   }
