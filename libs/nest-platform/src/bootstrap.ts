@@ -43,6 +43,7 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
   });
   try {
     app.enableShutdownHooks();
+    app.disable('x-powered-by');
     let metrics: HttpMetrics;
     try {
       metrics = app.get(HttpMetrics);

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
 import { nestLogger } from '@platform/nest-platform';
@@ -28,12 +29,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, regist
   const httpProxy = new HttpProxy({ metrics, logger, timeoutMs: config.upstreamTimeoutMs });
   const webSocketProxy = new WebSocketProxy({ metrics, logger });
   const probe = new UpstreamProbe(config.upstreams, logger);
-  const app = await NestFactory.create(GatewayModule.forRoot({ config, logger, metrics, httpProxy, webSocketProxy, probe }), {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot({ config, logger, metrics, httpProxy, webSocketProxy, probe }), {
     bodyParser: false,
     abortOnError: false,
     logger: nestLogger(logger),
   });
   try {
+    app.disable('x-powered-by');
     app.use(corsMiddleware(config.cors));
     app.use(proxyMiddleware(config.upstreams, httpProxy, metrics));
     const server = app.getHttpServer() as Server;
