@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm start [-- --kafka-port=N --controller-port=N --registry-port=N --no-apps]`
+// `npm start [-- --kafka-port=N --controller-port=N --registry-port=N --gateway-port=N --no-apps]`
 // Runs the platform locally: Kafka (data kept in .data/kafka) + Apicurio registry, or the external ones
-// named by KAFKA_BROKERS / SCHEMA_REGISTRY_URL; applies the declared topics; starts every serve-able app;
-// stops everything on Ctrl-C / SIGTERM. See infrastructure/README.md.
+// named by KAFKA_BROKERS / SCHEMA_REGISTRY_URL; applies the declared topics; starts every serve-able app
+// with the local secrets (.data/secrets.json, generated once) and its own state dir, then the gateway (the
+// one API origin) in front of them; stops everything on Ctrl-C / SIGTERM. See infrastructure/README.md.
+import { delimiter } from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
 import { consoleLogger, fail, phases } from './lib/log.mjs';
 import { fromRoot } from './lib/paths.mjs';
+import { loadOrCreateSecrets, secretsEnv } from './lib/secrets.mjs';
 
 ensureDependencies();
 const { bringUp, stackEnv } = await import('./lib/stack.mjs');
@@ -27,6 +30,11 @@ const ports = {
   controllerPort: portOf('controller-port', 'KAFKA_CONTROLLER_PORT', 9093),
   registryPort: portOf('registry-port', 'REGISTRY_PORT', 8080),
 };
+const host = process.env.HOST ?? '127.0.0.1';
+const appsBasePort = portOf('apps-base-port', 'APPS_BASE_PORT', 3000);
+const gatewayPort = portOf('gateway-port', 'GATEWAY_PORT', 8000);
+/** Apps the gateway routes to (apps/gateway/src/routing/path-rules.ts). */
+const gatewayUpstreams = ['communication', 'admin', 'chatplugin'];
 
 let stack;
 const apps = [];
@@ -43,6 +51,21 @@ async function shutdown(signal) {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+// Apps in name order on APPS_BASE_PORT, APPS_BASE_PORT+1, …; the gateway last, on GATEWAY_PORT.
+const discovered = argv.includes('--no-apps') ? [] : discoverApps();
+const gateway = discovered.find((app) => app.name === 'gateway');
+const found = discovered.filter((app) => app !== gateway).map((app, i) => ({ ...app, port: appsBasePort + i }));
+let secrets;
+try {
+  const loaded = loadOrCreateSecrets(fromRoot('.data', 'secrets.json'));
+  secrets = loaded.secrets;
+  if (loaded.created.length > 0) logger.info('generated local secrets', { file: '.data/secrets.json', keys: loaded.created.join(',') });
+  const wanted = [...found.map((app) => ({ port: app.port, what: `app ${app.name}, APPS_BASE_PORT` })), ...(gateway ? [{ port: gatewayPort, what: 'gateway, GATEWAY_PORT' }] : [])];
+  for (const { port, what } of wanted) await infra().checkPortFree(port, what, host);
+} catch (error) {
+  fail(error);
+}
+
 try {
   stack = await bringUp({ dir: fromRoot('.data'), temporary: false, ports, logger });
   if (stopping) process.exit(0);
@@ -52,19 +75,48 @@ try {
   fail(error);
 }
 
-const env = stackEnv(stack);
-const found = argv.includes('--no-apps') ? [] : discoverApps();
-let appPort = Number(process.env.APPS_BASE_PORT ?? 3000);
+// node_modules/.bin first, so serve commands find tsx also when this script is run without npm.
+const PATH = [fromRoot('node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter);
+const env = { ...stackEnv(stack), ...secretsEnv(secrets), HOST: host, PATH };
+const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 for (const app of found) {
   if (stopping) break;
-  const port = appPort++;
-  apps.push(startApp(app, { ...env, PORT: String(port) }, logger, infra().killWhenParentDies));
-  logger.info(`app ${app.name} started`, { port });
+  apps.push(startApp(app, { ...env, PORT: String(app.port), STATE_DIR: fromRoot('.data', 'state', app.name) }, logger, infra().killWhenParentDies));
+  logger.info(`app ${app.name} started`, { port: app.port });
+}
+let gatewayUrl;
+if (gateway && !stopping) {
+  const routes = Object.fromEntries(found.filter((app) => gatewayUpstreams.includes(app.name)).map((app) => [app.name, `http://${reachableHost}:${app.port}`]));
+  apps.push(startApp(gateway, { ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) }, logger, infra().killWhenParentDies));
+  gatewayUrl = `http://${reachableHost}:${gatewayPort}`;
+  logger.info('app gateway started', { port: gatewayPort, routes: Object.keys(routes).join(',') });
+  if (!(await waitForLive(gatewayUrl, 30_000))) logger.warn('the gateway did not answer /health/live within 30 s; see its log lines above');
 }
 
 console.log('');
 console.log(`  Kafka            ${stack.brokers.join(',')}${stack.external ? ' (external)' : ' (data in .data/kafka)'}`);
 console.log(`  Schema registry  ${stack.registryUrl}`);
-if (found.length === 0) console.log('  Apps             none with a serve target under apps/ yet');
-else found.forEach((app, i) => console.log(`  ${app.name.padEnd(16)} PORT=${Number(process.env.APPS_BASE_PORT ?? 3000) + i}`));
+if (found.length === 0 && !gateway) console.log('  Apps             none with a serve target under apps/ yet');
+else found.forEach((app) => console.log(`  ${app.name.padEnd(16)} http://${reachableHost}:${app.port}`));
+if (gatewayUrl) {
+  console.log(`  ${'gateway'.padEnd(16)} ${gatewayUrl}   <- the one API origin (OpenAPI: ${gatewayUrl}/openapi.json)`);
+  console.log('');
+  console.log(`  System token     ${secrets.systemToken}`);
+  console.log(`  Try              curl -s -X POST ${gatewayUrl}/conversations.list -H 'Authorization: Bearer ${secrets.systemToken}' -H 'Content-Type: application/json' -d '{}'`);
+  console.log('  User JWT         npm run token -- --user <id> [--name <name>]   (secrets in .data/secrets.json, kept across restarts)');
+}
 console.log(`  Ready in ${(stack.startMs / 1000).toFixed(1)} s${phases(stack)}. Ctrl-C stops everything.\n`);
+
+/** Polls `url`/health/live until it answers 200 or `timeoutMs` passes. */
+async function waitForLive(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      if ((await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1000) })).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
