@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { ChatpluginConfigError } from './errors';
 import { parseChatpluginConfig } from './config';
 
@@ -14,7 +15,8 @@ describe('parseChatpluginConfig', () => {
       port: 3005,
       host: '127.0.0.1',
       applicationServer: '127.0.0.1:3005',
-      stateDir: '.data/state/chatplugin',
+      stateDir: path.resolve('.data/state/chatplugin'),
+      applicationId: 'chatplugin',
       appVersion: 1,
       tokenSecret: secrets.CHATPLUGIN_TOKEN_SECRET,
       logLevel: 'info',
@@ -45,6 +47,7 @@ describe('parseChatpluginConfig', () => {
       stateDir: '/var/state',
       applicationServer: 'chatplugin-0.chatplugin:4000',
       appVersion: 3,
+      applicationId: 'staging.chatplugin',
       logLevel: 'debug',
     });
   });

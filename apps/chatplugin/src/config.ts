@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { minimumSecretLength } from '@platform/auth';
 import type { LogLevel } from '@platform/common';
 import { kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
@@ -14,6 +15,11 @@ export interface ChatpluginConfig {
   /** `host:port` other replicas reach this one at (query forwarding, history reads). */
   readonly applicationServer?: string;
   readonly appVersion: number;
+  /**
+   * Streams application id: `chatplugin`, or `<TOPICS_NAMESPACE>.chatplugin` in a namespace, so
+   * deployments sharing a cluster never share a consumer group, state or internal topics.
+   */
+  readonly applicationId: string;
   readonly systemToken: string;
   readonly jwtSecret: string;
   /** Signs visitor and resume tokens; from config so tokens survive restarts and upgrades. */
@@ -22,6 +28,8 @@ export interface ChatpluginConfig {
   /** Streams commit interval: bounds how soon a visitor's message reaches the messages topic (default 200 ms). */
   readonly commitIntervalMs: number;
 }
+
+export const CHATPLUGIN_APPLICATION_ID = 'chatplugin';
 
 type Env = Record<string, string | undefined>;
 
@@ -42,9 +50,10 @@ export function parseChatpluginConfig(env: Env): ChatpluginConfig {
     kafka: clients.kafka ?? { brokers: ['127.0.0.1:9092'] },
     registry: clients.registry ?? { url: 'http://127.0.0.1:8080/apis/ccompat/v7' },
     ...(namespace ? { topicsNamespace: namespace } : {}),
-    stateDir: env.STATE_DIR?.trim() || '.data/state/chatplugin',
+    stateDir: path.resolve(env.STATE_DIR?.trim() || path.join('.data', 'state', 'chatplugin')),
     ...(applicationServer ? { applicationServer } : {}),
     appVersion: integer(env, 'APP_VERSION', 1, 1, 1_000_000),
+    applicationId: namespace ? `${namespace}.${CHATPLUGIN_APPLICATION_ID}` : CHATPLUGIN_APPLICATION_ID,
     systemToken: secret(env, 'AUTH_SYSTEM_TOKEN'),
     jwtSecret: secret(env, 'AUTH_JWT_SECRET'),
     tokenSecret: secret(env, 'CHATPLUGIN_TOKEN_SECRET'),

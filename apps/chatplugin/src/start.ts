@@ -22,8 +22,6 @@ import { VisitorWebsocket } from './delivery/visitor-websocket';
 import { buildChatpluginTopology } from './streams/topology';
 import { VisitorTokens } from './visitor/visitor-tokens';
 
-export const APPLICATION_ID = 'chatplugin';
-
 export interface StartedChatplugin {
   readonly nest: INestApplication;
   /** `http://host:port` */
@@ -42,11 +40,11 @@ export interface StartOptions {
  * table, the messages tail that pushes to visitor sockets, the HTTP API and the visitor websocket.
  */
 export async function startChatplugin(config: ChatpluginConfig, options: StartOptions = {}): Promise<StartedChatplugin> {
-  const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: APPLICATION_ID } });
+  const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: config.applicationId } });
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
-  const groupPrefix = `${APPLICATION_ID}-v${config.appVersion}`;
-  const kafka = new Kafka({ clientId: APPLICATION_ID, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
+  const groupPrefix = `${config.applicationId}-v${config.appVersion}`;
+  const kafka = new Kafka({ clientId: config.applicationId, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
@@ -55,7 +53,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const admin = kafka.admin();
     await admin.connect();
     const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
-    const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, clientId: APPLICATION_ID, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
+    const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, clientId: config.applicationId, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
 
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
@@ -71,7 +69,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const processMetrics = registerProcessMetrics(metrics);
     cleanups.push(async () => processMetrics.stop());
     const app = new StreamsApplication(buildChatpluginTopology(topics, serdes), {
-      app: { id: APPLICATION_ID, version: config.appVersion },
+      app: { id: config.applicationId, version: config.appVersion },
       kafka,
       stateDir: config.stateDir,
       applicationServer,

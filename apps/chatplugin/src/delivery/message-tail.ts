@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { errorMessage, type Logger } from '@platform/common';
+import { errorMessage, retry, type Logger } from '@platform/common';
 import type { Message, Serde } from '@platform/schemas';
 
 export interface MessageTailOptions {
@@ -30,7 +30,8 @@ export class MessageTail {
     await admin.connect();
     let ends: { partition: number; high: string }[];
     try {
-      ends = await admin.fetchTopicOffsets(topic);
+      // A topic created moments ago may not have its leaders yet.
+      ends = await retry(() => admin.fetchTopicOffsets(topic), { retries: 10, initialMs: 200, maxMs: 2000, factor: 2 });
     } finally {
       await admin.disconnect();
     }

@@ -24,7 +24,11 @@ export function buildChatpluginTopology(topics: Pick<ChatTopics, 'chatpluginEven
     .addSink('routed-messages', topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message, partitioner: byConversation }, 'route')
     .addSource('messages', topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message })
     .addProcessor('history', historyProcessor, 'messages')
-    .addStateStore(Stores.keyValue(HISTORY_STORE, Serdes.string(), Serdes.json<Message>()), 'history')
+    // Connected to both processors so router and history form ONE subtopology, co-partitioned by
+    // conversation: task p reads raw events and messages of partition p (both placed by conversation
+    // id), so each replica owns whole conversations end to end, the assignment spreads history
+    // ownership over every replica, and exactly-once needs one transactional producer per partition.
+    .addStateStore(Stores.keyValue(HISTORY_STORE, Serdes.string(), Serdes.json<Message>()), 'route', 'history')
     .build();
 }
 
