@@ -8,6 +8,7 @@ import type { StreamsApplication } from '@platform/streams';
 import type { ChannelDirectory } from './channels';
 import type { ChatpluginService } from './chatplugin-service';
 import type { HistoryReader } from './delivery/history-reader';
+import { ChatpluginLifecycle } from './lifecycle';
 import { ChannelsController } from './http/channels.controller';
 import { InternalController } from './http/internal.controller';
 import { AUTHENTICATOR, CHANNEL_DIRECTORY, CHATPLUGIN_SERVICE, HISTORY_READER } from './http/tokens';
@@ -21,6 +22,7 @@ export interface ChatpluginModuleParts {
   readonly service: ChatpluginService;
   readonly history: HistoryReader;
   readonly channels: ChannelDirectory;
+  readonly lifecycle: ChatpluginLifecycle;
   readonly version: string;
 }
 
@@ -53,6 +55,7 @@ export function chatpluginModule(parts: ChatpluginModuleParts): Type {
       { provide: HISTORY_READER, useValue: parts.history },
       { provide: AUTHENTICATOR, useValue: parts.authenticator },
       { provide: CHANNEL_DIRECTORY, useValue: parts.channels },
+      { provide: ChatpluginLifecycle, useValue: parts.lifecycle },
     ],
   })
   class ChatpluginModule {}

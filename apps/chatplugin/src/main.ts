@@ -2,21 +2,12 @@ import { errorMessage } from '@platform/common';
 import { parseChatpluginConfig } from './config';
 import { startChatplugin } from './start';
 
-/** Entry point: reads the environment once, starts the app, stops it on SIGINT/SIGTERM. */
+/**
+ * Entry point: reads the environment once and starts the app. SIGINT/SIGTERM are handled by Nest's
+ * shutdown hooks (enabled by bootstrapApi), which close every part in order (see lifecycle.ts).
+ */
 async function main(): Promise<void> {
-  const config = parseChatpluginConfig(process.env);
-  const started = await startChatplugin(config);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    started.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await startChatplugin(parseChatpluginConfig(process.env));
 }
 
 main().catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { bootstrapApi } from '@platform/nest-platform';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { StreamsApplication } from '@platform/streams';
 import { chatpluginModule } from './app.module';
+import { ChatpluginLifecycle } from './lifecycle';
 import { ChannelDirectory } from './channels';
 import { ChatpluginService } from './chatplugin-service';
 import type { ChatpluginConfig } from './config';
@@ -45,10 +46,8 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
   const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
   const groupPrefix = `${config.applicationId}-v${config.appVersion}`;
   const kafka = new Kafka({ clientId: config.applicationId, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn('shutdown step failed', { error: String(error) }));
-  };
+  const lifecycle = new ChatpluginLifecycle(logger);
+  let started: INestApplication | undefined;
   try {
     const admin = kafka.admin();
     await admin.connect();
@@ -57,17 +56,17 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
 
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    cleanups.push(() => producer.disconnect());
+    lifecycle.afterClose(() => producer.disconnect());
     const writer = new ChatWriter(producer, topics, serdes);
 
     const channelTable = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'channels' }) });
-    cleanups.push(() => channelTable.close());
+    lifecycle.afterClose(() => channelTable.close());
     await channelTable.start();
     const channels = new ChannelDirectory(channelTable);
 
     const metrics = new MetricsRegistry();
     const processMetrics = registerProcessMetrics(metrics);
-    cleanups.push(async () => processMetrics.stop());
+    lifecycle.afterClose(async () => processMetrics.stop());
     const app = new StreamsApplication(buildChatpluginTopology(topics, serdes), {
       app: { id: config.applicationId, version: config.appVersion },
       kafka,
@@ -88,22 +87,23 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const service = new ChatpluginService({ topics, writer, channels, tokens, history });
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
 
-    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, version: String(config.appVersion) });
+    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion) });
     const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: '1mb' });
-    cleanups.push(() => nest.close());
+    started = nest;
 
     const websocket = new VisitorWebsocket({ hub, delivery, authenticate: (token) => service.visitor(token), logger: logger.child({ component: 'websocket' }) });
     websocket.attach(nest.getHttpServer() as Server);
-    cleanups.push(() => websocket.close());
+    lifecycle.beforeClose(() => websocket.close());
 
     const tail = new MessageTail({ kafka, topic: topics.messages, serde: serdes.message, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'tail' }) });
-    cleanups.push(() => tail.close());
+    lifecycle.beforeClose(() => tail.close());
     await tail.start((message) => delivery.onMessage(message));
 
     logger.info('chatplugin started', { url, applicationServer, namespace: config.topicsNamespace ?? '' });
-    return { nest, url, app, close };
+    return { nest, url, app, close: () => nest.close() };
   } catch (error) {
-    await close();
+    if (started) await started.close().catch(() => undefined);
+    else await lifecycle.abort();
     throw error;
   }
 }

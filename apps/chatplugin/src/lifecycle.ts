@@ -1,0 +1,48 @@
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { errorMessage, type Logger } from '@platform/common';
+
+type Step = () => Promise<unknown>;
+
+/**
+ * Shutdown order of the parts that live outside Nest, run by Nest's own hooks (so SIGTERM, handled by
+ * Nest's shutdown hooks, and `close()` take the same path): stop taking visitors and pushing first
+ * (`beforeApplicationShutdown`, beside the streams application closing), release the producer and the
+ * channels table last (`onApplicationShutdown`).
+ */
+@Injectable()
+export class ChatpluginLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly first: Step[] = [];
+  private readonly last: Step[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Runs before the streams application closes (newest first). */
+  beforeClose(step: Step): void {
+    this.first.push(step);
+  }
+
+  /** Runs once everything else is closed (newest first). */
+  afterClose(step: Step): void {
+    this.last.push(step);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.run(this.first);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.run(this.last);
+  }
+
+  /** Runs the late steps without Nest (a start that failed before Nest existed). */
+  async abort(): Promise<void> {
+    await this.run(this.first);
+    await this.run(this.last);
+  }
+
+  private async run(steps: Step[]): Promise<void> {
+    for (const step of steps.splice(0).reverse()) {
+      await step().catch((error: unknown) => this.logger.warn('shutdown step failed', { error: errorMessage(error) }));
+    }
+  }
+}
