@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
 import type { MetadataEntries } from '@platform/chat-domain';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
-import { errorMessage, jsonLogger, type Logger } from '@platform/common';
+import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
 import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
@@ -47,7 +47,10 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
   const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
   const producer = kafka.producer({ idempotent: true });
-  await producer.connect();
+  const opened: { close(): Promise<void> }[] = [];
+  const closeOpened = async () => {
+    for (const resource of opened.splice(0).reverse()) await resource.close().catch(() => undefined);
+  };
 
   const metrics = new MetricsRegistry();
   const processMetrics = registerProcessMetrics(metrics);
@@ -79,7 +82,14 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     groupIdPrefix,
     logger: tableLogger,
   });
-  await Promise.all([channels.start(), tags.start()]);
+  try {
+    await producer.connect();
+    opened.push({ close: () => producer.disconnect() }, channels, tags);
+    await Promise.all([channels.start(), tags.start()]);
+  } catch (error) {
+    await closeOpened();
+    throw error;
+  }
 
   const lookups: EntityLookups = {
     channel: (id) => channels.get(id),
@@ -106,7 +116,9 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     retryAfterSeconds: config.retryAfterSeconds,
     peerTimeoutMs: config.positionTimeoutMs + 5_000,
   };
-  const resources = [channelFacts, channels, tags, { close: () => producer.disconnect() }, { close: async () => processMetrics.stop() }];
+  opened.push({ close: async () => processMetrics.stop() }, channelFacts);
+  // Nest closes them (in reverse order of opening) after the streams application.
+  const resources = [...opened].reverse();
   const communication = CommunicationModule.forRoot({
     application: app,
     handles,
@@ -121,9 +133,18 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   class CommunicationRoot {}
   const module: Type = CommunicationRoot;
   // Listening starts the streams application, which creates the changelog the channel-metadata table reads.
-  const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: config.bodyLimit });
+  let started;
   try {
-    await channelFacts.start();
+    started = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: config.bodyLimit });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await closeOpened();
+    throw error;
+  }
+  const { app: nest, url } = started;
+  try {
+    // A changelog another replica has just created may not be known to every broker yet.
+    await retry(() => channelFacts.start(), { ...defaultRetryOptions, retries: 8, isRetriable: (error) => (error as { retriable?: unknown }).retriable === true });
   } catch (error) {
     await nest.close();
     throw error;
