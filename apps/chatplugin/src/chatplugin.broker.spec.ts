@@ -248,6 +248,17 @@ describe('chatplugin with two replicas on a real broker', () => {
       description: 'the pending reply DELIVERED after the push',
     });
     expect(again.frames.filter((f) => f.message.id === 'reply-1')).toEqual([]);
+
+    const metrics = await Promise.all([a, b].map(async (r) => (await fetch(`${r.url}/metrics`)).text()));
+    const delivered = metrics.map((text) => Number(/^chatplugin_replies_delivered_total (\d+)/m.exec(text)?.[1] ?? 0));
+    expect(delivered[0]! + delivered[1]!).toBeGreaterThanOrEqual(2);
+  });
+
+  it('serves its OpenAPI document without a token', async () => {
+    const response = await fetch(`${a.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths).sort()).toEqual(['/channels.chatplugin.connect', '/channels.chatplugin.disconnect', '/chatplugin.authenticate', '/chatplugin.resumeToken', '/chatplugin.send']);
   });
 
   it('refuses bad visitor tokens (401), bad bodies (400 naming the field), unknown channels (404) and disconnected channels', async () => {

@@ -83,7 +83,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const tokens = new VisitorTokens({ secret: config.tokenSecret });
     const history = new HistoryReader(app, { authorization: `Bearer ${config.systemToken}` });
     const hub = new SocketHub();
-    const delivery = new DeliveryService({ hub, history, writer, logger: logger.child({ component: 'delivery' }) });
+    const delivery = new DeliveryService({ hub, history, writer, metrics, logger: logger.child({ component: 'delivery' }) });
     const service = new ChatpluginService({ topics, writer, channels, tokens, history });
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
 

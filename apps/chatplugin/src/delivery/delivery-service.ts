@@ -1,6 +1,7 @@
 import { isSameOrNewerVersion, withDeliveryState } from '@platform/chat-domain';
 import type { ChatWriter } from '@platform/chat-streams';
 import { errorMessage, type Logger } from '@platform/common';
+import type { MetricsRegistry } from '@platform/metrics';
 import type { Message } from '@platform/schemas';
 import { CHATPLUGIN_SOURCE } from '../streams/router';
 import type { HistoryReader } from './history-reader';
@@ -14,6 +15,8 @@ export interface DeliveryServiceOptions {
   readonly now?: () => number;
   /** How many conversations' undelivered replies are remembered for a quick reconnect (default 10 000). */
   readonly recentLimit?: number;
+  /** Registers `chatplugin_visitor_sockets`, `chatplugin_frames_pushed_total`, `chatplugin_replies_delivered_total`. */
+  readonly metrics?: MetricsRegistry;
 }
 
 /** An agent's reply waiting for the visitor: outbound, PENDING. */
@@ -37,16 +40,25 @@ export class DeliveryService {
   /** Undelivered replies the tail saw for conversations without a socket here (bounded, oldest dropped). */
   private readonly recent = new Map<string, Map<string, Message>>();
   private readonly recentLimit: number;
+  private readonly pushed: { inc(by?: number): void } | undefined;
+  private readonly delivered: { inc(by?: number): void } | undefined;
 
   constructor(private readonly options: DeliveryServiceOptions) {
     this.now = options.now ?? Date.now;
     this.recentLimit = options.recentLimit ?? 10_000;
+    const { metrics, hub } = options;
+    if (metrics) {
+      metrics.gauge({ name: 'chatplugin_visitor_sockets', help: 'Visitor websockets connected to this instance.' }).onCollect((g) => g.set(hub.size));
+      this.pushed = metrics.counter({ name: 'chatplugin_frames_pushed_total', help: 'Messages pushed to visitor websockets.' });
+      this.delivered = metrics.counter({ name: 'chatplugin_replies_delivered_total', help: 'Agent replies pushed to their visitor and written DELIVERED.' });
+    }
   }
 
   async onMessage(message: Message): Promise<void> {
     if (message.source !== CHATPLUGIN_SOURCE || message.deliveryState === 'FAILED') return;
     this.remember(message);
     const pushed = this.options.hub.push(message);
+    this.pushed?.inc(pushed);
     if (pushed > 0 && isUndeliveredReply(message)) await this.markDelivered(message);
   }
 
@@ -63,7 +75,9 @@ export class DeliveryService {
     const pending = [...latest.values()].filter(isUndeliveredReply);
     const ordered = pending.sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1));
     for (const message of ordered) {
-      if (session.push(message) && isUndeliveredReply(message)) await this.markDelivered(message);
+      if (!session.push(message)) continue;
+      this.pushed?.inc();
+      await this.markDelivered(message);
     }
   }
 
@@ -79,6 +93,7 @@ export class DeliveryService {
       this.marking.delete(marker);
       return;
     }
+    this.delivered?.inc();
     this.forget(message);
     // Keep the marker a little: the tail may see the same PENDING version again (another replica's write races).
     if (this.marking.size > 10_000) this.marking.clear();
