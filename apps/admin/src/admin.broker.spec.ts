@@ -7,12 +7,15 @@ import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platf
 import { silentLogger } from '@platform/common';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { allTopics, applyTopics } from '@platform/topics';
+import { issueUserToken } from '@platform/auth';
+import { adminEndpoints } from './app/app.module';
 import { freePort } from '@platform/infra-kafka';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { parseAdminConfig } from './config';
 import { startAdmin, type RunningAdmin } from './start';
 
 const systemToken = 'admin-spec-system-token-0123456789';
+const jwtSecret = 'admin-spec-jwt-secret-0123456789abcdef';
 
 describe('admin with two replicas on a real broker', () => {
   let admin: Admin;
@@ -31,7 +34,7 @@ describe('admin with two replicas on a real broker', () => {
       KAFKA_BROKERS: kafkaBrokers().join(','),
       SCHEMA_REGISTRY_URL: registryUrl(),
       AUTH_SYSTEM_TOKEN: systemToken,
-      AUTH_JWT_SECRET: 'admin-spec-jwt-secret-0123456789abcdef',
+      AUTH_JWT_SECRET: jwtSecret,
       PORT: String(port),
       STATE_DIR: dir,
       TOPICS_NAMESPACE: namespace,
@@ -46,7 +49,10 @@ describe('admin with two replicas on a real broker', () => {
     await Promise.all([admin.connect(), producer.connect()]);
     const namespace = uniqueName('admin-spec');
     await applyTopics(admin, allTopics, { namespace, replicationFactor: 1 });
-    const topics = await withActualPartitions(chatTopics(namespace), admin);
+    const declared = chatTopics(namespace);
+    const ready = () => admin.fetchTopicMetadata({ topics: [...declared.partitions.keys()] }).then(() => true, () => false);
+    await waitFor(ready, { timeoutMs: 30_000, description: 'metadata of the new topics' });
+    const topics = await withActualPartitions(declared, admin);
     writer = new ChatWriter(producer, topics, chatSerdes(createSchemaRegistry({ url: registryUrl() })));
     // Channels are created by connectors (chatplugin connect); the admin app only reads them.
     for (const [i, name] of ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'].entries()) {
@@ -101,6 +107,15 @@ describe('admin with two replicas on a real broker', () => {
         expect(missing.body).toEqual({ message: expect.any(String) });
         expect((await call(replica, endpoint, {}, 'wrong-token')).status).toBe(401);
       }
+      // A user's JWT is as good as the system token.
+      expect((await call(replica, 'tags.list', {}, issueUserToken(jwtSecret, 'agent-1', 'Ada'))).status).toBe(200);
+      // Probes, metrics and the OpenAPI document need no token.
+      expect((await fetch(`${replica.url}/health/ready`)).status).toBe(200);
+      const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+      expect(metrics).toContain('http_requests_total');
+      expect(metrics).toContain('process_resident_memory_bytes');
+      const openapi = (await (await fetch(`${replica.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(openapi.paths).sort()).toEqual(adminEndpoints.map((e) => `/${e}`).sort());
     }
   });
 

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel as kafkaLogLevel } from 'kafkajs';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
-import { errorMessage, jsonLogger, type Logger } from '@platform/common';
+import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
 import { kafkaJsConnection } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
+import { bootstrapApi } from '@platform/nest-platform';
 import { createSchemaRegistry } from '@platform/schemas';
 import { StreamsApplication, type FailedRecord } from '@platform/streams';
 import type { AdminContext } from './app/admin-context';
-import { AdminModule } from './app/app.module';
+import { adminModule } from './app/app.module';
 import { kafkaLogCreator } from './app/kafka-logs';
 import type { AdminConfig } from './config';
 import { adminTopology } from './streams/admin-topology';
@@ -20,7 +20,7 @@ export interface RunningAdmin {
   /** `http://host:port` the API listens on. */
   readonly url: string;
   readonly app: StreamsApplication;
-  /** Stops the HTTP server, the streams application and the producer. */
+  /** Stops the HTTP server, the streams application and the producer (also done by Nest on SIGINT/SIGTERM). */
   close(): Promise<void>;
 }
 
@@ -35,15 +35,19 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
   const kafka = new Kafka({ clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), logLevel: kafkaLogLevel.WARN, logCreator: kafkaLogCreator(logger) });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
+  // Topics created a moment ago may not be in every broker's metadata yet: retry what Kafka calls retriable.
+  const topics = await retry(() => withActualPartitions(chatTopics(config.topicsNamespace), admin), {
+    ...defaultRetryOptions,
+    retries: 8,
+    isRetriable: (error) => (error as { retriable?: unknown }).retriable === true,
+  }).finally(() => admin.disconnect());
   const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, clientId: ADMIN_APPLICATION_ID, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
   // ChatWriter names every record's partition; the partitioner is never consulted.
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
-  const metrics = new MetricsRegistry();
-  const processMetrics = registerProcessMetrics(metrics);
   const topology = adminTopology(topics, serdes);
+  const writer = new ChatWriter(producer, topics, serdes);
   const poison = (failure: FailedRecord) => {
     logger.error('record sent to the dead-letter topic', {
       stage: failure.stage,
@@ -54,48 +58,60 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
     });
     return 'continue' as const;
   };
-  const app = new StreamsApplication(topology, {
-    app: { id: config.applicationId, version: config.appVersion },
-    kafka,
-    stateDir: config.stateDir,
-    applicationServer: config.applicationServer,
-    commitIntervalMs: config.commitIntervalMs,
-    metrics,
-    logger: logger.child({ component: 'streams' }),
-    deserializationExceptionHandler: poison,
-    processingExceptionHandler: poison,
-  });
-  const context: AdminContext = {
-    topology,
-    topics,
-    writer: new ChatWriter(producer, topics, serdes),
-    logger,
-    clock: Date.now,
-    retryAfterSeconds: 1,
-    writeTimeoutMs: config.writeTimeoutMs,
-    forwardTimeoutMs: config.writeTimeoutMs + 5_000,
+  let running = false;
+
+  /** One attempt at starting the streams application and the HTTP API (fresh metrics each time). */
+  const attempt = async () => {
+    const metrics = new MetricsRegistry();
+    const processMetrics = registerProcessMetrics(metrics);
+    const app = new StreamsApplication(topology, {
+      app: { id: config.applicationId, version: config.appVersion },
+      kafka,
+      stateDir: config.stateDir,
+      applicationServer: config.applicationServer,
+      commitIntervalMs: config.commitIntervalMs,
+      metrics,
+      logger: logger.child({ component: 'streams' }),
+      deserializationExceptionHandler: poison,
+      processingExceptionHandler: poison,
+    });
+    const context: AdminContext = {
+      topology,
+      topics,
+      writer,
+      logger,
+      clock: Date.now,
+      retryAfterSeconds: 1,
+      writeTimeoutMs: config.writeTimeoutMs,
+      forwardTimeoutMs: config.writeTimeoutMs + 5_000,
+    };
+    // Nest shuts down on close() and on SIGINT/SIGTERM; a failed attempt is shut down by bootstrapApi.
+    const onShutdown = async () => {
+      processMetrics.stop();
+      if (running) await producer.disconnect();
+    };
+    const module = adminModule({ app, metrics, context, auth: config.auth, version: config.appVersion, onShutdown });
+    const started = await bootstrapApi(module, { port: config.port, host: config.host, logger, bodyLimit: '1mb' });
+    return { nest: started.app, url: started.url, app };
   };
 
-  let nest: INestApplication;
+  let started;
   try {
-    nest = await NestFactory.create(AdminModule.forRoot({ app, metrics, context, auth: config.auth }), { logger: false });
-    await nest.listen(config.port, config.host);
+    // Kafka may answer a metadata request about topics created a moment ago (the app's internal
+    // topics) with UNKNOWN_TOPIC_OR_PARTITION; the next attempt finds them and goes on.
+    started = await retry(attempt, {
+      ...defaultRetryOptions,
+      retries: 5,
+      isRetriable: (error) => (error as { retriable?: unknown }).retriable === true,
+      onRetry: (error, attempts, delayMs) => logger.warn('admin start failed; retrying', { error: errorMessage(error), attempts, delayMs }),
+    });
   } catch (error) {
-    processMetrics.stop();
     await producer.disconnect();
     throw error;
   }
-  logger.info('admin listening', { applicationId: config.applicationId, url: `http://${config.host}:${config.port}`, applicationServer: config.applicationServer, namespace: config.topicsNamespace ?? null });
+  running = true;
+  const { nest, url, app } = started;
+  logger.info('admin listening', { applicationId: config.applicationId, url, applicationServer: config.applicationServer, namespace: config.topicsNamespace ?? null });
   let closing: Promise<void> | undefined;
-  return {
-    nest,
-    url: `http://${config.host}:${config.port}`,
-    app,
-    close: () =>
-      (closing ??= (async () => {
-        await nest.close();
-        processMetrics.stop();
-        await producer.disconnect();
-      })()),
-  };
+  return { nest, url, app, close: () => (closing ??= nest.close()) };
 }

@@ -1,50 +1,78 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { Authenticator } from '@platform/auth';
+import type { RequestName } from '@platform/chat-domain';
 import type { MetricsRegistry } from '@platform/metrics';
+import { PlatformModule } from '@platform/nest-platform';
 import { StreamsModule } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import { ChannelsController } from '../channels/channels.controller';
 import { ChannelsService } from '../channels/channels.service';
-import { AUTHENTICATOR, AuthGuard } from '../http/auth.guard';
 import { TagsController } from '../tags/tags.controller';
 import { TagsService } from '../tags/tags.service';
 import { TemplatesController } from '../templates/templates.controller';
 import { TemplatesService } from '../templates/templates.service';
 import { ADMIN_CONTEXT, type AdminContext } from './admin-context';
+import { AdminShutdown, ADMIN_SHUTDOWN } from './admin-shutdown';
+
+/** The public endpoints of the admin app (also its OpenAPI document). */
+export const adminEndpoints: readonly RequestName[] = [
+  'channels.list',
+  'channels.info',
+  'channels.update',
+  'tags.create',
+  'tags.list',
+  'tags.update',
+  'tags.delete',
+  'templates.create',
+  'templates.list',
+  'templates.info',
+  'templates.update',
+  'templates.delete',
+];
 
 export interface AdminModuleOptions {
   readonly app: StreamsApplication;
   readonly metrics: MetricsRegistry;
   readonly context: AdminContext;
   readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
+  readonly version: number;
+  /** Run once Nest has shut down (producer, process metrics). */
+  readonly onShutdown: () => Promise<void>;
 }
 
-/** Wires the admin app: the streams application (health, metrics, query routing) and the channels, tags and templates APIs. */
-@Module({})
-export class AdminModule {
-  static forRoot(options: AdminModuleOptions): DynamicModule {
-    const { context } = options;
-    return {
-      module: AdminModule,
-      imports: [
-        StreamsModule.forRoot({
-          application: () => options.app,
-          metrics: options.metrics,
-          retryAfterSeconds: context.retryAfterSeconds,
-          forwardTimeoutMs: context.forwardTimeoutMs,
-          positionTimeoutMs: context.writeTimeoutMs,
-        }),
-      ],
-      controllers: [ChannelsController, TagsController, TemplatesController],
-      providers: [
-        { provide: ADMIN_CONTEXT, useValue: context },
-        { provide: AUTHENTICATOR, useValue: new Authenticator(options.auth) },
-        { provide: APP_GUARD, useClass: AuthGuard },
-        ChannelsService,
-        TagsService,
-        TemplatesService,
-      ],
-    };
-  }
+/**
+ * The admin app's root module: the platform layer (auth on every route, validation, `{ message }`
+ * errors, HTTP metrics, /openapi.json), the streams application (health, /metrics, query routing)
+ * and the channels, tags and templates APIs.
+ */
+export function adminModule(options: AdminModuleOptions): Type {
+  const { context } = options;
+  const platform: DynamicModule = PlatformModule.forRoot({
+    authenticator: new Authenticator(options.auth),
+    metrics: options.metrics,
+    logger: context.logger,
+    openapi: { title: 'admin', version: String(options.version), description: 'Channels, tags and templates (Airy-compatible).', endpoints: adminEndpoints },
+  });
+  const streams: DynamicModule = StreamsModule.forRoot({
+    application: () => options.app,
+    metrics: options.metrics,
+    retryAfterSeconds: context.retryAfterSeconds,
+    forwardTimeoutMs: context.forwardTimeoutMs,
+    positionTimeoutMs: context.writeTimeoutMs,
+  });
+
+  @Module({
+    imports: [platform, streams],
+    controllers: [ChannelsController, TagsController, TemplatesController],
+    providers: [
+      { provide: ADMIN_CONTEXT, useValue: context },
+      { provide: ADMIN_SHUTDOWN, useValue: options.onShutdown },
+      AdminShutdown,
+      ChannelsService,
+      TagsService,
+      TemplatesService,
+    ],
+  })
+  class AdminModule {}
+  return AdminModule;
 }

@@ -72,7 +72,7 @@ export class ChannelsService {
       if (body.name !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.name, body.name, now));
       if (body.image_url !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.imageUrl, body.image_url, now));
       if (changes.length === 0) return json(200, payload);
-      const position = await this.context.writer.writeMetadata(subject, changes);
+      const position = await this.channels.write(() => this.context.writer.writeMetadata(subject, changes));
       const applied = await this.channels.applied<ChannelDocument>(id, position);
       if (applied.kind === 'answer') return applied.answer;
       const updated = applied.kind === 'value' ? channelDocumentPayload(applied.value) : undefined;

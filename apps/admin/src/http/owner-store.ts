@@ -1,4 +1,6 @@
 import { POSITION_HEADER, QueryRouter, failureAnswer, parsePosition, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
+import { WriteError, type WritePosition } from '@platform/chat-streams';
+import { RetryLaterException } from '@platform/nest-platform';
 import type { QueryPosition, StreamsApplication, TopologySpec } from '@platform/streams';
 import { AdminError } from '../errors';
 import { json } from './answers';
@@ -40,6 +42,19 @@ export class OwnerStore {
   async run(req: HttpRequest, key: string, handler: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
     const forwarded = await this.router.forwardToOwner(req, this.store, key);
     return forwarded ?? handler();
+  }
+
+  /**
+   * Runs a ChatWriter write; a failed write (broker unreachable, no leader, registry down) is a
+   * 503 with `Retry-After`, since nothing was applied and the client can send it again.
+   */
+  async write(produce: () => Promise<WritePosition>): Promise<WritePosition> {
+    try {
+      return await produce();
+    } catch (error) {
+      if (error instanceof WriteError) throw new RetryLaterException(`the write to ${error.topic} failed; retry later`, this.options.retryAfterSeconds);
+      throw error;
+    }
   }
 
   /** The key's current value on this replica, which must own it (call inside `run`). */

@@ -54,14 +54,14 @@ export class TagsService {
       const current = await this.tags.current<Tag>(body.id);
       if (current.kind === 'answer') return current.answer;
       if (current.kind === 'absent') return notFound('tag', body.id);
-      const position = await this.context.writer.writeTag(body.id, null);
+      const position = await this.tags.write(() => this.context.writer.writeTag(body.id, null));
       const applied = await this.tags.applied<Tag>(body.id, position);
       return applied.kind === 'answer' ? applied.answer : noContent(position);
     });
   }
 
   private async save(status: number, tag: Tag): Promise<HttpAnswer> {
-    const position = await this.context.writer.writeTag(tag.id, tag);
+    const position = await this.tags.write(() => this.context.writer.writeTag(tag.id, tag));
     const applied = await this.tags.applied<Tag>(tag.id, position);
     if (applied.kind === 'answer') return applied.answer;
     if (applied.kind === 'absent') return json(409, { message: `tag ${tag.id} was deleted concurrently` });

@@ -62,14 +62,14 @@ export class TemplatesService {
       const current = await this.templates.current<Template>(body.id);
       if (current.kind === 'answer') return current.answer;
       if (current.kind === 'absent') return notFound('template', body.id);
-      const position = await this.context.writer.writeTemplate(body.id, null);
+      const position = await this.templates.write(() => this.context.writer.writeTemplate(body.id, null));
       const applied = await this.templates.applied<Template>(body.id, position);
       return applied.kind === 'answer' ? applied.answer : noContent(position);
     });
   }
 
   private async save(status: number, template: Template): Promise<HttpAnswer> {
-    const position = await this.context.writer.writeTemplate(template.id, template);
+    const position = await this.templates.write(() => this.context.writer.writeTemplate(template.id, template));
     const applied = await this.templates.applied<Template>(template.id, position);
     if (applied.kind === 'answer') return applied.answer;
     if (applied.kind === 'absent') return json(409, { message: `template ${template.id} was deleted concurrently` });
