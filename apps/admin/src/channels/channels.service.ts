@@ -67,10 +67,12 @@ export class ChannelsService {
       const payload = current.kind === 'value' ? channelDocumentPayload(current.value) : undefined;
       if (!payload) return notFound('channel', id);
       const subject = { kind: 'channel' as const, id };
-      const now = this.context.clock();
+      // Later facts win: never stamp an update before the fact it replaces (clocks of replicas differ).
+      const facts = current.kind === 'value' ? Object.values(current.value.metadata) : [];
+      const stamp = (key: string) => Math.max(this.context.clock(), ...facts.filter((f) => f.key === key).map((f) => f.timestamp + 1));
       const changes: MetadataChange[] = [];
-      if (body.name !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.name, body.name, now));
-      if (body.image_url !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.imageUrl, body.image_url, now));
+      if (body.name !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.name, body.name, stamp(MetadataKeys.name)));
+      if (body.image_url !== undefined) changes.push(metadataUpsert(subject, MetadataKeys.imageUrl, body.image_url, stamp(MetadataKeys.imageUrl)));
       if (changes.length === 0) return json(200, payload);
       const position = await this.channels.write(() => this.context.writer.writeMetadata(subject, changes));
       const applied = await this.channels.applied<ChannelDocument>(id, position);
