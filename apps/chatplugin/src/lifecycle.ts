@@ -27,11 +27,13 @@ export class ChatpluginLifecycle implements BeforeApplicationShutdown, OnApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.logger.info('chatplugin stopping');
     await this.run(this.first);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.run(this.last);
+    this.logger.info('chatplugin stopped');
   }
 
   /** Runs the late steps without Nest (a start that failed before Nest existed). */
