@@ -296,13 +296,16 @@ describe('chatplugin with two replicas on a real broker', () => {
     });
     expect(refused).toBe(401);
 
-    const disconnected = await call(b, 'channels.chatplugin.disconnect', { channel_id: channelId });
+    const socket = await open(b, visitor.token);
+    const closed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)));
+    const disconnected = await call(a, 'channels.chatplugin.disconnect', { channel_id: channelId });
     expect(disconnected.status).toBe(200);
     expect(disconnected.body).toMatchObject({ id: channelId, source: 'chatplugin', connected: false });
     const position = { 'x-streams-position': disconnected.position! };
     expect((await call(a, 'chatplugin.authenticate', { channel_id: channelId }, null, position)).status).toBe(404);
     expect((await call(a, 'chatplugin.authenticate', { resume_token: visitor.resume_token }, null)).status).toBe(404);
     expect((await call(a, 'chatplugin.send', { message: { text: 'anyone?' } }, visitor.token)).status).toBe(401);
+    expect(await closed).toBe(4403);
   });
 
   it('sends a raw event it cannot map to the dead-letter topic with the reason, and keeps routing', async () => {

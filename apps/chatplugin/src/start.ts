@@ -91,6 +91,11 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: '1mb' });
     started = nest;
 
+    // A disconnected channel refuses its visitors: close their sockets too.
+    const unsubscribe = channelTable.onChange((id, channel) => {
+      if (channel?.connectionState !== 'CONNECTED') hub.closeChannel(id, 4403, 'channel disconnected');
+    });
+    lifecycle.beforeClose(async () => unsubscribe());
     const websocket = new VisitorWebsocket({ hub, delivery, authenticate: (token) => service.visitor(token), logger: logger.child({ component: 'websocket' }) });
     websocket.attach(nest.getHttpServer() as Server);
     lifecycle.beforeClose(() => websocket.close());

@@ -126,6 +126,18 @@ describe('DeliveryService', () => {
     expect(written).toEqual([]);
   });
 
+  it('closes the sockets of a disconnected channel only', () => {
+    const hub = new SocketHub();
+    const closed: string[] = [];
+    const session = (channelId: string, conversationId: string) =>
+      new VisitorSession({ channelId, conversationId }, { send: () => undefined, close: (code) => closed.push(`${conversationId}:${code}`) });
+    hub.add(session('channel-1', 'c1'));
+    hub.add(session('channel-1', 'c2'));
+    hub.add(session('channel-2', 'c3'));
+    expect(hub.closeChannel('channel-1', 4403, 'channel disconnected')).toBe(2);
+    expect(closed).toEqual(['c1:4403', 'c2:4403']);
+  });
+
   it('forgets sockets that closed', async () => {
     const { hub, delivery, written, connect } = setup();
     const { session, frames } = connect();

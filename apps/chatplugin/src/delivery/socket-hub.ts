@@ -6,6 +6,8 @@ import type { VisitorIdentity } from '../visitor/visitor-tokens';
 export interface VisitorConnection {
   /** Sends one text frame; throws when the socket cannot take it. */
   send(text: string): void;
+  /** Closes the socket (websocket close code and reason). */
+  close?(code: number, reason: string): void;
 }
 
 /** One frame to the visitor, Airy's `/user/queue/message` payload. */
@@ -42,6 +44,10 @@ export class VisitorSession {
     this.sent.set(message.id, version);
     return true;
   }
+
+  close(code: number, reason: string): void {
+    this.connection.close?.(code, reason);
+  }
 }
 
 /** The visitor sockets this instance holds, by conversation. */
@@ -71,6 +77,19 @@ export class SocketHub {
     let count = 0;
     for (const set of this.sessions.values()) count += set.size;
     return count;
+  }
+
+  /** Closes every socket of a channel (it was disconnected: its visitors are refused from now on). */
+  closeChannel(channelId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const set of this.sessions.values()) {
+      for (const session of set) {
+        if (session.identity.channelId !== channelId) continue;
+        session.close(code, reason);
+        closed++;
+      }
+    }
+    return closed;
   }
 
   /** Pushes to every socket of the message's conversation; returns how many sockets were sent it now. */

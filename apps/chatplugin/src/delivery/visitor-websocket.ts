@@ -26,7 +26,8 @@ export interface VisitorWebsocketOptions {
  * message of the visitor's conversation each: `{ channel_id, conversation_id, message }` (Airy's
  * payload); the same message id may come again with a newer `delivery_state` (upsert by id). Client
  * frames are ignored. If the conversation's pending replies cannot be read right now the socket is
- * closed with 1013 (try again later) and the client reconnects.
+ * closed with 1013 (try again later) and the client reconnects; when the channel is disconnected its
+ * sockets are closed with 4403.
  */
 export class VisitorWebsocket {
   private readonly server = new WebSocketServer({ noServer: true });
@@ -71,6 +72,7 @@ export class VisitorWebsocket {
         if (ws.readyState !== WebSocket.OPEN) throw new ChatpluginError('visitor socket is not open');
         ws.send(text);
       },
+      close: (code, reason) => ws.close(code, reason),
     });
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
