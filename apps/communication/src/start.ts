@@ -44,7 +44,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   const kafka = new Kafka({ clientId: applicationKey(identity), ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
+  const topics = await retryStartup(() => withActualPartitions(chatTopics(config.topicsNamespace), admin)).finally(() => admin.disconnect());
   const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
   const producer = kafka.producer({ idempotent: true });
   const opened: { close(): Promise<void> }[] = [];
@@ -85,7 +85,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   try {
     await producer.connect();
     opened.push({ close: () => producer.disconnect() }, channels, tags);
-    await Promise.all([channels.start(), tags.start()]);
+    await Promise.all([startTable(channels), startTable(tags)]);
   } catch (error) {
     await closeOpened();
     throw error;
@@ -143,12 +143,30 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   }
   const { app: nest, url } = started;
   try {
-    // A changelog another replica has just created may not be known to every broker yet.
-    await retry(() => channelFacts.start(), { ...defaultRetryOptions, retries: 8, isRetriable: (error) => (error as { retriable?: unknown }).retriable === true });
+    await startTable(channelFacts);
   } catch (error) {
     await nest.close();
     throw error;
   }
   logger.info('communication started', { url, applicationServer, applicationId: groupIdPrefix });
   return { nest, url, app, close: () => nest.close() };
+}
+
+/**
+ * Retries what fails while topics are still settling on the brokers (a topic just created by another
+ * replica or by the topics job: leader not elected, metadata not propagated). Only kafkajs errors
+ * marked retriable are retried.
+ */
+function retryStartup<T>(operation: () => Promise<T>): Promise<T> {
+  return retry(() => operation(), { ...defaultRetryOptions, retries: 8, isRetriable: (error) => (error as { retriable?: unknown }).retriable === true });
+}
+
+/** Starts a global table, closing what a failed attempt opened before the next one. */
+function startTable(table: Pick<GlobalTable<unknown>, 'start' | 'close'>): Promise<void> {
+  return retryStartup(() =>
+    table.start().catch(async (error: unknown) => {
+      await table.close();
+      throw error;
+    }),
+  );
 }

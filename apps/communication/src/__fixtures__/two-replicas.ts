@@ -80,6 +80,8 @@ export async function startTwoReplicas(seed: (writer: ChatWriter, topics: ChatTo
     });
     return startCommunication(config, silentLogger);
   };
+  // One after the other: two StreamsApplications creating the same internal topics at the same moment
+  // can fail on the second one (libs/streams topic setup reads metadata the broker has not propagated).
   const first = await start();
   const second = await start();
   const a = replica(first, 'a');
