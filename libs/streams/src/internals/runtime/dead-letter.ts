@@ -4,6 +4,7 @@ import { Serdes } from '../../serdes/serdes';
 import type { RecordCollector } from '../task/contract';
 import type { SinkNodeSpec } from '../topology/spec';
 import { headersOf } from './record-collector';
+import { createTopicsAndWait } from './topic-creation';
 
 export type FailureStage = 'deserialization' | 'processing';
 
@@ -80,5 +81,5 @@ export async function ensureDeadLetterTopics(admin: Admin, topics: readonly stri
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length === 0) return;
-  await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 1 })) });
+  await createTopicsAndWait(admin, missing.map((topic) => ({ topic, numPartitions: 1 })));
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@platform/common';
 import { checkCopartitioning } from '../assignment/copartition';
 import type { ApplicationIdentity } from '../topology/names';
 import type { TopologySpec } from '../topology/spec';
+import { createTopicsAndWait } from './topic-creation';
 import { InternalTopicMismatchError, MissingSourceTopicError } from './errors';
 import { externalSourceTopics, planTopics, type TopicPlan } from './topic-plan';
 
@@ -49,10 +50,10 @@ export async function prepareTopics(
   }
   const toCreate = plan.internalTopics.filter((t) => !present.has(t.name));
   if (toCreate.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: toCreate.map((t) => ({ topic: t.name, numPartitions: t.partitions, configEntries: CONFIGS[t.kind] })),
-    });
+    await createTopicsAndWait(
+      admin,
+      toCreate.map((t) => ({ topic: t.name, numPartitions: t.partitions, configEntries: CONFIGS[t.kind] })),
+    );
     logger.info('internal topics created', { topics: toCreate.map((t) => `${t.name}(${t.partitions})`) });
   }
   checkCopartitioning(plan.copartitionGroups, (t) =>
