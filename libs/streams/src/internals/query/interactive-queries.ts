@@ -77,6 +77,8 @@ export class InteractiveQueries {
     }
     if ('reason' in located) return located;
     const location = located.location;
+    // A position on another topic-partition cannot concern this key: the key's task never reads it.
+    if (this.positionReached(location, position) === false) return this.read<V>(located.task, store, key);
     await waitUntil(this.signals, () => typeof this.positionReached(location, position) === 'boolean', deadline - Date.now());
     const again = this.locate(store, key, options);
     if ('reason' in again) return again;
