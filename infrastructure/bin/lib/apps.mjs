@@ -25,7 +25,7 @@ export function discoverApps() {
     if (typeof serve.options?.command === 'string') {
       apps.push({ name: projectName, command: serve.options.command, args: [], shell: true });
     } else if (existsSync(fromRoot('apps', name, 'src', 'main.ts'))) {
-      apps.push({ name: projectName, command: process.execPath, args: [tsxCli(), '--tsconfig', fromRoot('apps', name, 'tsconfig.json'), fromRoot('apps', name, 'src', 'main.ts')], shell: false });
+      apps.push({ name: projectName, command: process.execPath, args: [tsxCli(), '--tsconfig', fromRoot('tsconfig.base.json'), fromRoot('apps', name, 'src', 'main.ts')], shell: false });
     }
   }
   return apps;
