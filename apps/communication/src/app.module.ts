@@ -36,7 +36,7 @@ export interface CommunicationModuleOptions {
   readonly logger: Logger;
   readonly version: string;
   readonly positionTimeoutMs: number;
-  /** Closed after the streams application when Nest shuts down (global tables, the producer). */
+  /** Closed (together) after the streams application when Nest shuts down: global tables, the producer. */
   readonly resources: readonly { close(): Promise<void> }[];
 }
 
@@ -47,7 +47,7 @@ class ResourcesLifecycle implements BeforeApplicationShutdown {
   constructor(@Inject(RESOURCES) private readonly resources: readonly { close(): Promise<void> }[]) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    for (const resource of this.resources) await resource.close();
+    await Promise.all(this.resources.map((resource) => resource.close()));
   }
 }
 

@@ -2,7 +2,7 @@ import { conversationId, metadataUpsert, withDeliveryState } from '@platform/cha
 import { issueUserToken } from '@platform/auth';
 import type { Channel, Message } from '@platform/schemas';
 import { waitFor } from '@platform/testing';
-import { jwtSecret, startTwoReplicas, type Replica, type TwoReplicas } from './__fixtures__/two-replicas';
+import { jwtSecret, startTwoReplicas, type JsonAnswer, type Replica, type TwoReplicas } from './__fixtures__/two-replicas';
 
 const channel: Channel = { id: 'web', source: 'chatplugin', sourceChannelId: 'Website', connectionState: 'CONNECTED', token: null, createdAt: 1 };
 const disconnected: Channel = { ...channel, id: 'old', sourceChannelId: 'Old', connectionState: 'DISCONNECTED' };
@@ -58,7 +58,7 @@ describe('communication: two replicas on a real broker', () => {
       const ids: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { status: number; json: any } = await replica.post('/conversations.list', { page_size: 5, ...(cursor ? { cursor } : {}) });
+        const page: JsonAnswer = await replica.post('/conversations.list', { page_size: 5, ...(cursor ? { cursor } : {}) });
         expect(page.status).toBe(200);
         expect(page.json.pagination_data.total).toBe(conversations.length);
         ids.push(...page.json.data.map((c: { id: string }) => c.id));

@@ -13,11 +13,15 @@ import { startCommunication, type StartedCommunication } from '../start';
 export const systemToken = 'system-token-for-communication-specs';
 export const jwtSecret = 'jwt-secret-for-communication-specs-0123456789';
 
+/** A JSON answer, read loosely: specs assert on its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of many shapes, checked by expect()
+export type JsonAnswer = { status: number; headers: Headers; json: any };
+
 export interface Replica {
   readonly started: StartedCommunication;
   readonly name: string;
   /** POSTs JSON with the system token (or `token`, or none when null). */
-  post(route: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: any }>;
+  post(route: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string> }): Promise<JsonAnswer>;
 }
 
 export interface TwoReplicas {
