@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every libs/*/bench/*.bench.ts with tsx against a throw-away Kafka + registry
+// `npm run bench`: runs every libs/*/bench/*.bench.ts and e2e/bench/*.bench.ts with tsx against a throw-away Kafka + registry
 // (or the external ones in KAFKA_BROKERS / SCHEMA_REGISTRY_URL). Benchmarks print their own figures.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,16 +10,14 @@ import { ensureDependencies } from './lib/deps.mjs';
 import { consoleLogger, fail, phases } from './lib/log.mjs';
 import { fromRoot, root } from './lib/paths.mjs';
 
-const benches = existsSync(fromRoot('libs'))
-  ? readdirSync(fromRoot('libs'))
-      .sort()
-      .flatMap((lib) => {
-        const dir = fromRoot('libs', lib, 'bench');
-        return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join('libs', lib, 'bench', f)) : [];
-      })
-  : [];
+const benchesIn = (dir) => (existsSync(fromRoot(dir)) ? readdirSync(fromRoot(dir)).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join(dir, f)) : []);
+// Engine benchmarks (libs/*/bench), then the system as users see it (e2e/bench: apps as processes).
+const benches = [
+  ...(existsSync(fromRoot('libs')) ? readdirSync(fromRoot('libs')).sort().flatMap((lib) => benchesIn(join('libs', lib, 'bench'))) : []),
+  ...benchesIn(join('e2e', 'bench')),
+].filter((bench) => !process.env.BENCH_FILTER || bench.includes(process.env.BENCH_FILTER)); // e.g. BENCH_FILTER=e2e
 if (benches.length === 0) {
-  console.log('[bench] no libs/*/bench/*.bench.ts yet: nothing to run');
+  console.log('[bench] no libs/*/bench/*.bench.ts or e2e/bench/*.bench.ts yet: nothing to run');
   process.exit(0);
 }
 

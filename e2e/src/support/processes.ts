@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+const tsxCli = require.resolve('tsx/cli');
+
+/** A platform app running as its own process (`tsx apps/<name>/src/main.ts`), as `npm start` runs it. */
+export interface AppProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  readonly env: Record<string, string>;
+  /** Everything the process printed, for failure messages. */
+  output(): string;
+  /** SIGKILL, as a crashed pod: no shutdown hook runs. */
+  kill9(): Promise<void>;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts `apps/<name>/src/main.ts` with `env` on a free port and resolves once `/health/ready` answers 200. */
+export async function startApp(name: string, env: Record<string, string>, options: { readyTimeoutMs?: number; port?: number } = {}): Promise<AppProcess> {
+  const port = options.port ?? (await freePort());
+  const fullEnv: Record<string, string> = { ...env, PORT: String(port), HOST: '127.0.0.1', APPLICATION_SERVER: `127.0.0.1:${port}`, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' };
+  const child = spawn(process.execPath, [tsxCli, '--tsconfig', path.join(root, 'tsconfig.base.json'), path.join(root, 'apps', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...fullEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    name,
+    url,
+    port,
+    env: fullEnv,
+    output: () => output,
+    kill9: async () => {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited(child);
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
+    try {
+      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return app;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await app.kill9();
+      throw new Error(`${name} not ready after ${options.readyTimeoutMs ?? 120_000} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
