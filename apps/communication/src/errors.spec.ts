@@ -1,0 +1,22 @@
+import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, MessageNotResendableError } from '@platform/chat-domain';
+import { PlatformError } from '@platform/common';
+import { BadRequestError, errorStatus, NotFoundError, UnavailableError } from './errors';
+
+describe('errorStatus', () => {
+  it('maps app and domain errors to statuses with messages naming the field', () => {
+    expect(errorStatus(new NotFoundError('conversation x not found'))).toEqual({ status: 404, message: 'conversation x not found' });
+    expect(errorStatus(new BadRequestError('channel_id: disconnected'))).toEqual({ status: 400, message: 'channel_id: disconnected' });
+    expect(errorStatus(new UnavailableError('restoring')).status).toBe(503);
+    expect(errorStatus(new FilterSyntaxError('unexpected end', 14, 'unread_count:[')).message).toBe('filters: unexpected end at position 14');
+    expect(errorStatus(new InvalidCursorError('!!'))).toEqual({ status: 400, message: 'cursor: invalid cursor "!!"' });
+    expect(errorStatus(new InvalidPageSizeError(0, 1000)).message).toContain('page_size');
+    expect(errorStatus(new InvalidMetadataError('bad key')).message).toBe('data: bad key');
+    expect(errorStatus(new MessageNotResendableError('m', 'DELIVERED')).status).toBe(409);
+  });
+
+  it('answers 503 for retriable platform errors (a write the broker refused for now) and 500 for anything else', () => {
+    expect(errorStatus(new PlatformError('broker unavailable', { retriable: true }))).toEqual({ status: 503, message: 'broker unavailable; retry later' });
+    expect(errorStatus(new PlatformError('bug'))).toEqual({ status: 500, message: 'internal error' });
+    expect(errorStatus(new TypeError('x'))).toEqual({ status: 500, message: 'internal error' });
+  });
+});
