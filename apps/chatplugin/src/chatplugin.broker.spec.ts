@@ -236,6 +236,7 @@ describe('chatplugin with two replicas on a real broker', () => {
     await waitFor(async () => (await history(a, visitor.resume_token)).some((m) => m.id === marker.body!.id), { timeoutMs: 30_000, description: 'the marker' });
     const whileAway = await history(b, visitor.resume_token);
     expect(whileAway.find((m) => m.id === 'reply-2')?.delivery_state).toBe('pending');
+    await waitFor(() => seen.some((s) => s.message.id === marker.body!.id), { timeoutMs: 30_000, description: 'the marker read from the topic' });
     expect(seen.filter((s) => s.message.id === 'reply-2').map((s) => s.message.deliveryState)).toEqual(['PENDING']);
 
     const resumed = await call(a, 'chatplugin.authenticate', { resume_token: visitor.resume_token }, null);
