@@ -1,6 +1,7 @@
 import { conversationId, metadataUpsert, withDeliveryState } from '@platform/chat-domain';
 import { issueUserToken } from '@platform/auth';
 import type { Channel, Message } from '@platform/schemas';
+import { formatPosition } from '@platform/nest-streams';
 import { waitFor } from '@platform/testing';
 import { jwtSecret, startTwoReplicas, type JsonAnswer, type Replica, type TwoReplicas } from './__fixtures__/two-replicas';
 
@@ -163,8 +164,10 @@ describe('communication: two replicas on a real broker', () => {
       expect((await replica.post('/messages.resend', { message_id: 'unknown-message' })).status).toBe(404);
     }
     const pending: Message = { id: sent.id, conversationId: id, channelId: 'web', source: 'chatplugin', senderId: 'system-token', isFromContact: false, deliveryState: 'PENDING', content: JSON.stringify({ text: 'will fail' }), sentAt: Date.parse(sent.sent_at), updatedAt: null, sourceRecipientId: null, headers: {} };
-    await r.writer.writeMessage(withDeliveryState(pending, 'FAILED', Date.now()));
-    await waitFor(async () => (await other.post('/messages.list', { conversation_id: id, page_size: 1 })).json.data[0].delivery_state === 'failed', { description: 'the FAILED version' });
+    // A connector's write, read right after through the x-streams-position header of that write.
+    const failedAt = await r.writer.writeMessage(withDeliveryState(pending, 'FAILED', Date.now()));
+    const seen = await other.post('/messages.list', { conversation_id: id, page_size: 1 }, { headers: { 'x-streams-position': formatPosition(failedAt) } });
+    expect(seen.json.data[0].delivery_state).toBe('failed');
     const resent = await other.post('/messages.resend', { message_id: sent.id });
     expect(resent.status).toBe(200);
     expect(resent.json.delivery_state).toBe('pending');
