@@ -1,7 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { errorMessage, type Logger } from '@platform/common';
 
-type Step = () => Promise<unknown>;
+type Step = { readonly name: string; readonly run: () => Promise<unknown> };
 
 /**
  * Shutdown order of the parts that live outside Nest, run by Nest's own hooks (so SIGTERM, handled by
@@ -17,13 +17,13 @@ export class ChatpluginLifecycle implements BeforeApplicationShutdown, OnApplica
   constructor(private readonly logger: Logger) {}
 
   /** Runs before the streams application closes (newest first). */
-  beforeClose(step: Step): void {
-    this.first.push(step);
+  beforeClose(name: string, run: () => Promise<unknown>): void {
+    this.first.push({ name, run });
   }
 
   /** Runs once everything else is closed (newest first). */
-  afterClose(step: Step): void {
-    this.last.push(step);
+  afterClose(name: string, run: () => Promise<unknown>): void {
+    this.last.push({ name, run });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -44,7 +44,9 @@ export class ChatpluginLifecycle implements BeforeApplicationShutdown, OnApplica
 
   private async run(steps: Step[]): Promise<void> {
     for (const step of steps.splice(0).reverse()) {
-      await step().catch((error: unknown) => this.logger.warn('shutdown step failed', { error: errorMessage(error) }));
+      const started = Date.now();
+      await step.run().catch((error: unknown) => this.logger.warn('shutdown step failed', { step: step.name, error: errorMessage(error) }));
+      this.logger.debug('shutdown step done', { step: step.name, ms: Date.now() - started });
     }
   }
 }

@@ -56,17 +56,17 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
 
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    lifecycle.afterClose(() => producer.disconnect());
+    lifecycle.afterClose('producer', () => producer.disconnect());
     const writer = new ChatWriter(producer, topics, serdes);
 
     const channelTable = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'channels' }) });
-    lifecycle.afterClose(() => channelTable.close());
+    lifecycle.afterClose('channels table', () => channelTable.close());
     await channelTable.start();
     const channels = new ChannelDirectory(channelTable);
 
     const metrics = new MetricsRegistry();
     const processMetrics = registerProcessMetrics(metrics);
-    lifecycle.afterClose(async () => processMetrics.stop());
+    lifecycle.afterClose('process metrics', async () => processMetrics.stop());
     const app = new StreamsApplication(buildChatpluginTopology(topics, serdes), {
       app: { id: config.applicationId, version: config.appVersion },
       kafka,
@@ -95,13 +95,13 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const unsubscribe = channelTable.onChange((id, channel) => {
       if (channel?.connectionState !== 'CONNECTED') hub.closeChannel(id, 4403, 'channel disconnected');
     });
-    lifecycle.beforeClose(async () => unsubscribe());
+    lifecycle.beforeClose('channel listener', async () => unsubscribe());
     const websocket = new VisitorWebsocket({ hub, delivery, authenticate: (token) => service.visitor(token), logger: logger.child({ component: 'websocket' }) });
     websocket.attach(nest.getHttpServer() as Server);
-    lifecycle.beforeClose(() => websocket.close());
+    lifecycle.beforeClose('websocket', () => websocket.close());
 
     const tail = new MessageTail({ kafka, topic: topics.messages, serde: serdes.message, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'tail' }) });
-    lifecycle.beforeClose(() => tail.close());
+    lifecycle.beforeClose('message tail', () => tail.close());
     await tail.start((message) => delivery.onMessage(message));
 
     logger.info('chatplugin started', { url, applicationServer, namespace: config.topicsNamespace ?? '' });

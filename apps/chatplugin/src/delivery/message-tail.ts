@@ -35,7 +35,8 @@ export class MessageTail {
     } finally {
       await admin.disconnect();
     }
-    const consumer = kafka.consumer({ groupId: `${this.options.groupIdPrefix}-tail-${randomUUID()}`, allowAutoTopicCreation: false });
+    // Short fetch waits: data is returned as soon as it arrives anyway; an idle fetch only delays close.
+    const consumer = kafka.consumer({ groupId: `${this.options.groupIdPrefix}-tail-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
