@@ -88,6 +88,7 @@ describe('SqliteStore', () => {
     expect(db.table('counts').get(b('k'))).toBeUndefined();
     expect(db.readOffsets().size).toBe(0);
   });
+
   it('writeAll applies writes in order across multi-row statements, deletes and repeated keys', () => {
     const table = db.table('counts');
     table.put(b('gone'), b('x'));
