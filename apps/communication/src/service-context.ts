@@ -2,6 +2,7 @@ import type { ChatWriter, WritePosition } from '@platform/chat-streams';
 import type { QueryPosition } from '@platform/streams';
 import type { ConversationState, ConversationView } from '@platform/chat-domain';
 import { NotAppliedError, NotFoundError } from './errors';
+import type { ConversationIndex } from './conversations/conversation-index';
 import type { EntityLookups, Renderer } from './conversations/renderer';
 import type { StateAccess } from './streams/state-access';
 import { CommunicationStores } from './streams/stores';
@@ -17,6 +18,8 @@ export interface ServiceContext {
   readonly render: Renderer;
   readonly clock: () => number;
   readonly newId: () => string;
+  /** In-memory views of the local conversations for lists; without it, lists scan the store. */
+  readonly conversationIndex?: ConversationIndex;
 }
 
 /** A write's answer: the resulting entity and where the write landed (the `x-streams-position` header). */

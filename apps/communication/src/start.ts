@@ -13,6 +13,7 @@ import { StreamsApplication, applicationKey, internalTopicName, type ExceptionHa
 import { CommunicationModule } from './app.module';
 import type { CommunicationConfig } from './config';
 import { ConversationsService } from './conversations/conversations.service';
+import { ConversationIndex } from './conversations/conversation-index';
 import { Renderer, type EntityLookups } from './conversations/renderer';
 import type { CommunicationHandles } from './http/settings';
 import { MessagesService } from './messages/messages.service';
@@ -58,7 +59,10 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     logger.error('record sent to the dead-letter topic', { stage: failure.stage, topic: failure.topic, partition: failure.partition, offset: failure.offset, error: errorMessage(failure.error) });
     return 'continue';
   };
-  const app = new StreamsApplication(communicationTopology(topics, serdes), {
+  // The index exists once the renderer does; the processors only reach it after the app started.
+  const indexRef: { current?: ConversationIndex } = {};
+  const topology = communicationTopology(topics, serdes, { conversationStored: (state) => indexRef.current?.update(state) });
+  const app = new StreamsApplication(topology, {
     app: identity,
     kafka,
     stateDir: config.stateDir,
@@ -97,13 +101,20 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     tagExists: (id) => tags.get(id) !== undefined,
   };
   const access = new StreamsStateAccess(app, config.positionTimeoutMs);
+  const render = new Renderer(lookups, access.local);
+  const index = new ConversationIndex((state) => render.view(state));
+  indexRef.current = index;
+  // Whatever changes the local conversations without going through the processors, or their views.
+  for (const event of ['task.opened', 'task.closed', 'restore.end', 'rebalance.assigned'] as const) app.on(event, () => index.invalidate());
+  tags.onChange(() => index.invalidate());
   const context: ServiceContext = {
     access,
     writer: new ChatWriter(producer, topics, serdes),
     lookups,
-    render: new Renderer(lookups, access.local),
+    render,
     clock: Date.now,
     newId: randomUUID,
+    conversationIndex: index,
   };
   const conversations = new ConversationsService(context);
   const messages = new MessagesService(context);

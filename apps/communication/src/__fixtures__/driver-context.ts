@@ -3,6 +3,7 @@ import type { ChatTopics, WritePosition } from '@platform/chat-streams';
 import { jsonSerde, type Channel, type Message, type Metadata, type ReadReceipt } from '@platform/schemas';
 import { Serdes, type QueryPosition, type ReadOnlyKeyValueStore } from '@platform/streams';
 import { TopologyTestDriver, type TestInputTopic } from '@platform/streams/testing';
+import { ConversationIndex } from '../conversations/conversation-index';
 import { Renderer, type EntityLookups } from '../conversations/renderer';
 import type { ChatWrites, ServiceContext } from '../service-context';
 import { communicationTopology } from '../streams/communication-topology';
@@ -120,8 +121,10 @@ export interface DriverContext {
  * records by their Kafka key, production by conversation id — one partition makes both agree),
  * and a ServiceContext over it.
  */
-export function driverContext(): DriverContext {
-  const driver = new TopologyTestDriver(communicationTopology(testTopics, { message: jsonSerde(), metadata: jsonSerde(), readReceipt: jsonSerde() }), {
+export function driverContext(options: { withIndex?: boolean } = {}): DriverContext {
+  let index: ConversationIndex | undefined;
+  const serdes = { message: jsonSerde<Message>(), metadata: jsonSerde<Metadata>(), readReceipt: jsonSerde<ReadReceipt>() };
+  const driver = new TopologyTestDriver(communicationTopology(testTopics, serdes, { conversationStored: (state) => index?.update(state) }), {
     app: { id: 'communication', version: 1 },
     defaultPartitions: 1,
   });
@@ -134,13 +137,16 @@ export function driverContext(): DriverContext {
   const lookups = new MapLookups();
   let now = 1_700_000_000_000;
   let ids = 0;
+  const render = new Renderer(lookups, access.local);
+  if (options.withIndex) index = new ConversationIndex((state) => render.view(state));
   const context: ServiceContext = {
     access,
     writer,
     lookups,
-    render: new Renderer(lookups, access.local),
+    render,
     clock: () => now,
     newId: () => `generated-${++ids}`,
+    ...(index ? { conversationIndex: index } : {}),
   };
   return { driver, context, writer, access, lookups, messages, metadata, receipts, setNow: (ms) => (now = ms) };
 }

@@ -5,11 +5,12 @@ import {
   MetadataKeys,
   tagKey,
   type ConversationPayload,
+  type ConversationView,
   type FilterNode,
   type MetadataChange,
   type PartialResult,
 } from '@platform/chat-domain';
-import { NotFoundError } from '../errors';
+import { NotFoundError, UnavailableError } from '../errors';
 import { requireConversation, type ServiceContext, type Written } from '../service-context';
 
 /** One conversation of a local list: the sort key next to the payload, so owners' parts can be merged. */
@@ -39,17 +40,23 @@ export class ConversationsService {
 
   /** This instance's part of a list: its first `limit` matches in list order, and how many match here. */
   listLocal(filters: string | FilterNode | undefined, limit: number): PartialResult<ListedConversation> {
-    const { access, render } = this.context;
-    const views = [];
-    for (const state of access.allConversations()) {
-      const view = render.view(state);
-      if (view) views.push(view);
-    }
+    const { access, render, conversationIndex } = this.context;
+    if (!access.ready()) throw new UnavailableError('the streams application is not running or rebalancing; retry later');
+    const views = conversationIndex ? conversationIndex.all(() => access.allConversations()) : this.scan();
     const page = listConversations(views, { filters: filters ?? null, pageSize: limit }, { maxPageSize: Number.MAX_SAFE_INTEGER });
     return {
       items: page.data.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
       total: page.pagination_data.total,
     };
+  }
+
+  private scan(): ConversationView[] {
+    const views: ConversationView[] = [];
+    for (const state of this.context.access.allConversations()) {
+      const view = this.context.render.view(state);
+      if (view) views.push(view);
+    }
+    return views;
   }
 
   async tag(conversationId: string, tagId: string): Promise<Written<ConversationPayload>> {

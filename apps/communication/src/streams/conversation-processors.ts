@@ -24,6 +24,17 @@ type Stores = {
   metadataIndex: KeyValueStore<string, string>;
 };
 
+/** Observers of what the processors store (the in-memory conversation index). */
+export interface ProcessorHooks {
+  /** Called after a conversation state is stored. */
+  readonly conversationStored?: (state: ConversationState) => void;
+}
+
+function storeConversation(stores: Stores, hooks: ProcessorHooks, state: ConversationState): void {
+  stores.conversations.put(state.id, state);
+  hooks.conversationStored?.(state);
+}
+
 function storesOf(context: ProcessorContext<never, never>): Stores {
   return {
     conversations: context.getStateStore(CommunicationStores.conversations),
@@ -43,6 +54,8 @@ function storesOf(context: ProcessorContext<never, never>): Stores {
  */
 export class MessageProcessor implements Processor<string, Message | null, never, never> {
   private stores!: Stores;
+
+  constructor(private readonly hooks: ProcessorHooks = {}) {}
 
   init(context: ProcessorContext<never, never>): void {
     this.stores = storesOf(context);
@@ -67,7 +80,7 @@ export class MessageProcessor implements Processor<string, Message | null, never
       messageIndex.put(message.id, key);
     }
     const state = conversations.get(message.conversationId) ?? emptyConversation(message.conversationId);
-    conversations.put(message.conversationId, applyMessage(state, message));
+    storeConversation(this.stores, this.hooks, applyMessage(state, message));
   }
 }
 
@@ -78,6 +91,8 @@ export class MessageProcessor implements Processor<string, Message | null, never
  */
 export class MetadataProcessor implements Processor<string, Metadata | null, never, never> {
   private stores!: Stores;
+
+  constructor(private readonly hooks: ProcessorHooks = {}) {}
 
   init(context: ProcessorContext<never, never>): void {
     this.stores = storesOf(context);
@@ -104,7 +119,7 @@ export class MetadataProcessor implements Processor<string, Metadata | null, nev
   private apply(kind: string, id: string, recordId: string, value: Metadata | null): void {
     const { conversations, messageMetadata, channelMetadata } = this.stores;
     if (kind === 'conversation') {
-      conversations.put(id, applyMetadata(conversations.get(id) ?? emptyConversation(id), recordId, value));
+      storeConversation(this.stores, this.hooks, applyMetadata(conversations.get(id) ?? emptyConversation(id), recordId, value));
     } else if (kind === 'message') {
       saveEntries(messageMetadata, id, applyMetadataEntry(messageMetadata.get(id) ?? {}, recordId, value));
     } else if (kind === 'channel') {
@@ -117,6 +132,8 @@ export class MetadataProcessor implements Processor<string, Metadata | null, nev
 export class ReadReceiptProcessor implements Processor<string, ReadReceipt | null, never, never> {
   private stores!: Stores;
 
+  constructor(private readonly hooks: ProcessorHooks = {}) {}
+
   init(context: ProcessorContext<never, never>): void {
     this.stores = storesOf(context);
   }
@@ -126,7 +143,7 @@ export class ReadReceiptProcessor implements Processor<string, ReadReceipt | nul
     if (receipt === null) return;
     const { conversations } = this.stores;
     const state = conversations.get(receipt.conversationId) ?? emptyConversation(receipt.conversationId);
-    conversations.put(receipt.conversationId, applyReadReceipt(state, receipt));
+    storeConversation(this.stores, this.hooks, applyReadReceipt(state, receipt));
   }
 }
 
