@@ -5,9 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../../..');
-const tsxCli = require.resolve('tsx/cli');
 
-/** A platform app running as its own process (`tsx apps/<name>/src/main.ts`), as `npm start` runs it. */
+/** A platform app running as its own process (`apps/<name>/src/main.ts` through tsx), as `npm start` runs it. */
 export interface AppProcess {
   readonly name: string;
   readonly url: string;
@@ -41,9 +40,10 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startApp(name: string, env: Record<string, string>, options: { readyTimeoutMs?: number; port?: number } = {}): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const fullEnv: Record<string, string> = { ...env, PORT: String(port), HOST: '127.0.0.1', APPLICATION_SERVER: `127.0.0.1:${port}`, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' };
-  const child = spawn(process.execPath, [tsxCli, '--tsconfig', path.join(root, 'tsconfig.base.json'), path.join(root, 'apps', name, 'src', 'main.ts')], {
+  // tsx as a loader inside ONE process (its CLI would fork a child that survives a SIGKILL of the parent).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...fullEnv },
+    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

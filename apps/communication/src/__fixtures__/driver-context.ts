@@ -68,6 +68,11 @@ class DriverAccess implements StateAccess {
     return true;
   }
 
+  /** The driver runs every task here; its topics have one partition. */
+  localPartitions(): number[] {
+    return [0];
+  }
+
   allConversations() {
     return [...this.local.conversations.all()].map((entry) => entry.value);
   }

@@ -1,13 +1,13 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Principal } from '@platform/auth';
-import { compileFilter, mergePartialResults, resolvePageRequest, type PartialResult, type RequestBody } from '@platform/chat-domain';
+import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBody } from '@platform/chat-domain';
 import { ChatBody, CurrentPrincipal } from '@platform/nest-platform';
 import { STREAMS_APPLICATION, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
 import { gatherFromAllOwners, ownerEndpoints, type OwnerResult, type StreamsApplication } from '@platform/streams';
 import { UnavailableError } from '../errors';
 import { Routing } from '../http/routing';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
-import { compareListed, type ListedConversation } from './conversations.service';
+import { compareListed, uncoveredPartitions, type LocalListPart } from './conversations.service';
 
 /** conversations.* (Airy §2.2), including mark-read: unread counts live in this app's conversation store. */
 @Controller()
@@ -28,12 +28,20 @@ export class ConversationsController {
       const self = this.app.metadata()?.endpoint;
       const owners = ownerEndpoints(this.app.allMetadata());
       if (owners.length === 0 || self === undefined) throw new UnavailableError('the streams application has no assignment yet; retry later');
-      const gathered = await gatherFromAllOwners<PartialResult<ListedConversation>>(owners, async (owner) => {
+      const gathered = await gatherFromAllOwners<LocalListPart>(owners, async (owner) => {
         if (owner === self) return { ok: true, items: [this.handles.conversations.listLocal(body.filters, limit)] };
         return this.remotePart(owner, req, body.filters, limit);
       });
       if (!gathered.complete) {
         throw new UnavailableError(`could not list the conversations of ${gathered.failed.map((f) => `${f.endpoint} (${f.reason})`).join(', ')}; retry later`);
+      }
+      // Every partition must be answered exactly once: after a crash the group may still assign
+      // tasks to the dead member until its session expires, and a task may move between two calls.
+      const partitions = this.handles.topics.partitions.get(this.handles.topics.messages) ?? 0;
+      const missing = uncoveredPartitions(gathered.items, partitions);
+      const answered = gathered.items.reduce((sum, part) => sum + part.partitions.length, 0);
+      if (missing.length > 0 || answered !== partitions) {
+        throw new UnavailableError(`conversation partitions ${missing.length > 0 ? missing.join(', ') : '(moving)'} have no running owner right now; retry later`);
       }
       const page = mergePartialResults(gathered.items, compareListed, window);
       return { body: { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data } };
@@ -86,9 +94,9 @@ export class ConversationsController {
     await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.markRead(body.conversation_id, userId));
   }
 
-  private async remotePart(owner: string, req: HttpRequest, filters: string | undefined, limit: number): Promise<OwnerResult<PartialResult<ListedConversation>>> {
+  private async remotePart(owner: string, req: HttpRequest, filters: string | undefined, limit: number): Promise<OwnerResult<LocalListPart>> {
     const response = await this.routing.callPeer(owner, req, '/internal/conversations.list-local', { filters: filters ?? '', limit });
     if (!response.ok) return { ok: false, reason: `HTTP ${response.status}` };
-    return { ok: true, items: [(await response.json()) as PartialResult<ListedConversation>] };
+    return { ok: true, items: [(await response.json()) as LocalListPart] };
   }
 }

@@ -20,6 +20,17 @@ export interface ListedConversation {
   readonly payload: ConversationPayload;
 }
 
+/** One replica's part of a gathered list, with the partitions it answered for (a list is complete only when every partition answered). */
+export interface LocalListPart extends PartialResult<ListedConversation> {
+  readonly partitions: readonly number[];
+}
+
+/** Partitions of `0..count-1` that no part answered for. */
+export function uncoveredPartitions(parts: readonly Pick<LocalListPart, 'partitions'>[], count: number): number[] {
+  const answered = new Set(parts.flatMap((part) => part.partitions));
+  return Array.from({ length: count }, (_, p) => p).filter((p) => !answered.has(p));
+}
+
 /** Ordering of listed conversations: last message time descending, then id (chat-domain's order). */
 export function compareListed(a: ListedConversation, b: ListedConversation): number {
   return b.last_message_at - a.last_message_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -39,7 +50,7 @@ export class ConversationsService {
   }
 
   /** This instance's part of a list: its first `limit` matches in list order, and how many match here. */
-  listLocal(filters: string | FilterNode | undefined, limit: number): PartialResult<ListedConversation> {
+  listLocal(filters: string | FilterNode | undefined, limit: number): LocalListPart {
     const { access, render, conversationIndex } = this.context;
     if (!access.ready()) throw new UnavailableError('the streams application is not running or rebalancing; retry later');
     const views = conversationIndex ? conversationIndex.all(() => access.allConversations()) : this.scan();
@@ -47,6 +58,7 @@ export class ConversationsService {
     return {
       items: page.data.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
       total: page.pagination_data.total,
+      partitions: access.localPartitions(),
     };
   }
 

@@ -26,6 +26,8 @@ export interface StateAccess {
   ready(): boolean;
   /** Every conversation state of this instance's tasks; UnavailableError while one restores or the group rebalances. */
   allConversations(): Iterable<ConversationState>;
+  /** Partitions of the tasks running here (the topology has one subtopology: task `0_p` reads partition p). */
+  localPartitions(): number[];
 }
 
 /** StateAccess over a running StreamsApplication (interactive queries). */
@@ -48,6 +50,10 @@ export class StreamsStateAccess implements StateAccess {
 
   ready(): boolean {
     return this.app.state === 'RUNNING';
+  }
+
+  localPartitions(): number[] {
+    return this.app.localTasks().map((task) => Number(task.slice(task.lastIndexOf('_') + 1)));
   }
 
   allConversations(): Iterable<ConversationState> {
