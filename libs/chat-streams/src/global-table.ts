@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { errorMessage, silentLogger, type Logger } from '@platform/common';
+import { errorMessage, retry, silentLogger, type Logger } from '@platform/common';
 import type { Serde } from '@platform/schemas';
 
 export interface GlobalTableOptions<V> {
@@ -75,7 +75,8 @@ export class GlobalTable<V> {
     await admin.connect();
     let ends: { partition: number; high: string; low: string }[];
     try {
-      ends = await admin.fetchTopicOffsets(topic);
+      // A topic created a moment ago may still answer UNKNOWN_TOPIC_OR_PARTITION (kafkajs marks it retriable).
+      ends = await retry(() => admin.fetchTopicOffsets(topic), { retries: 10, initialMs: 100, maxMs: 2000, factor: 2, jitter: 0.2, isRetriable: (e) => (e as { retriable?: boolean }).retriable === true });
     } finally {
       await admin.disconnect();
     }
