@@ -2,5 +2,5 @@
 module.exports = {
   // Global option: project presets cannot set it for a multi-project run.
   testTimeout: 60000,
-  projects: ['<rootDir>/{apps,libs,e2e,infrastructure}/*/jest.config.cjs', '<rootDir>/topics/jest.config.cjs'],
+  projects: ['<rootDir>/{apps,libs,infrastructure}/*/jest.config.cjs', '<rootDir>/topics/jest.config.cjs', '<rootDir>/e2e/jest.config.cjs'],
 };

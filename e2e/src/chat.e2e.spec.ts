@@ -47,13 +47,13 @@ describe('chat platform end to end', () => {
     visitor = new ApiClient(stack.gateway.url);
     const channel = await agent.ok<{ id: string }>('channels.chatplugin.connect', { name: 'Website' });
     channelId = channel.id;
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await Promise.all(extra.map((app) => app.stop()));
     await stack?.stop();
     await admin?.disconnect();
-  });
+  }, 120_000);
 
   /** A visitor who opened the chat: its API client, conversation id and websocket. */
   const openChat = async () => {
@@ -126,7 +126,7 @@ describe('chat platform end to end', () => {
     const read = await agent.ok<ConversationPayload>('conversations.info', { conversation_id: conversationId });
     expect(read.metadata.unread_count).toBe(0);
     expect((await listConversations(agent, 'unread_count:[1 TO *]')).data.some((c) => c.id === conversationId)).toBe(false);
-  });
+  }, 240_000);
 
   it('restarts a killed communication app on its state dir beside a second replica: only the changelog tail is replayed, and both answer every query', async () => {
     // More history, so the changelog is much longer than any tail.
@@ -181,5 +181,5 @@ describe('chat platform end to end', () => {
       }
       expect((await api.post('conversations.info', { conversation_id: 'no-such-conversation' })).status).toBe(404);
     }
-  });
+  }, 240_000);
 });
