@@ -5,6 +5,7 @@ import { ResolvedTopic, describeTopics } from './describe';
 import { PartitionShrinkError, TopicOperationError } from './errors';
 import { configDrift } from './internals/drift';
 import { coPartitionMismatches } from './internals/copartition';
+import { awaitPartitionsReady } from './internals/await-ready';
 import { ApplyReport } from './report';
 
 export interface ApplyOptions {
@@ -44,7 +45,9 @@ export async function applyTopics(admin: Admin, declarations: readonly TopicDecl
     throw new TopicOperationError('list', undefined, error);
   }
   const livePartitions = new Map<string, number>();
-  await createMissing(admin, topics.filter((topic) => !existing.has(topic.name)), report, livePartitions);
+  const missing = topics.filter((topic) => !existing.has(topic.name));
+  await createMissing(admin, missing, report, livePartitions);
+  await awaitCreated(admin, missing, report);
   const present = topics.filter((topic) => existing.has(topic.name));
   if (present.length > 0) await reconcileExisting(admin, present, options, report, livePartitions);
   report.coPartitionMismatches = coPartitionMismatches(topics, livePartitions);
@@ -83,6 +86,18 @@ async function createMissing(admin: Admin, missing: ResolvedTopic[], report: App
     } catch (error) {
       if (isAlreadyExists(error)) created(topic);
       else report.errors.push(new TopicOperationError('create', topic.name, error));
+    }
+  }
+}
+
+/** Waits until every partition of the created topics answers, so the caller can use them at once. */
+async function awaitCreated(admin: Admin, missing: ResolvedTopic[], report: ApplyReport): Promise<void> {
+  const created = new Set(report.created);
+  for (const topic of missing.filter((candidate) => created.has(candidate.name))) {
+    try {
+      await awaitPartitionsReady(admin, topic.name, topic.partitions);
+    } catch (error) {
+      report.errors.push(new TopicOperationError('create', topic.name, error));
     }
   }
 }
