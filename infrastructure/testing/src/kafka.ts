@@ -14,7 +14,7 @@ export interface CreateTopicOptions {
   timeoutMs?: number;
 }
 
-/** Creates a topic and resolves once every partition has a leader. */
+/** Creates a topic and resolves once every partition has a leader and answers offset requests. */
 export async function createTopic(admin: Admin, name: string, options: CreateTopicOptions = {}): Promise<void> {
   const partitions = options.partitions ?? 1;
   const topic: ITopicConfig = {
@@ -28,7 +28,9 @@ export async function createTopic(admin: Admin, name: string, options: CreateTop
     async () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
       const found = topics[0]?.partitions ?? [];
-      return found.length === partitions && found.every((p) => p.leader >= 0);
+      if (found.length !== partitions || found.some((p) => p.leader < 0)) return false;
+      // A partition can have a leader in metadata and still answer NOT_LEADER_OR_FOLLOWER to ListOffsets.
+      return (await admin.fetchTopicOffsets(name)).length === partitions;
     },
     { timeoutMs: options.timeoutMs ?? 20_000, description: `leaders of ${name}` },
   );
