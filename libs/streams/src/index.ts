@@ -68,7 +68,7 @@ export type {
 } from './internals/query/query-result';
 export { isRetriable } from './internals/query/query-result';
 export type { ListQueryOptions } from './internals/query/interactive-queries';
-export { gatherFromAllOwners, ownerEndpoints } from './internals/query/gather';
+export { gatherFromAllOwners, ownerEndpoints, partitionCoverage, describeCoverage } from './internals/query/gather';
 export type { GatherResult, GatherOptions, OwnerResult } from './internals/query/gather';
 export type { TopicPartitions } from './internals/assignment/protocol';
 export { CopartitionError } from './internals/assignment/copartition';

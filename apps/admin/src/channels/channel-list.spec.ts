@@ -1,7 +1,7 @@
 import { metadataUpsert } from '@platform/chat-domain';
 import type { Channel } from '@platform/schemas';
 import type { ChannelDocument } from '../streams/channel-document';
-import { listableChannels, mergeChannelParts, missingTasks } from './channel-list';
+import { listableChannels, mergeChannelParts } from './channel-list';
 
 const doc = (id: string, source: string, state: Channel['connectionState'], name?: string): ChannelDocument => {
   const metadata: ChannelDocument['metadata'] = {};
@@ -26,15 +26,13 @@ describe('channel list', () => {
     expect(listableChannels(documents, 'facebook')).toEqual([]);
   });
 
-  it('merges parts into one order, counting a channel answered twice once, and names unanswered partitions', () => {
+  it('merges parts into one order, counting a channel answered twice once', () => {
     const one = listableChannels([doc('b', 'chatplugin', 'CONNECTED', 'b'), doc('d', 'chatplugin', 'CONNECTED', 'd')], undefined);
     const two = listableChannels([doc('a', 'chatplugin', 'CONNECTED', 'a'), doc('d', 'chatplugin', 'CONNECTED', 'd')], undefined);
     const parts = [
-      { data: one, tasks: ['0_0', '0_1'] },
-      { data: two, tasks: ['0_1', '0_3'] },
+      { data: one, partitions: [0, 1] },
+      { data: two, partitions: [1, 3] },
     ];
     expect(mergeChannelParts(parts).map((c) => c.id)).toEqual(['a', 'b', 'd']);
-    expect(missingTasks(parts, ['0_0', '0_1', '0_2', '0_3'])).toEqual(['0_2']);
-    expect(missingTasks([], ['0_0'])).toEqual(['0_0']);
   });
 });

@@ -1,10 +1,10 @@
 import type { ChannelPayload } from '@platform/chat-domain';
 import { channelDocumentPayload, type ChannelDocument } from '../streams/channel-document';
 
-/** One replica's part of `channels.list`: its channels and the tasks (partitions) they come from. */
+/** One replica's part of `channels.list`: its channels and the partitions they come from. */
 export interface ChannelListPart {
   readonly data: ChannelPayload[];
-  readonly tasks: string[];
+  readonly partitions: readonly number[];
 }
 
 /**
@@ -33,12 +33,6 @@ export function compareChannels(a: ChannelPayload, b: ChannelPayload): number {
 function channelName(channel: ChannelPayload): string {
   const name = channel.metadata.name;
   return (typeof name === 'string' ? name : channel.source_channel_id).toLowerCase();
-}
-
-/** Tasks of `expected` that no part answered for (a gathered list is complete only without any). */
-export function missingTasks(parts: readonly ChannelListPart[], expected: readonly string[]): string[] {
-  const answered = new Set(parts.flatMap((p) => p.tasks));
-  return expected.filter((t) => !answered.has(t));
 }
 
 /** The merged, ordered list of every part; a channel answered twice (a task that moved between two calls) counts once. */

@@ -26,12 +26,11 @@ const doc = (id: string): ChannelDocument => ({
 });
 
 /** A one-replica application double: this replica's endpoint, the group's members, its local store. */
-function fakeApp(members: StreamsMetadata[], local: ListQueryResult<string, ChannelDocument>, localTasks: string[]): StreamsApplication {
+function fakeApp(members: StreamsMetadata[], local: ListQueryResult<string, ChannelDocument>): StreamsApplication {
   return {
     metadata: () => members[0],
     allMetadata: () => members,
     queryAll: () => local,
-    localTasks: () => localTasks,
   } as unknown as StreamsApplication;
 }
 
@@ -40,23 +39,23 @@ const member = (endpoint: string, tasks: string[]): StreamsMetadata => ({ endpoi
 
 describe('ChannelsService.list', () => {
   it('answers the complete list when the replicas together hold every partition', async () => {
-    const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [{ key: 'b', value: doc('b') }, { key: 'a', value: doc('a') }], restoring: [] }, ['0_0', '0_1']);
+    const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [{ key: 'b', value: doc('b') }, { key: 'a', value: doc('a') }], partitions: [0, 1], restoring: [] });
     const answer = await new ChannelsService(app, {} as QueryRouter, context).list(request, {});
     expect(answer.status).toBe(200);
     expect((answer.body as { json: { data: { id: string }[] } }).json.data.map((c) => c.id)).toEqual(['a', 'b']);
   });
 
   it('answers 503 with Retry-After, not a partial list, when a partition has no running owner', async () => {
-    const app = fakeApp([member('self:1', ['0_0'])], { ok: true, entries: [{ key: 'a', value: doc('a') }], restoring: [] }, ['0_0']);
+    const app = fakeApp([member('self:1', ['0_0'])], { ok: true, entries: [{ key: 'a', value: doc('a') }], partitions: [0], restoring: [] });
     const answer = await new ChannelsService(app, {} as QueryRouter, context).list(request, {});
     expect(answer.status).toBe(503);
     expect(answer.headers['Retry-After']).toBe('3');
-    expect(answer.body).toEqual({ json: { message: expect.stringContaining('0_1') } });
+    expect(answer.body).toEqual({ json: { message: expect.stringContaining('partitions 1 have no running owner') } });
   });
 
   it('answers 503 when another owner cannot be reached', async () => {
     // Port 9 on localhost: nobody answers there.
-    const app = fakeApp([member('self:1', ['0_0']), member('127.0.0.1:9', ['0_1'])], { ok: true, entries: [], restoring: [] }, ['0_0']);
+    const app = fakeApp([member('self:1', ['0_0']), member('127.0.0.1:9', ['0_1'])], { ok: true, entries: [], partitions: [0], restoring: [] });
     const answer = await new ChannelsService(app, {} as QueryRouter, context).list(request, {});
     expect(answer.status).toBe(503);
     expect(answer.body).toEqual({ json: { message: expect.stringContaining('127.0.0.1:9') } });
@@ -64,7 +63,7 @@ describe('ChannelsService.list', () => {
 
   it('answers 503 while a local task of the store restores', async () => {
     const restoring = { taskId: '0_1', store: 'channels', restored: 1, total: 10 };
-    const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [], restoring: [restoring] }, ['0_0', '0_1']);
+    const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [], partitions: [0], restoring: [restoring] });
     const service = new ChannelsService(app, {} as QueryRouter, context);
     expect((await service.list(request, {})).status).toBe(503);
     expect(service.listLocal({}).status).toBe(503);

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { metadataUpsert, MetadataKeys, type ChannelPayload, type MetadataChange, type RequestBody } from '@platform/chat-domain';
 import { FORWARDED_HEADER, QueryRouter, STREAMS_APPLICATION, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
-import { gatherFromAllOwners, ownerEndpoints, type OwnerResult, type StreamsApplication } from '@platform/streams';
+import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage, type OwnerResult, type StreamsApplication } from '@platform/streams';
 import { ADMIN_CONTEXT, type AdminContext } from '../app/admin-context';
 import { json, listAnswer, notFound, written } from '../http/answers';
 import { OwnerStore } from '../http/owner-store';
 import { channelDocumentPayload, type ChannelDocument } from '../streams/channel-document';
 import { AdminStores } from '../streams/stores';
-import { listableChannels, mergeChannelParts, missingTasks, type ChannelListPart } from './channel-list';
+import { listableChannels, mergeChannelParts, type ChannelListPart } from './channel-list';
 
 /** Internal route answering one replica's part of `channels.list` (protected like the public API). */
 export const CHANNELS_LIST_LOCAL_PATH = 'internal/channels.list-local';
@@ -39,8 +39,8 @@ export class ChannelsService {
       return this.channels.unavailable(`not every replica could list its channels (${reasons}); retry later`);
     }
     const partitions = this.context.topics.partitions.get(this.context.topics.channels) ?? 0;
-    const missing = missingTasks(gathered.items, this.channels.expectedTasks(partitions));
-    if (missing.length > 0) return this.channels.unavailable(`channel partitions ${missing.join(', ')} have no running owner yet; retry later`);
+    const coverage = partitionCoverage(gathered.items, partitions);
+    if (!coverage.complete) return this.channels.unavailable(`channels: ${describeCoverage(coverage)}; retry later`);
     return listAnswer(mergeChannelParts(gathered.items));
   }
 
@@ -85,7 +85,7 @@ export class ChannelsService {
   private localPart(body: RequestBody<'channels.list'>): OwnerResult<ChannelListPart> {
     const local = this.channels.localValues<ChannelDocument>();
     if ('answer' in local) return { ok: false, reason: messageOf(local.answer) };
-    return { ok: true, items: [{ data: listableChannels(local.values, body.source), tasks: local.tasks }] };
+    return { ok: true, items: [{ data: listableChannels(local.values, body.source), partitions: local.partitions }] };
   }
 
   private async remotePart(endpoint: string, req: HttpRequest, body: RequestBody<'channels.list'>): Promise<OwnerResult<ChannelListPart>> {
@@ -99,10 +99,10 @@ export class ChannelsService {
       signal: AbortSignal.timeout(this.context.forwardTimeoutMs),
     });
     const answer = (await response.json().catch(() => ({}))) as Partial<ChannelListPart> & { message?: string };
-    if (response.status !== 200 || !Array.isArray(answer.data) || !Array.isArray(answer.tasks)) {
+    if (response.status !== 200 || !Array.isArray(answer.data) || !Array.isArray(answer.partitions)) {
       return { ok: false, reason: `HTTP ${response.status}${answer.message ? ` ${answer.message}` : ''}` };
     }
-    return { ok: true, items: [{ data: answer.data as ChannelPayload[], tasks: answer.tasks }] };
+    return { ok: true, items: [{ data: answer.data as ChannelPayload[], partitions: answer.partitions }] };
   }
 }
 

@@ -94,18 +94,14 @@ export class OwnerStore {
    * Every value of the store held by this replica, with the tasks they come from; 503 when a task
    * of this store is restoring here or the application is not running.
    */
-  localValues<V>(): { values: V[]; tasks: string[] } | { answer: HttpAnswer } {
+  localValues<V>(): { values: V[]; partitions: readonly number[] } | { answer: HttpAnswer } {
     const result = this.app.queryAll<string, V>(this.store);
     if (!result.ok) return { answer: failureAnswer(result, this.options.retryAfterSeconds) };
     const restoring = result.restoring.find((r) => this.ownsTask(r.taskId));
     if (restoring) return { answer: failureAnswer({ ok: false, reason: 'RESTORING', progress: restoring }, this.options.retryAfterSeconds) };
-    return { values: result.entries.map((e) => e.value), tasks: this.app.localTasks().filter((t) => this.ownsTask(t)) };
+    return { values: result.entries.map((e) => e.value), partitions: result.partitions };
   }
 
-  /** Task ids of this store that must all answer for a gathered list to be complete. */
-  expectedTasks(partitions: number): string[] {
-    return Array.from({ length: partitions }, (_, p) => `${this.subtopology}_${p}`);
-  }
 
   unavailable(message: string): HttpAnswer {
     return json(503, { message }, { 'Retry-After': String(this.options.retryAfterSeconds) });

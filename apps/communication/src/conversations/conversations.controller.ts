@@ -3,11 +3,11 @@ import type { Principal } from '@platform/auth';
 import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBody } from '@platform/chat-domain';
 import { ChatBody, CurrentPrincipal } from '@platform/nest-platform';
 import { STREAMS_APPLICATION, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
-import { gatherFromAllOwners, ownerEndpoints, type OwnerResult, type StreamsApplication } from '@platform/streams';
+import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage, type OwnerResult, type StreamsApplication } from '@platform/streams';
 import { UnavailableError } from '../errors';
 import { Routing } from '../http/routing';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
-import { compareListed, uncoveredPartitions, type LocalListPart } from './conversations.service';
+import { compareListed, type LocalListPart } from './conversations.service';
 
 /** conversations.* (Airy §2.2), including mark-read: unread counts live in this app's conversation store. */
 @Controller()
@@ -38,11 +38,8 @@ export class ConversationsController {
       // Every partition must be answered exactly once: after a crash the group may still assign
       // tasks to the dead member until its session expires, and a task may move between two calls.
       const partitions = this.handles.topics.partitions.get(this.handles.topics.messages) ?? 0;
-      const missing = uncoveredPartitions(gathered.items, partitions);
-      const answered = gathered.items.reduce((sum, part) => sum + part.partitions.length, 0);
-      if (missing.length > 0 || answered !== partitions) {
-        throw new UnavailableError(`conversation partitions ${missing.length > 0 ? missing.join(', ') : '(moving)'} have no running owner right now; retry later`);
-      }
+      const coverage = partitionCoverage(gathered.items, partitions);
+      if (!coverage.complete) throw new UnavailableError(`conversations: ${describeCoverage(coverage)}; retry later`);
       const page = mergePartialResults(gathered.items, compareListed, window);
       return { body: { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data } };
     });

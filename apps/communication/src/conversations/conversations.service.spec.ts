@@ -1,7 +1,7 @@
 import { metadataUpsert, tagKey } from '@platform/chat-domain';
 import { channel, contactMessage, driverContext, type DriverContext } from '../__fixtures__/driver-context';
 import { NotFoundError } from '../errors';
-import { ConversationsService, uncoveredPartitions } from './conversations.service';
+import { ConversationsService } from './conversations.service';
 
 describe('ConversationsService', () => {
   let t: DriverContext;
@@ -75,13 +75,5 @@ describe('ConversationsService', () => {
     expect(service.listLocal('tag_ids:vip', 10).items.map((i) => i.id)).toEqual(['c3']);
     expect(service.listLocal('unread_count:[2 TO *]', 10).items.map((i) => i.id)).toEqual(['c1']);
     expect(() => service.listLocal('unread_count:[', 10)).toThrow(/position/);
-  });
-});
-
-describe('uncoveredPartitions', () => {
-  it('names the partitions no replica answered for', () => {
-    expect(uncoveredPartitions([{ partitions: [0, 2] }, { partitions: [1] }], 4)).toEqual([3]);
-    expect(uncoveredPartitions([{ partitions: [0, 1] }, { partitions: [] }], 2)).toEqual([]);
-    expect(uncoveredPartitions([], 2)).toEqual([0, 1]);
   });
 });

@@ -25,12 +25,6 @@ export interface LocalListPart extends PartialResult<ListedConversation> {
   readonly partitions: readonly number[];
 }
 
-/** Partitions of `0..count-1` that no part answered for. */
-export function uncoveredPartitions(parts: readonly Pick<LocalListPart, 'partitions'>[], count: number): number[] {
-  const answered = new Set(parts.flatMap((part) => part.partitions));
-  return Array.from({ length: count }, (_, p) => p).filter((p) => !answered.has(p));
-}
-
 /** Ordering of listed conversations: last message time descending, then id (chat-domain's order). */
 export function compareListed(a: ListedConversation, b: ListedConversation): number {
   return b.last_message_at - a.last_message_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -40,8 +40,8 @@ describe('StreamsStateAccess', () => {
 
   it('lists local conversations only when no local task restores', () => {
     const entries = [{ key: 'c', value: { id: 'c' } }];
-    expect([...new StreamsStateAccess(fakeApp({ all: { ok: true, entries, restoring: [] } }), 100).allConversations()]).toEqual([{ id: 'c' }]);
-    const restoring = fakeApp({ all: { ok: true, entries, restoring: [{ taskId: '0_2', store: 'conversations', restored: 0, total: 5 }] } });
+    expect([...new StreamsStateAccess(fakeApp({ all: { ok: true, entries, partitions: [0], restoring: [] } }), 100).allConversations()]).toEqual([{ id: 'c' }]);
+    const restoring = fakeApp({ all: { ok: true, entries, partitions: [0], restoring: [{ taskId: '0_2', store: 'conversations', restored: 0, total: 5 }] } });
     expect(() => new StreamsStateAccess(restoring, 100).allConversations()).toThrow(UnavailableError);
     expect(() => new StreamsStateAccess(fakeApp({ all: { ok: false, reason: 'REBALANCING' } }), 100).allConversations()).toThrow(/rebalancing/);
   });

@@ -1,4 +1,4 @@
-import { gatherFromAllOwners, ownerEndpoints } from './gather';
+import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage } from './gather';
 
 describe('gatherFromAllOwners', () => {
   it('merges every owner once and sorts when asked', async () => {
@@ -49,5 +49,22 @@ describe('ownerEndpoints', () => {
         { memberId: 'm4', tasks: ['0_2'], partitions: [] },
       ]),
     ).toEqual(['a:1']);
+  });
+});
+
+describe('partitionCoverage', () => {
+  it('is complete when every partition answered exactly once, in any order across parts', () => {
+    expect(partitionCoverage([{ partitions: [2, 0] }, { partitions: [1] }], 3)).toEqual({ complete: true, missing: [], repeated: [] });
+  });
+
+  it('names partitions nobody answered for and partitions answered twice', () => {
+    const coverage = partitionCoverage([{ partitions: [0, 1] }, { partitions: [1] }], 4);
+    expect(coverage).toEqual({ complete: false, missing: [2, 3], repeated: [1] });
+    expect(describeCoverage(coverage)).toBe('partitions 2, 3 have no running owner; partitions 1 answered twice (moving)');
+  });
+
+  it('a store without partitions is trivially complete; no parts for a partitioned store is not', () => {
+    expect(partitionCoverage([], 0).complete).toBe(true);
+    expect(partitionCoverage([], 2)).toEqual({ complete: false, missing: [0, 1], repeated: [] });
   });
 });

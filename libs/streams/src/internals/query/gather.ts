@@ -50,3 +50,37 @@ export async function gatherFromAllOwners<T>(
 export function ownerEndpoints(metadata: readonly StreamsMetadata[]): string[] {
   return [...new Set(metadata.filter((m) => m.tasks.length > 0 && m.endpoint).map((m) => m.endpoint!))];
 }
+
+/** Whether the parts of a gathered list answered for every partition of a store exactly once. */
+export interface PartitionCoverage {
+  readonly complete: boolean;
+  /** Partitions no part answered for (e.g. a crashed member still holds them until its session expires). */
+  readonly missing: number[];
+  /** Partitions answered more than once (a task moved between two owners' answers). */
+  readonly repeated: number[];
+}
+
+/**
+ * Checks the partitions reported by each owner's part (`ListQueryResult.partitions`) against the
+ * store's partition count: a list is complete only when each of `0..count-1` answered exactly once.
+ */
+export function partitionCoverage(parts: readonly { readonly partitions: readonly number[] }[], count: number): PartitionCoverage {
+  const seen = new Map<number, number>();
+  for (const part of parts) for (const p of part.partitions) seen.set(p, (seen.get(p) ?? 0) + 1);
+  const missing: number[] = [];
+  const repeated: number[] = [];
+  for (let p = 0; p < count; p++) {
+    const times = seen.get(p) ?? 0;
+    if (times === 0) missing.push(p);
+    else if (times > 1) repeated.push(p);
+  }
+  return { complete: missing.length === 0 && repeated.length === 0, missing, repeated };
+}
+
+/** A one-line reason for an incomplete coverage, for a 503 message. */
+export function describeCoverage(coverage: PartitionCoverage): string {
+  const parts: string[] = [];
+  if (coverage.missing.length > 0) parts.push(`partitions ${coverage.missing.join(', ')} have no running owner`);
+  if (coverage.repeated.length > 0) parts.push(`partitions ${coverage.repeated.join(', ')} answered twice (moving)`);
+  return parts.join('; ');
+}

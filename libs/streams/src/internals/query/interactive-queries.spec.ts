@@ -24,6 +24,7 @@ function setup(localPartitions: number[], values: Record<string, number> = {}, c
   const tasks = {
     all: localPartitions.map((p) => ({
       id: `0_${p}`,
+      descriptor: { id: `0_${p}`, subtopology: 0, partition: p, inputs: [] },
       executor: { store: (name: string) => (name === 'counts' ? { get: (k: string) => values[k], all: () => Object.entries(values).map(([key, value]) => ({ key, value }))[Symbol.iterator]() } : undefined) },
       state: { storedInputOffsets: () => new Map([[`${INPUT}|${p}`, next]]) },
     })),
@@ -95,7 +96,7 @@ describe('InteractiveQueries', () => {
     expect(await queries.query('counts', remote)).toEqual({ ok: false, reason: 'REBALANCING' });
     expect(queries.queryAll('counts')).toEqual({ ok: false, reason: 'REBALANCING' });
     lifecycle.transition('RUNNING');
-    expect(queries.queryAll('counts')).toEqual({ ok: true, entries: [{ key: local, value: 7 }], restoring: [] });
+    expect(queries.queryAll('counts')).toEqual({ ok: true, entries: [{ key: local, value: 7 }], partitions: [0], restoring: [] });
     lifecycle.transition('PENDING_SHUTDOWN');
     expect(await queries.query('counts', local)).toEqual({ ok: false, reason: 'NOT_RUNNING', state: 'PENDING_SHUTDOWN' });
     expect(() => queries.metadataForKey('nope', local)).toThrow(/unknown store/);

@@ -157,14 +157,16 @@ export class InteractiveQueries {
     if (!this.source.spec.stores.has(store)) locateKey(this.source.spec, this.source.plan()!, store, '');
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const entries: { key: K; value: V }[] = [];
+    const partitions: number[] = [];
     for (const task of this.source.tasks()?.all ?? []) {
       const s = task.executor.store(store);
       if (!s) continue;
+      partitions.push(task.descriptor.partition);
       for (const entry of iterate(s)) {
         if (entries.length >= limit) break;
         entries.push({ key: entry.key as K, value: entry.value as V });
       }
     }
-    return { ok: true, entries, restoring: this.restores.restoringTasks() };
+    return { ok: true, entries, partitions: partitions.sort((a, b) => a - b), restoring: this.restores.restoringTasks() };
   }
 }

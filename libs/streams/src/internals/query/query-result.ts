@@ -54,6 +54,8 @@ export type ListQueryResult<K, V> =
   | {
       readonly ok: true;
       readonly entries: readonly { readonly key: K; readonly value: V }[];
+      /** Partitions of the store whose tasks answered here (a gathered list checks them with `partitionCoverage`). */
+      readonly partitions: readonly number[];
       /** Tasks of this instance whose stores were restoring (their keys are missing from `entries`). */
       readonly restoring: readonly RestoreStatus[];
     }
