@@ -52,19 +52,61 @@ export async function restoreRequests(admin: Admin, states: readonly TaskState[]
   return requests;
 }
 
+/** Restore consumers working side by side (see {@link restore}). */
+export const RESTORE_FETCHERS = 2;
+
 /**
  * Replays changelog partitions into the task databases before the tasks process input.
  *
- * kafkajs has no manual `assign()`, so restoration uses a separate consumer in a throwaway group
+ * kafkajs has no manual `assign()`, so restoration uses consumers in throwaway groups
  * (`<applicationKey>-restore-<uuid>`, never committing, deleted afterwards) subscribed to the
- * changelog topics. As soon as it has joined (before its first fetch, so no fetch is discarded by
- * a later seek), the partitions that need nothing are paused and the others positioned at their
- * next offset. Each fetched batch is applied in one SQLite transaction together with its last
- * offset, and only then counted and announced, so progress never runs ahead of what is stored.
- * A partition is done when its consumed position reaches the end offset captured at assignment.
+ * changelog topics. A kafkajs consumer fetches, waits until the batch is processed, then fetches
+ * again, so one consumer leaves the thread idle for every fetch round trip: the partitions are
+ * shared out (balanced by record count) between {@link RESTORE_FETCHERS} consumers, each in a
+ * group of its own, so one decodes and writes while the other's fetch is in flight. Each consumer
+ * pauses the partitions that are not its share as soon as it has joined (before its first fetch,
+ * so no fetch is discarded by a later seek) and positions its own at their next offset. Each
+ * fetched batch is applied in one SQLite transaction together with its last offset, and only then
+ * counted and announced, so progress never runs ahead of what is stored. A partition is done when
+ * its consumed position reaches the end offset captured at assignment.
  */
 export async function restore(requests: readonly RestoreRequest[], options: RestorerOptions): Promise<void> {
   if (requests.length === 0) return;
+  for (const request of requests) options.events.emit('restore.start', progress(request, 0));
+  const shares = shareOut(requests, RESTORE_FETCHERS).map((share) => startShare(share, options));
+  try {
+    await untilDone(Promise.all(shares.map((share) => share.done)).then(() => undefined), options.keepAlive);
+  } finally {
+    await Promise.all(shares.map((share) => share.stop()));
+  }
+}
+
+/** Splits requests into at most `count` shares of about equal record counts (largest first onto the lightest share). */
+export function shareOut(requests: readonly RestoreRequest[], count: number): RestoreRequest[][] {
+  const shares = Array.from({ length: Math.max(1, Math.min(count, requests.length)) }, () => ({ records: 0n, requests: [] as RestoreRequest[] }));
+  const bySize = [...requests].sort((a, b) => (b.end - b.from > a.end - a.from ? 1 : b.end - b.from < a.end - a.from ? -1 : 0));
+  for (const request of bySize) {
+    const lightest = shares.reduce((min, share) => (share.records < min.records ? share : min));
+    lightest.requests.push(request);
+    lightest.records += request.end - request.from;
+  }
+  return shares.map((share) => share.requests);
+}
+
+function progress(r: RestoreRequest, restored: number): RestoreProgress {
+  return {
+    taskId: r.state.taskId,
+    store: r.binding.store,
+    topic: r.binding.topic,
+    partition: r.binding.partition,
+    startOffset: String(r.from),
+    endOffset: String(r.end),
+    restored,
+  };
+}
+
+/** One restore consumer over its share of the partitions: `done` settles when all of them reached their end. */
+function startShare(requests: readonly RestoreRequest[], options: RestorerOptions): { done: Promise<void>; stop: () => Promise<void> } {
   const groupId = `${options.applicationKey}-restore-${randomUUID()}`;
   // read committed: under exactly-once, records of aborted or still-open transactions are never restored
   const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false, readUncommitted: false, maxWaitTimeInMs: 200 });
@@ -78,15 +120,6 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
     finish = resolve;
     fail = reject;
   });
-  const progress = (r: RestoreRequest, restored: number): RestoreProgress => ({
-    taskId: r.state.taskId,
-    store: r.binding.store,
-    topic: r.binding.topic,
-    partition: r.binding.partition,
-    startOffset: String(r.from),
-    endOffset: String(r.end),
-    restored,
-  });
   const markDone = (key: string, lastOffset: bigint) => {
     const entry = remaining.get(key);
     if (!entry || lastOffset + 1n < entry.request.end) return;
@@ -95,7 +128,6 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
     consumer.pause([{ topic: entry.request.binding.topic, partitions: [entry.request.binding.partition] }]);
     if (remaining.size === 0) finish();
   };
-  for (const { request } of remaining.values()) options.events.emit('restore.start', progress(request, 0));
   // Emitted after every (re)join, before the fetches of that generation start.
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
@@ -107,11 +139,9 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
       }
     }
   });
-  consumer.on(consumer.events.END_BATCH_PROCESS, (e) =>
-    markDone(`${e.payload.topic}|${e.payload.partition}`, BigInt(e.payload.lastOffset)),
-  );
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => markDone(`${e.payload.topic}|${e.payload.partition}`, BigInt(e.payload.lastOffset)));
   consumer.on(consumer.events.CRASH, (e) => fail(e.payload.error));
-  try {
+  const started = (async () => {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -124,7 +154,7 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
         const records = within(batch.messages, entry.next, request.end);
         if (records.length > 0) {
           const last = records[records.length - 1]!;
-          request.state.applyRestoreBatch(request.binding, records.map(toWrite), last.offset, inputOffsets(records));
+          request.state.applyRestoreBatch(request.binding, asWrites(records), last.offset, inputOffsets(records));
           entry.next = BigInt(last.offset) + 1n;
           entry.restored += records.length;
           options.events.emit('restore.batch', { ...progress(request, entry.restored), batchSize: records.length });
@@ -132,11 +162,14 @@ export async function restore(requests: readonly RestoreRequest[], options: Rest
         markDone(key, BigInt(batch.lastOffset()));
       },
     });
-    await untilDone(done, options.keepAlive);
-  } finally {
+  })();
+  started.catch(fail);
+  const stop = async () => {
+    await started.catch(() => undefined);
     await consumer.disconnect().catch(() => undefined);
     await options.admin.deleteGroups([groupId]).catch(() => undefined);
-  }
+  };
+  return { done, stop };
 }
 
 async function untilDone(done: Promise<void>, keepAlive: () => Promise<void>): Promise<void> {
@@ -162,8 +195,17 @@ export function within(messages: KafkaMessage[], from: bigint, end: bigint): Kaf
   return first === 0 && last === messages.length ? messages : messages.slice(first, last);
 }
 
-function toWrite(message: KafkaMessage): BufferedWrite {
-  return { key: message.key ?? Buffer.alloc(0), value: message.value };
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The messages as store writes. A KafkaMessage already has the `key` and `value` of a write, so the
+ * batch is passed on as it is (no per-record copy) unless a record lacks a key (written as empty).
+ */
+function asWrites(messages: KafkaMessage[]): readonly BufferedWrite[] {
+  for (const message of messages) {
+    if (message.key === null || message.key === undefined) return messages.map((m) => ({ key: m.key ?? EMPTY, value: m.value }));
+  }
+  return messages as unknown as readonly BufferedWrite[];
 }
 
 /**
