@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
 import type { LogLevel } from '@platform/common';
 import { AdminConfigError } from './errors';
 import { ADMIN_APPLICATION_ID } from './streams/stores';
@@ -34,55 +33,20 @@ export interface AdminConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-
 /** Pure: parses the environment (pass `process.env`) or throws one AdminConfigError naming the variable. */
 export function parseAdminConfig(env: Env): AdminConfig {
-  let client;
-  try {
-    client = kafkaClientConfigFromEnv(env as Record<string, string | undefined>);
-  } catch (error) {
-    throw new AdminConfigError((error as Error).message, { cause: error });
-  }
-  if (!client.kafka) throw new AdminConfigError('KAFKA_BROKERS is required (comma-separated host:port)');
-  if (!client.registry) throw new AdminConfigError('SCHEMA_REGISTRY_URL is required (Confluent-compatible base URL)');
-  const host = text(env.HOST) ?? '127.0.0.1';
-  const port = integer(env, 'PORT', 3000, 1, 65535);
-  const systemToken = text(env.AUTH_SYSTEM_TOKEN);
-  const jwtSecret = text(env.AUTH_JWT_SECRET);
-  if (!systemToken) throw new AdminConfigError('AUTH_SYSTEM_TOKEN is required (the API answers 401 without a token)');
-  if (!jwtSecret) throw new AdminConfigError('AUTH_JWT_SECRET is required (signs and verifies user JWTs)');
-  const logLevel = (text(env.LOG_LEVEL) ?? 'info').toLowerCase() as LogLevel;
-  if (!logLevels.includes(logLevel)) throw new AdminConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${env.LOG_LEVEL}"`);
-  const applicationServer = text(env.APPLICATION_SERVER) ?? `${host}:${port}`;
-  if (!/^[^\s:]+:\d+$/.test(applicationServer)) throw new AdminConfigError(`APPLICATION_SERVER must be host:port, not "${applicationServer}"`);
-  const namespace = text(env.TOPICS_NAMESPACE);
+  return rethrowConfigError(() => readAdminConfig(env), (message, cause) => new AdminConfigError(message, { cause }));
+}
+
+function readAdminConfig(env: Env): AdminConfig {
+  // PORT from 1: the admin app advertises host:port before it binds, so it never picks a free port.
+  const service = serviceConfigFromEnv(env, { app: ADMIN_APPLICATION_ID, defaultPort: 3000, minPort: 1 });
+  const { applicationServer } = service;
+  if (applicationServer === undefined) throw new AdminConfigError('APPLICATION_SERVER is required when PORT is 0');
   return {
-    port,
-    host,
-    kafka: client.kafka,
-    registry: client.registry,
-    ...(namespace ? { topicsNamespace: namespace } : {}),
-    stateDir: path.resolve(text(env.STATE_DIR) ?? path.join('.data', 'state', 'admin')),
+    ...service,
     applicationServer,
-    appVersion: integer(env, 'APP_VERSION', 1, 1, 1_000_000),
-    applicationId: namespace ? `${namespace}.${ADMIN_APPLICATION_ID}` : ADMIN_APPLICATION_ID,
-    auth: { systemToken, jwtSecret },
-    logLevel,
-    writeTimeoutMs: integer(env, 'WRITE_TIMEOUT_MS', 10_000, 100, 600_000),
-    commitIntervalMs: integer(env, 'COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    writeTimeoutMs: envInteger(env, 'WRITE_TIMEOUT_MS', 10_000, 100, 600_000),
+    commitIntervalMs: envInteger(env, 'COMMIT_INTERVAL_MS', 200, 10, 60_000),
   };
-}
-
-function text(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env[name]);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new AdminConfigError(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
-  return value;
 }

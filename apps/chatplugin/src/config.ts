@@ -1,7 +1,6 @@
-import * as path from 'node:path';
 import { minimumSecretLength } from '@platform/auth';
 import type { LogLevel } from '@platform/common';
-import { kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
 import { ChatpluginConfigError } from './errors';
 
 export interface ChatpluginConfig {
@@ -33,41 +32,32 @@ export const CHATPLUGIN_APPLICATION_ID = 'chatplugin';
 
 type Env = Record<string, string | undefined>;
 
-const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+/** Used when KAFKA_BROKERS / SCHEMA_REGISTRY_URL are unset: the local stack of `npm start`. */
+const localKafka = '127.0.0.1:9092';
+const localRegistry = 'http://127.0.0.1:8080/apis/ccompat/v7';
 
 /** Reads the chat plugin's configuration from an environment (pass `process.env`); throws ChatpluginConfigError naming the variable. */
 export function parseChatpluginConfig(env: Env): ChatpluginConfig {
-  const host = env.HOST?.trim() || '127.0.0.1';
-  const port = integer(env, 'PORT', 3000, 0, 65535);
-  const clients = kafkaClientConfigFromEnv(env);
-  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
-  if (!logLevels.includes(logLevel)) throw new ChatpluginConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}`);
-  const namespace = env.TOPICS_NAMESPACE?.trim();
-  const applicationServer = env.APPLICATION_SERVER?.trim() || (port === 0 ? undefined : `${host}:${port}`);
-  return {
-    port,
-    host,
-    kafka: clients.kafka ?? { brokers: ['127.0.0.1:9092'] },
-    registry: clients.registry ?? { url: 'http://127.0.0.1:8080/apis/ccompat/v7' },
-    ...(namespace ? { topicsNamespace: namespace } : {}),
-    stateDir: path.resolve(env.STATE_DIR?.trim() || path.join('.data', 'state', 'chatplugin')),
-    ...(applicationServer ? { applicationServer } : {}),
-    appVersion: integer(env, 'APP_VERSION', 1, 1, 1_000_000),
-    applicationId: namespace ? `${namespace}.${CHATPLUGIN_APPLICATION_ID}` : CHATPLUGIN_APPLICATION_ID,
-    systemToken: secret(env, 'AUTH_SYSTEM_TOKEN'),
-    jwtSecret: secret(env, 'AUTH_JWT_SECRET'),
-    tokenSecret: secret(env, 'CHATPLUGIN_TOKEN_SECRET'),
-    logLevel,
-    commitIntervalMs: integer(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
-  };
+  return rethrowConfigError(() => readChatpluginConfig(env), (message, cause) => new ChatpluginConfigError(message, { cause }));
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ChatpluginConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  return value;
+function readChatpluginConfig(env: Env): ChatpluginConfig {
+  // Secrets first: they need a minimum length, which the shared reader does not check.
+  const systemToken = secret(env, 'AUTH_SYSTEM_TOKEN');
+  const jwtSecret = secret(env, 'AUTH_JWT_SECRET');
+  const tokenSecret = secret(env, 'CHATPLUGIN_TOKEN_SECRET');
+  const service = serviceConfigFromEnv(
+    { ...env, KAFKA_BROKERS: envText(env, 'KAFKA_BROKERS') ?? localKafka, SCHEMA_REGISTRY_URL: envText(env, 'SCHEMA_REGISTRY_URL') ?? localRegistry },
+    { app: CHATPLUGIN_APPLICATION_ID, defaultPort: 3000 },
+  );
+  const { auth: _auth, ...shared } = service;
+  return {
+    ...shared,
+    systemToken,
+    jwtSecret,
+    tokenSecret,
+    commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
+  };
 }
 
 function secret(env: Env, name: string): string {

@@ -1,4 +1,5 @@
 import type { LogLevel } from '@platform/common';
+import { envInteger, envLogLevel, envText, rethrowConfigError } from '@platform/infra-kafka';
 import { GatewayConfigError } from './errors';
 import { upstreamNames, type UpstreamName } from './routing/path-rules';
 
@@ -16,27 +17,29 @@ export interface GatewayConfig {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Pure: parses the environment (pass `process.env`) or throws one GatewayConfigError naming the variable. */
 export function parseGatewayConfig(env: Env): GatewayConfig {
-  const host = text(env.HOST) ?? '127.0.0.1';
-  const port = integer(env, 'PORT', 8000, 0, 65535);
-  const upstreamTimeoutMs = integer(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000);
-  const logLevel = (text(env.LOG_LEVEL) ?? 'info').toLowerCase() as LogLevel;
-  if (!logLevels.includes(logLevel)) throw new GatewayConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${env.LOG_LEVEL}"`);
-  const config: GatewayConfig = { host, port, upstreams: parseRoutes(env.GATEWAY_ROUTES), upstreamTimeoutMs, logLevel };
-  const cors = parseCors(env.CORS_ORIGINS);
+  return rethrowConfigError(() => readGatewayConfig(env), (message, cause) => new GatewayConfigError(message, { cause }));
+}
+
+function readGatewayConfig(env: Env): GatewayConfig {
+  const host = envText(env, 'HOST') ?? '127.0.0.1';
+  const port = envInteger(env, 'PORT', 8000, 0, 65535);
+  const upstreamTimeoutMs = envInteger(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000);
+  const logLevel = envLogLevel(env);
+  const config: GatewayConfig = { host, port, upstreams: parseRoutes(envText(env, 'GATEWAY_ROUTES')), upstreamTimeoutMs, logLevel };
+  const cors = parseCors(envText(env, 'CORS_ORIGINS'));
   return cors === undefined ? config : { ...config, cors };
 }
 
 function parseRoutes(raw: string | undefined): Partial<Record<UpstreamName, URL>> {
-  if (text(raw) === undefined) {
+  if (raw === undefined) {
     throw new GatewayConfigError(`GATEWAY_ROUTES is required: JSON like {"communication":"http://127.0.0.1:3001"} (apps: ${upstreamNames.join(', ')})`);
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw as string);
+    parsed = JSON.parse(raw);
   } catch {
     throw new GatewayConfigError('GATEWAY_ROUTES is not valid JSON');
   }
@@ -62,8 +65,7 @@ function parseRoutes(raw: string | undefined): Partial<Record<UpstreamName, URL>
   return routes;
 }
 
-function parseCors(raw: string | undefined): '*' | readonly string[] | undefined {
-  const value = text(raw);
+function parseCors(value: string | undefined): '*' | readonly string[] | undefined {
   if (value === undefined) return undefined;
   if (value === '*') return '*';
   const origins = value.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
@@ -79,17 +81,4 @@ function parseCors(raw: string | undefined): '*' | readonly string[] | undefined
     }
   }
   return origins;
-}
-
-function text(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env[name]);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new GatewayConfigError(`${name} must be an integer in ${min}..${max}, not "${raw}"`);
-  return value;
 }

@@ -15,4 +15,6 @@ export { startLocalStack } from './stack';
 export type { LocalStackOptions, LocalStack } from './stack';
 export { kafkaClientConfigFromEnv, kafkaJsConnection, checkKafkaReachable, checkRegistryReachable } from './external';
 export type { ClientConfig, ExternalKafkaConfig, ExternalRegistryConfig, SaslMechanism } from './external';
+export { envText, envInteger, envRequired, envLogLevel, serviceConfigFromEnv, rethrowConfigError } from './service-config';
+export type { ServiceConfig, ServiceConfigOptions } from './service-config';
 export { killWhenParentDies } from './watchdog';
