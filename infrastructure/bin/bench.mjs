@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
 import { consoleLogger, fail, phases } from './lib/log.mjs';
+import { withStreamNodeOptions } from './lib/node-options.mjs';
 import { fromRoot, root } from './lib/paths.mjs';
 
 const benchesIn = (dir) => (existsSync(fromRoot(dir)) ? readdirSync(fromRoot(dir)).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join(dir, f)) : []);
@@ -49,7 +50,7 @@ for (const bench of benches) {
   current = spawn(process.execPath, [tsxCli, '--tsconfig', fromRoot('tsconfig.base.json'), bench, ...process.argv.slice(2)], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ...stackEnv(stack) },
+    env: withStreamNodeOptions({ ...process.env, ...stackEnv(stack) }),
   });
   const code = await new Promise((resolve) => current.on('exit', (c) => resolve(c ?? 1)));
   if (code !== 0) {

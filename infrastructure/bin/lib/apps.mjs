@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { withStreamNodeOptions } from './node-options.mjs';
 import { fromRoot, root } from './paths.mjs';
 
 const tsxCli = () => createRequire(import.meta.url).resolve('tsx/cli');
@@ -33,7 +34,7 @@ export function discoverApps() {
 
 /** Starts one app with the stack's environment plus PORT; its output is prefixed with its name. */
 export function startApp(app, env, logger, killWhenParentDies) {
-  const child = spawn(app.command, app.args, { cwd: root, env: { ...process.env, ...env }, shell: app.shell, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(app.command, app.args, { cwd: root, env: withStreamNodeOptions({ ...process.env, ...env }), shell: app.shell, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let buffered = '';
     stream.on('data', (chunk) => {
