@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel as kafkaLogLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel as kafkaLogLevel, type KafkaConfig } from 'kafkajs';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
 import { kafkaJsConnection } from '@platform/infra-kafka';
@@ -32,7 +32,9 @@ export interface StartAdminOptions {
 /** Starts one admin replica: resolves topics, starts the streams application and serves the API. */
 export async function startAdmin(config: AdminConfig, options: StartAdminOptions = {}): Promise<RunningAdmin> {
   const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: ADMIN_APPLICATION_ID } });
-  const kafka = new Kafka({ clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), logLevel: kafkaLogLevel.WARN, logCreator: kafkaLogCreator(logger) });
+  // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
+  const kafkaConfig: KafkaConfig = { clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), logLevel: kafkaLogLevel.WARN, logCreator: kafkaLogCreator(logger) };
+  const kafka = new Kafka(kafkaConfig);
   const admin = kafka.admin();
   await admin.connect();
   // Topics created a moment ago may not be in every broker's metadata yet: retry what Kafka calls retriable.
@@ -66,7 +68,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
     const processMetrics = registerProcessMetrics(metrics);
     const app = new StreamsApplication(topology, {
       app: { id: config.applicationId, version: config.appVersion },
-      kafka,
+      kafka: kafkaConfig,
       stateDir: config.stateDir,
       applicationServer: config.applicationServer,
       commitIntervalMs: config.commitIntervalMs,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import type { INestApplication } from '@nestjs/common';
 import { Authenticator } from '@platform/auth';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
@@ -45,7 +45,9 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
   const groupPrefix = `${config.applicationId}-v${config.appVersion}`;
-  const kafka = new Kafka({ clientId: config.applicationId, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
+  // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
+  const kafkaConfig: KafkaConfig = { clientId: config.applicationId, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING };
+  const kafka = new Kafka(kafkaConfig);
   const lifecycle = new ChatpluginLifecycle(logger);
   let started: INestApplication | undefined;
   try {
@@ -69,7 +71,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     lifecycle.afterClose('process metrics', async () => processMetrics.stop());
     const app = new StreamsApplication(buildChatpluginTopology(topics, serdes), {
       app: { id: config.applicationId, version: config.appVersion },
-      kafka,
+      kafka: kafkaConfig,
       stateDir: config.stateDir,
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
 import type { MetadataEntries } from '@platform/chat-domain';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
@@ -42,7 +42,9 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
   const identity = { id: config.applicationId, version: config.appVersion };
-  const kafka = new Kafka({ clientId: applicationKey(identity), ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING });
+  // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
+  const kafkaConfig: KafkaConfig = { clientId: applicationKey(identity), ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING };
+  const kafka = new Kafka(kafkaConfig);
   const admin = kafka.admin();
   await admin.connect();
   const topics = await retryStartup(() => withActualPartitions(chatTopics(config.topicsNamespace), admin)).finally(() => admin.disconnect());
@@ -64,7 +66,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   const topology = communicationTopology(topics, serdes, { conversationStored: (state) => indexRef.current?.update(state) });
   const app = new StreamsApplication(topology, {
     app: identity,
-    kafka,
+    kafka: kafkaConfig,
     stateDir: config.stateDir,
     applicationServer,
     commitIntervalMs: config.commitIntervalMs,

@@ -26,7 +26,11 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const records = Number(arg('records') ?? 1_000_000);
 const runs = Number(arg('runs') ?? 3);
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const kafka = new Kafka({ clientId: 'streams-restore-bench', brokers, logLevel: logLevel.NOTHING });
+const kafkaConfig = { clientId: 'streams-restore-bench', brokers, logLevel: logLevel.NOTHING };
+const kafka = new Kafka(kafkaConfig);
+// `--reader=kafkajs` restores through kafkajs consumers (the application gets a Kafka instance and so
+// no connection settings for the engine's own fetch reader); the default gives it the config.
+const reader = arg('reader') ?? 'fetch';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -72,7 +76,7 @@ async function writeChangelog(topic: string, input: string): Promise<void> {
 }
 
 async function restoreOnce(id: string, input: string, stateDir: string): Promise<{ restored: number; firstBatchMs: number; ms: number; cpuMs: number; mainMs: number }> {
-  const app = new StreamsApplication(countTopology(input), { app: { id, version: 1 }, kafka, stateDir, commitIntervalMs: 1000 });
+  const app = new StreamsApplication(countTopology(input), { app: { id, version: 1 }, kafka: reader === 'kafkajs' ? kafka : kafkaConfig, stateDir, commitIntervalMs: 1000 });
   let restored = 0;
   let start = 0;
   let end = 0;

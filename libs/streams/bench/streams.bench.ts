@@ -30,7 +30,8 @@ const records = Number(process.argv.find((a) => a.startsWith('--records='))?.spl
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1]?.split(',').map(Number);
 const wanted = (n: number) => !only || only.includes(n);
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const kafka = new Kafka({ clientId: 'streams-bench', brokers, logLevel: logLevel.NOTHING });
+const kafkaConfig = { clientId: 'streams-bench', brokers, logLevel: logLevel.NOTHING };
+const kafka = new Kafka(kafkaConfig);
 const name = (p: string) => `bench-${p}-${randomBytes(4).toString('hex')}`;
 const rate = (n: number, ms: number) => Math.round((n / Math.max(ms, 1)) * 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -126,7 +127,8 @@ async function runApp(
   stateDir: string,
   extra: Partial<StreamsApplicationOptions> = {},
 ): Promise<AppRun> {
-  const app = new StreamsApplication(spec, { app: { id, version: 1 }, kafka, stateDir, commitIntervalMs: 1000, ...extra });
+  // the config, not the instance: the application then knows the connection settings of its own restore fetch reader
+  const app = new StreamsApplication(spec, { app: { id, version: 1 }, kafka: kafkaConfig, stateDir, commitIntervalMs: 1000, ...extra });
   let restored = 0;
   let restoreStart = 0;
   let restoreEnd = 0;

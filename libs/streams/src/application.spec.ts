@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createTopic, uniqueName, waitFor } from '@platform/testing';
+import { logLevel } from 'kafkajs';
+import type { Logger } from '@platform/common';
+import { createTopic, kafkaBrokers, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
 import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { CopartitionError } from './internals/assignment/copartition';
@@ -80,6 +82,39 @@ describe('StreamsApplication on a real broker', () => {
     await expectCounts(fourth, 7);
     expect(opened.sort()).toEqual(['0_0:rebuilt-corrupt', '0_1:reused', '0_2:reused']);
     expect(fourthRestore.restored).toBeGreaterThan(0);
+  });
+
+  it('given a KafkaConfig, restores a deleted state dir through its own fetch reader (no kafkajs fallback)', async () => {
+    const input = uniqueName('fetch-in');
+    const id = uniqueName('fetch-app');
+    const stateDir = tempDir();
+    await createTopic(admin, input, { partitions: 3 });
+    await produce(input, 6);
+    const warnings: string[] = [];
+    const readers: unknown[] = [];
+    const logger: Logger = { debug: (m, fields) => void (m === 'changelogs restored' && readers.push(fields?.reader)), info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m), child: () => logger };
+    const configured = () =>
+      track(
+        new StreamsApplication(countTopology(input), {
+          app: { id, version: 1 },
+          kafka: { clientId: 'fetch-app-spec', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING },
+          stateDir,
+          commitIntervalMs: 200,
+          logger,
+        }),
+      );
+    const first = configured();
+    await first.start();
+    await expectCounts(first, 6);
+    await first.close();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    const second = configured();
+    const restore = restoredBy(second);
+    await second.start();
+    await expectCounts(second, 6);
+    expect(restore.restored).toBeGreaterThanOrEqual(KEYS.length);
+    expect(warnings.filter((w) => w.includes('fetch reader'))).toEqual([]);
+    expect(readers).toEqual(['fetch']);
   });
 
   it('fails fast naming the topics when co-partitioned topics differ in partition count', async () => {

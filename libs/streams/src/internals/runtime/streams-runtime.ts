@@ -1,4 +1,4 @@
-import { Kafka, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { Kafka, type Admin, type Consumer, type EachBatchPayload, type KafkaConfig, type Producer } from 'kafkajs';
 import { silentLogger, type Logger } from '@platform/common';
 import { streamsPartitionAssigner } from '../assignment/partition-assigner';
 import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
@@ -19,6 +19,7 @@ import { resolveOptions, type ResolvedOptions, type StreamsApplicationOptions } 
 import { ProducerCollector } from './record-collector';
 import { SerialQueue } from './serial-queue';
 import { TaskManager } from './task-manager';
+import type { FetchConnection } from './restorer';
 import { prepareTopics } from './topic-setup';
 import type { TopicPlan } from './topic-plan';
 
@@ -127,7 +128,7 @@ export class StreamsRuntime {
       clock: this.clock,
       logger: this.logger,
       events: this.events,
-      restorer: { kafka, admin, keepAlive: () => this.heartbeat() },
+      restorer: { kafka, admin, keepAlive: () => this.heartbeat(), ...fetchConnectionOf(this.options.kafka) },
       poison: this.poison,
       metrics: this.metrics,
       transactions: this.eos,
@@ -318,4 +319,23 @@ async function waitWithHeartbeat(promise: Promise<void>, heartbeat: () => Promis
     await Promise.race([watched, new Promise((r) => setTimeout(r, 1000))]);
     if (!settled) await heartbeat().catch(() => undefined);
   }
+}
+
+/**
+ * Connection settings for the restore fetch reader, known only when the application was given a
+ * KafkaConfig (a Kafka instance keeps them private). SASL mechanisms other than PLAIN (and
+ * mechanisms configured with callbacks) are left to kafkajs.
+ */
+function fetchConnectionOf(kafka: Kafka | KafkaConfig): { fetch?: FetchConnection } {
+  if (kafka instanceof Kafka) return {};
+  const sasl = kafka.sasl as { mechanism?: string; username?: unknown; password?: unknown } | undefined;
+  if (sasl && !(sasl.mechanism === 'plain' && typeof sasl.username === 'string' && typeof sasl.password === 'string')) return {};
+  const clientId = kafka.clientId ?? 'streams';
+  return {
+    fetch: {
+      clientId,
+      ...(kafka.ssl ? { ssl: kafka.ssl } : {}),
+      ...(sasl ? { sasl: { mechanism: 'plain', username: sasl.username as string, password: sasl.password as string } } : {}),
+    },
+  };
 }

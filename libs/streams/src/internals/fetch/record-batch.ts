@@ -1,0 +1,162 @@
+import { gunzipSync } from 'node:zlib';
+import { FetchError } from './errors';
+import { Reader } from './wire';
+
+/** One record as restoration needs it: key and value are views into the fetch response (no copy). */
+export interface FetchedRecord {
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** undefined when the record has no headers. */
+  headers: [key: string, value: Buffer | null][] | undefined;
+}
+
+/** The header fields of a RecordBatch (magic v2) that decide what happens to its records. */
+export interface BatchInfo {
+  baseOffset: bigint;
+  lastOffsetDelta: number;
+  producerId: bigint;
+  isTransactional: boolean;
+  isControl: boolean;
+  /** Codec from attributes bits 0–2: 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd. */
+  compression: number;
+  /** For control batches the control record's type (ABORT_MARKER or COMMIT_MARKER), else -1. */
+  controlType: number;
+}
+
+export const ABORT_MARKER = 0;
+export const COMMIT_MARKER = 1;
+
+const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+/** baseOffset (8) + batchLength (4): batchLength counts the bytes after these. */
+const LOG_OVERHEAD = 12;
+/** partitionLeaderEpoch … recordCount, after LOG_OVERHEAD. */
+const BATCH_HEADER = 49;
+const MAGIC_POSITION = LOG_OVERHEAD + 4;
+
+/**
+ * Offset after the last complete batch in a partition's `records` bytes (a truncated trailing batch is
+ * ignored), or undefined when there is no complete batch. Reads only batch headers.
+ */
+export function offsetAfterLastBatch(data: Buffer): bigint | undefined {
+  let position = 0;
+  let last = -1;
+  while (data.length - position >= LOG_OVERHEAD + BATCH_HEADER) {
+    const size = LOG_OVERHEAD + data.readInt32BE(position + 8);
+    if (position + size > data.length) break;
+    last = position;
+    position += size;
+  }
+  if (last < 0) return undefined;
+  return data.readBigInt64BE(last) + BigInt(data.readInt32BE(last + LOG_OVERHEAD + 11)) + 1n;
+}
+
+/**
+ * Decodes the complete record batches of a partition's `records` bytes. For each batch `accept` is called
+ * first (also for control batches, whose records are never delivered); the records of accepted data batches
+ * with offsets in [minOffset, maxOffset) are appended to `out`. Returns the offset after the last complete
+ * batch, or undefined when there is none.
+ */
+export function decodeRecordBatches(
+  data: Buffer,
+  out: FetchedRecord[],
+  minOffset = 0,
+  maxOffset = Number.MAX_SAFE_INTEGER,
+  accept: (batch: BatchInfo) => boolean = () => true,
+): bigint | undefined {
+  const reader = new Reader(data);
+  let next: bigint | undefined;
+  while (reader.remaining >= LOG_OVERHEAD + BATCH_HEADER) {
+    const start = reader.offset;
+    const size = LOG_OVERHEAD + data.readInt32BE(start + 8);
+    if (start + size > data.length) break; // a trailing batch the broker cut at max_bytes
+    const magic = data.readInt8(start + MAGIC_POSITION);
+    if (magic !== 2) throw new FetchError(`unsupported record batch magic ${magic}`, { retriable: false });
+    const batch = readBatchHeader(reader);
+    next = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
+    const batchEnd = start + size;
+    const recordCount = reader.int32();
+    const base = Number(batch.baseOffset);
+    const last = base + batch.lastOffsetDelta;
+    if (!Number.isSafeInteger(last)) throw new FetchError(`offset ${batch.baseOffset} is above Number.MAX_SAFE_INTEGER`);
+    const skipAll = last < minOffset || base >= maxOffset;
+    if (batch.compression !== 0 && batch.compression !== 1) {
+      const name = COMPRESSION_NAMES[batch.compression] ?? `codec ${batch.compression}`;
+      throw new FetchError(`unsupported compression ${name} in the batch at offset ${batch.baseOffset}`, { retriable: false });
+    }
+    if (batch.isControl && recordCount > 0) {
+      const records = recordsReader(data, reader.offset, batchEnd, batch.compression);
+      batch.controlType = readControlType(records);
+    }
+    if (accept(batch) && !batch.isControl && !skipAll) {
+      const records = recordsReader(data, reader.offset, batchEnd, batch.compression);
+      for (let i = 0; i < recordCount; i++) readRecord(records, base, minOffset, maxOffset, out);
+    }
+    reader.offset = batchEnd;
+  }
+  return next;
+}
+
+function readBatchHeader(reader: Reader): BatchInfo {
+  const baseOffset = reader.int64();
+  reader.skip(4 + 4 + 1 + 4); // batchLength, partitionLeaderEpoch, magic, crc
+  const attributes = reader.int16();
+  const lastOffsetDelta = reader.int32();
+  reader.skip(8 + 8); // baseTimestamp, maxTimestamp
+  const producerId = reader.int64();
+  reader.skip(2 + 4); // producerEpoch, baseSequence
+  return {
+    baseOffset,
+    lastOffsetDelta,
+    producerId,
+    isTransactional: (attributes & 0x10) !== 0,
+    isControl: (attributes & 0x20) !== 0,
+    compression: attributes & 0x07,
+    controlType: -1,
+  };
+}
+
+function recordsReader(data: Buffer, start: number, end: number, compression: number): Reader {
+  if (compression === 0) return new Reader(data, start, end);
+  let inflated: Buffer;
+  try {
+    inflated = gunzipSync(data.subarray(start, end));
+  } catch (error) {
+    throw new FetchError(`gzip batch could not be decompressed: ${(error as Error).message}`, { cause: error });
+  }
+  return new Reader(inflated);
+}
+
+/** The control record's key: version int16, type int16. */
+function readControlType(reader: Reader): number {
+  reader.varint(); // length
+  reader.skip(1); // attributes
+  reader.skipVarint(); // timestampDelta
+  reader.skipVarint(); // offsetDelta
+  const keyLength = reader.varint();
+  if (keyLength < 4) throw new FetchError(`control record key of ${keyLength} bytes`);
+  reader.int16(); // version
+  return reader.int16();
+}
+
+function readRecord(reader: Reader, base: number, minOffset: number, maxOffset: number, out: FetchedRecord[]): void {
+  const length = reader.varint();
+  const end = reader.offset + length;
+  reader.skip(1); // attributes
+  reader.skipVarint(); // timestampDelta
+  const offset = base + reader.varint();
+  if (offset < minOffset || offset >= maxOffset) {
+    reader.offset = end;
+    return;
+  }
+  const key = reader.varBytes();
+  const value = reader.varBytes();
+  const headerCount = reader.varint();
+  let headers: FetchedRecord['headers'];
+  if (headerCount > 0) {
+    headers = new Array(headerCount);
+    for (let i = 0; i < headerCount; i++) headers[i] = [reader.varString(), reader.varBytes()];
+  }
+  out.push({ offset, key, value, headers });
+  reader.offset = end;
+}
