@@ -44,19 +44,21 @@ export class ProducerCollector implements RecordCollector {
     const key = record.key === null || record.key === undefined ? null : sink.keySerde.serialize(topic, record.key);
     const value =
       record.value === null || record.value === undefined ? null : sink.valueSerde.serialize(topic, record.value);
-    const build = (k: Buffer | null, v: Buffer | null): OutgoingMessage => {
-      const message: Message = { key: k, value: v, timestamp: String(record.timestamp), headers: { ...record.headers } };
-      if (sink.partitioner) {
-        const count = this.partitionCount(topic);
-        if (count !== undefined) message.partition = sink.partitioner(k, record.value, count);
-      }
-      return { topic, message };
-    };
     if (key instanceof Promise || value instanceof Promise) {
-      this.buffered.push(Promise.all([key, value]).then(([k, v]) => build(k, v)));
+      this.buffered.push(Promise.all([key, value]).then(([k, v]) => this.outgoing(topic, record, sink, k, v)));
     } else {
-      this.buffered.push(build(key, value));
+      this.buffered.push(this.outgoing(topic, record, sink, key, value));
     }
+  }
+
+  /** The message of one output (a method, not a closure per record: this runs for every output). */
+  private outgoing(topic: string, record: StreamRecord<unknown, unknown>, sink: SinkNodeSpec, key: Buffer | null, value: Buffer | null): OutgoingMessage {
+    const message: Message = { key, value, timestamp: String(record.timestamp), headers: { ...record.headers } };
+    if (sink.partitioner) {
+      const count = this.partitionCount(topic);
+      if (count !== undefined) message.partition = sink.partitioner(key, record.value, count);
+    }
+    return { topic, message };
   }
 
   /** Hands the buffered outputs to the producer without waiting for the acks. */

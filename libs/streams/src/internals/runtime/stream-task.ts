@@ -97,18 +97,30 @@ export class StreamTask {
     throw new ProcessingError(this.id, topic, partition, message.offset, error);
   }
 
-  /** True when the record at `offset` is new for this task. */
-  accepts(topic: string, partition: number, offset: string): boolean {
+  /**
+   * The messages of a partition batch (ascending offsets) that are new for this task: a re-delivered
+   * batch may start below the position, so only the leading messages are compared.
+   */
+  newMessages(topic: string, partition: number, messages: KafkaMessage[]): KafkaMessage[] {
     const next = this.next.get(`${topic}|${partition}`);
-    return next === undefined || BigInt(offset) >= next;
+    if (next === undefined) return messages;
+    let first = 0;
+    while (first < messages.length && BigInt(messages[first]!.offset) < next) first++;
+    return first === 0 ? messages : messages.slice(first);
   }
 
   process(topic: string, partition: number, item: DeserializedRecord): void {
     this.executor.process(topic, item.record, { topic, partition, offset: item.offset });
-    const key = `${topic}|${partition}`;
-    this.next.set(key, BigInt(item.offset) + 1n);
-    this.dirty.add(key);
     this.processedSinceCommit++;
+  }
+
+  /** Moves the input position past `offset` (never back): called once per processed chunk. */
+  advance(topic: string, partition: number, offset: string): void {
+    const key = `${topic}|${partition}`;
+    const next = BigInt(offset) + 1n;
+    const current = this.next.get(key);
+    if (current === undefined || next > current) this.next.set(key, next);
+    this.dirty.add(key);
   }
 
   /** Changelog records of this commit; the last one of each partition carries the input position. */

@@ -239,7 +239,7 @@ export class StreamsRuntime {
       const { chunkSize } = this.resolved;
       for (let i = 0; i < batch.messages.length; i += chunkSize) {
         if (!isRunning() || isStale()) return;
-        const chunk = batch.messages.slice(i, i + chunkSize).filter((m) => task.accepts(batch.topic, batch.partition, m.offset));
+        const chunk = task.newMessages(batch.topic, batch.partition, batch.messages.slice(i, i + chunkSize));
         const records = await task.deserialize(batch.topic, chunk, batch.partition).catch((error) => {
           if (error instanceof ProcessingError) throw error;
           throw new ProcessingError(task.id, batch.topic, batch.partition, chunk[0]?.offset ?? '?', error);
@@ -251,6 +251,7 @@ export class StreamsRuntime {
             task.failed('processing', batch.topic, batch.partition, item.message, error);
           }
         }
+        if (records.length > 0) task.advance(batch.topic, batch.partition, records[records.length - 1]!.offset);
         const last = batch.messages[Math.min(i + chunkSize, batch.messages.length) - 1];
         if (last) resolveOffset(last.offset);
         this.metrics.recordsProcessed(task.id, batch.topic, records.length);
