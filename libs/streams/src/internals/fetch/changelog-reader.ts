@@ -1,157 +1,223 @@
 import type { ConnectionOptions } from 'node:tls';
-import { BrokerConnection } from './broker-connection';
+import { BrokerConnection, checkSasl, type SaslOptions } from './broker-connection';
 import { FetchError } from './errors';
-import { decodeFetchResponse, encodeFetchRequest, FETCH_API_KEY, FETCH_VERSION, READ_COMMITTED, type FetchPartitionResponse } from './fetch-protocol';
-import { ABORT_MARKER, decodeRecordBatches, offsetAfterLastBatch, type BatchInfo, type FetchedRecord } from './record-batch';
+import {
+  decodeFetchResponse,
+  encodeFetchRequest,
+  ErrorCode,
+  FETCH_API_KEY,
+  FETCH_VERSION,
+  isRetriableFetchError,
+  READ_COMMITTED,
+  type FetchPartitionResponse,
+} from './fetch-protocol';
+import { AbortFilter } from './abort-filter';
+import { decodeRecordBatches, offsetAfterLastBatch, type FetchedRecord } from './record-batch';
+import { Reader } from './wire';
 
 export type { FetchedRecord } from './record-batch';
 
 /** Offsets [from, end) of one partition. */
 export interface ReadRange {
-  readonly topic: string;
-  readonly partition: number;
-  readonly from: bigint;
-  readonly end: bigint;
+  topic: string;
+  partition: number;
+  from: bigint;
+  end: bigint;
 }
 
-/** What one response brought for a partition: its committed records inside the range, and where reading goes on. */
 export interface ReadChunk {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: FetchedRecord[];
-  readonly nextOffset: bigint;
-  /** The partition reached its end: this is its last chunk (possibly without records). */
-  readonly done: boolean;
-}
-
-export interface ChangelogReaderOptions {
-  readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number }[];
-  /** `${topic}|${partition}` → node id of its leader. */
-  readonly leaders: ReadonlyMap<string, number>;
-  readonly clientId: string;
-  readonly ssl?: ConnectionOptions | boolean;
-  readonly maxBytesPerPartition?: number;
-  readonly maxBytes?: number;
-  readonly maxWaitMs?: number;
-  readonly requestTimeoutMs?: number;
-}
-
-interface Position {
-  readonly range: ReadRange;
-  next: bigint;
+  topic: string;
+  partition: number;
+  /** Committed data records inside [from, end), in offset order (offsets may have gaps). */
+  records: FetchedRecord[];
+  /** Where reading continues; at most `end`. */
+  nextOffset: bigint;
+  /** True on the last chunk of the range (which may have no records). */
   done: boolean;
 }
 
-const RETRIABLE_CODES = new Map([
-  [3, 'UNKNOWN_TOPIC_OR_PARTITION'],
-  [5, 'LEADER_NOT_AVAILABLE'],
-  [6, 'NOT_LEADER_OR_FOLLOWER'],
-  [74, 'FENCED_LEADER_EPOCH'],
-  [75, 'UNKNOWN_LEADER_EPOCH'],
-]);
-const OFFSET_OUT_OF_RANGE = 1;
+export interface ChangelogReaderOptions {
+  /** From admin.describeCluster(). */
+  brokers: { nodeId: number; host: string; port: number }[];
+  /** `${topic}|${partition}` -> leader nodeId (from admin.fetchTopicMetadata). */
+  leaders: Map<string, number>;
+  clientId: string;
+  ssl?: ConnectionOptions | boolean;
+  sasl?: SaslOptions;
+  /** Default 4 MiB. */
+  maxBytesPerPartition?: number;
+  /** Default 16 MiB. */
+  maxBytes?: number;
+  /** Default 200. */
+  maxWaitMs?: number;
+  /** Default 30 000. */
+  requestTimeoutMs?: number;
+}
+
+interface PartitionState {
+  range: ReadRange;
+  fetchOffset: bigint;
+  done: boolean;
+  minOffset: number;
+  maxOffset: number;
+  aborts: AbortFilter;
+}
+
+interface Work {
+  state: PartitionState;
+  records: Buffer | null;
+  aborted: FetchPartitionResponse['abortedTransactions'];
+  nextOffset: bigint;
+  done: boolean;
+}
 
 /**
- * Reads committed records of each range, one connection per partition leader. Every response
- * advances the positions from its batch headers alone and the next Fetch goes out before the
- * response is decoded and handed to `onChunk` (awaited), so the broker works while the caller
- * applies. Rejects with a FetchError (retriable for leadership changes and lost connections);
- * connections are closed either way.
+ * Reads the committed records of every range (read_committed), one connection per partition leader and one
+ * Fetch per round for all of that leader's unfinished partitions. The next Fetch is sent as soon as a response
+ * arrives, before the response is decoded and handed to `onChunk`. `onChunk` calls never overlap (also across
+ * leaders) and each is awaited before the next. A range with from >= end is never fetched: it gets one empty
+ * done chunk. Rejects with a retriable FetchError on leadership changes, unknown partitions and lost
+ * connections; every connection is closed when the promise settles.
  */
-export async function readChangelogs(ranges: readonly ReadRange[], options: ChangelogReaderOptions, onChunk: (chunk: ReadChunk) => void | Promise<void>): Promise<void> {
-  const byLeader = new Map<number, Position[]>();
+export async function readChangelogs(
+  ranges: ReadRange[],
+  options: ChangelogReaderOptions,
+  onChunk: (chunk: ReadChunk) => void | Promise<void>,
+): Promise<void> {
+  checkSasl(options.sasl);
+  let stopped = false;
+  let gate: Promise<unknown> = Promise.resolve();
+  const deliver = (chunk: ReadChunk): Promise<void> => {
+    const run = gate.then(() => (stopped ? undefined : onChunk(chunk)));
+    gate = run.catch(() => undefined);
+    return run;
+  };
+
+  const byLeader = new Map<number, PartitionState[]>();
   for (const range of ranges) {
-    if (range.from >= range.end) continue;
+    if (range.from >= range.end) {
+      await deliver({ topic: range.topic, partition: range.partition, records: [], nextOffset: range.from, done: true });
+      continue;
+    }
     const leader = options.leaders.get(`${range.topic}|${range.partition}`);
-    if (leader === undefined || leader < 0) throw new FetchError(`${range.topic}[${range.partition}] has no leader`, { retriable: true });
-    const positions = byLeader.get(leader) ?? [];
-    positions.push({ range, next: range.from, done: false });
-    byLeader.set(leader, positions);
+    if (leader === undefined || leader < 0) {
+      throw new FetchError(`no leader known for ${range.topic}-${range.partition}`, { retriable: true });
+    }
+    const states = byLeader.get(leader) ?? [];
+    states.push(newState(range));
+    byLeader.set(leader, states);
   }
+
   const connections: BrokerConnection[] = [];
   try {
     await Promise.all(
-      [...byLeader].map(async ([nodeId, positions]) => {
+      [...byLeader].map(async ([nodeId, states]) => {
         const broker = options.brokers.find((b) => b.nodeId === nodeId);
-        if (!broker) throw new FetchError(`broker ${nodeId} is not in the cluster metadata`, { retriable: true });
-        const connection = await BrokerConnection.connect({ host: broker.host, port: broker.port, clientId: options.clientId, ...(options.ssl ? { ssl: options.ssl } : {}), ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+        if (!broker) throw new FetchError(`leader ${nodeId} is not among the known brokers`, { retriable: true });
+        const connection = await BrokerConnection.connect({
+          host: broker.host,
+          port: broker.port,
+          clientId: options.clientId,
+          ssl: options.ssl,
+          sasl: options.sasl,
+          requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+        });
         connections.push(connection);
-        await readFromLeader(connection, positions, options, onChunk);
+        if (stopped) return;
+        await readFromLeader(connection, states, options, deliver, () => stopped);
       }),
     );
   } finally {
+    stopped = true;
     for (const connection of connections) connection.close();
   }
 }
 
-async function readFromLeader(connection: BrokerConnection, positions: Position[], options: ChangelogReaderOptions, onChunk: (chunk: ReadChunk) => void | Promise<void>): Promise<void> {
+function newState(range: ReadRange): PartitionState {
+  const minOffset = Number(range.from);
+  if (!Number.isSafeInteger(minOffset)) throw new FetchError(`offset ${range.from} is above Number.MAX_SAFE_INTEGER`);
+  const maxOffset = range.end > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(range.end);
+  return { range, fetchOffset: range.from, done: false, minOffset, maxOffset, aborts: new AbortFilter() };
+}
+
+async function readFromLeader(
+  connection: BrokerConnection,
+  states: PartitionState[],
+  options: ChangelogReaderOptions,
+  deliver: (chunk: ReadChunk) => Promise<void>,
+  stopped: () => boolean,
+): Promise<void> {
+  const byKey = new Map(states.map((s) => [`${s.range.topic}|${s.range.partition}`, s]));
+  let round = 0;
   const send = (): Promise<Buffer> | undefined => {
-    const active = positions.filter((p) => !p.done);
+    const active = states.filter((s) => !s.done);
     if (active.length === 0) return undefined;
-    const topics = new Map<string, { partition: number; fetchOffset: bigint; maxBytes: number }[]>();
-    for (const p of active) {
-      const list = topics.get(p.range.topic) ?? [];
-      list.push({ partition: p.range.partition, fetchOffset: p.next, maxBytes: options.maxBytesPerPartition ?? 4 * 1024 * 1024 });
-      topics.set(p.range.topic, list);
+    // Rotate the order so a partition whose batches exceed the budget cannot starve the others.
+    const start = round++ % active.length;
+    const ordered = [...active.slice(start), ...active.slice(0, start)];
+    const topics: { topic: string; partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[] }[] = [];
+    for (const s of ordered) {
+      let entry = topics.find((t) => t.topic === s.range.topic);
+      if (!entry) topics.push((entry = { topic: s.range.topic, partitions: [] }));
+      entry.partitions.push({ partition: s.range.partition, fetchOffset: s.fetchOffset, partitionMaxBytes: options.maxBytesPerPartition ?? 4 * 1024 * 1024 });
     }
-    const request = { maxWaitMs: options.maxWaitMs ?? 200, maxBytes: options.maxBytes ?? 16 * 1024 * 1024, isolationLevel: READ_COMMITTED, topics };
-    return connection.request(FETCH_API_KEY, FETCH_VERSION, (writer) => encodeFetchRequest(request, writer));
+    const request = connection.request(FETCH_API_KEY, FETCH_VERSION, (writer) =>
+      encodeFetchRequest(writer, { maxWaitMs: options.maxWaitMs ?? 200, maxBytes: options.maxBytes ?? 16 * 1024 * 1024, isolationLevel: READ_COMMITTED, topics }),
+    );
+    request.catch(() => undefined); // awaited below; never an unhandled rejection if we stop first
+    return request;
   };
-  const byKey = new Map(positions.map((p) => [`${p.range.topic}|${p.range.partition}`, p]));
-  let inFlight = send();
-  while (inFlight) {
-    const response = decodeFetchResponse(await inFlight);
-    if (response.errorCode !== 0) throw new FetchError(`fetch from ${connection.address} failed with error code ${response.errorCode}`, { retriable: false });
-    const work: { position: Position; data: FetchPartitionResponse; from: bigint }[] = [];
-    for (const data of response.partitions) {
-      const position = byKey.get(`${data.topic}|${data.partition}`);
-      if (!position || position.done) continue;
-      checkPartitionError(data, position);
-      const from = position.next;
-      const after = offsetAfterLastBatch(data.records);
-      if (after !== undefined && after > position.next) position.next = after;
-      if (position.next >= position.range.end) position.done = true;
-      work.push({ position, data, from });
+
+  let inflight = send();
+  while (inflight && !stopped()) {
+    const response = decodeFetchResponse(new Reader(await inflight));
+    if (response.errorCode !== ErrorCode.NONE) {
+      throw new FetchError(`fetch from ${connection.address} failed with error ${response.errorCode}`, { retriable: isRetriableFetchError(response.errorCode) });
     }
-    inFlight = send(); // the next fetch is under way while this response is decoded and applied
-    for (const { position, data, from } of work) {
+    const work: Work[] = [];
+    for (const { topic, partitions } of response.topics) {
+      for (const part of partitions) {
+        const state = byKey.get(`${topic}|${part.partition}`);
+        if (!state || state.done) continue;
+        const item = advance(state, part);
+        if (item) work.push(item);
+      }
+    }
+    inflight = send();
+    for (const item of work) {
+      const { state } = item;
       const records: FetchedRecord[] = [];
-      if (data.records.length > 0) decodeRecordBatches(data.records, records, Number(from), Number(position.range.end), committedOnly(data));
-      if (records.length > 0 || position.done) {
-        await onChunk({ topic: position.range.topic, partition: position.range.partition, records, nextOffset: position.next, done: position.done });
+      if (item.records && item.records.length > 0) {
+        state.aborts.add(item.aborted);
+        decodeRecordBatches(item.records, records, state.minOffset, state.maxOffset, (batch) => state.aborts.accept(batch));
+      }
+      if (records.length > 0 || item.done) {
+        if (stopped()) return;
+        await deliver({ topic: state.range.topic, partition: state.range.partition, records, nextOffset: item.nextOffset, done: item.done });
       }
     }
   }
 }
 
-function checkPartitionError(data: FetchPartitionResponse, position: Position): void {
-  if (data.errorCode === 0) return;
-  const where = `${data.topic}[${data.partition}] at offset ${position.next}`;
-  if (data.errorCode === OFFSET_OUT_OF_RANGE && position.next < data.logStartOffset) {
-    position.next = data.logStartOffset; // the log start moved past the position (retention): go on from there
-    return;
+/** Applies one partition's response to its position (before decoding), or throws on a partition error. */
+function advance(state: PartitionState, part: FetchPartitionResponse): Work | undefined {
+  const { topic, partition, end } = state.range;
+  if (part.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && part.logStartOffset > state.fetchOffset) {
+    // Retention removed the start of the range: continue from the log start.
+    state.fetchOffset = part.logStartOffset;
+    state.aborts.reset();
+    if (state.fetchOffset < end) return undefined;
+    state.done = true;
+    return { state, records: null, aborted: null, nextOffset: end, done: true };
   }
-  const retriable = RETRIABLE_CODES.get(data.errorCode);
-  if (retriable) throw new FetchError(`${where}: ${retriable}`, { retriable: true });
-  throw new FetchError(`${where}: fetch error code ${data.errorCode}`, { retriable: false });
-}
-
-/**
- * read_committed filtering of one response, as the Kafka consumer does it: a transactional batch
- * of a producer whose aborted transaction started at or before the batch's last offset is
- * dropped until that producer's ABORT marker; control batches are never delivered.
- */
-function committedOnly(data: FetchPartitionResponse): (batch: BatchInfo) => boolean {
-  if (data.abortedTransactions.length === 0) return (batch) => !batch.isControl;
-  const pending = [...data.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-  const aborted = new Set<bigint>();
-  return (batch) => {
-    const lastOffset = batch.baseOffset + BigInt(batch.lastOffsetDelta);
-    while (pending.length > 0 && pending[0]!.firstOffset <= lastOffset) aborted.add(pending.shift()!.producerId);
-    if (batch.isControl) {
-      if (batch.controlType === ABORT_MARKER) aborted.delete(batch.producerId);
-      return false;
-    }
-    return !(batch.isTransactional && aborted.has(batch.producerId));
-  };
+  if (part.errorCode !== ErrorCode.NONE) {
+    const retriable = isRetriableFetchError(part.errorCode);
+    throw new FetchError(`fetch of ${topic}-${partition} at ${state.fetchOffset} failed with error ${part.errorCode}`, { retriable });
+  }
+  if (!part.records || part.records.length === 0) return undefined;
+  const next = offsetAfterLastBatch(part.records);
+  if (next === undefined || next <= state.fetchOffset) return undefined;
+  state.fetchOffset = next;
+  state.done = next >= end;
+  return { state, records: part.records, aborted: part.abortedTransactions, nextOffset: next < end ? next : end, done: state.done };
 }
