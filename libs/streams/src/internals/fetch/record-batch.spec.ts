@@ -1,56 +1,166 @@
+import { gzipSync } from 'node:zlib';
 import { FetchError } from './errors';
-import { decodeRecordBatches, offsetAfterLastBatch, type FetchedRecord } from './record-batch';
-import { Writer } from './wire';
+import { ABORT_MARKER, decodeRecordBatches, offsetAfterLastBatch, type BatchInfo, type FetchedRecord } from './record-batch';
+import { Reader, Writer } from './wire';
 
-/** A RecordBatch (magic 2) as a broker stores it; the CRC is not checked by the decoder, so it is left 0. */
-function batch(baseOffset: number, records: { key: string | null; value: string | null; headers?: [string, string][] }[], attributes = 0): Buffer {
-  const body = new Writer();
-  records.forEach((r, i) => {
-    const record = new Writer();
-    record.int8(0).varint(0).varint(i).varBytes(r.key).varBytes(r.value).varint(r.headers?.length ?? 0);
-    for (const [k, v] of r.headers ?? []) record.varBytes(k).varBytes(v);
-    body.varint(record.length).raw(record.toBuffer());
-  });
-  const out = new Writer();
-  out.int64(baseOffset).int32(0).int32(0).int8(2).uint32(0).int16(attributes).int32(records.length - 1);
-  out.int64(0).int64(0).int64(-1).int16(-1).int32(-1).int32(records.length).raw(body.toBuffer());
-  out.int32At(8, out.length - 12);
-  return Buffer.from(out.toBuffer());
+interface TestRecord {
+  offsetDelta: number;
+  key: string | null;
+  value: string | null;
+  headers?: [string, string | null][];
 }
 
-const decoded = (out: FetchedRecord[]) => out.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null, r.headers?.map(([k, v]) => `${k}=${v}`)]);
+interface TestBatch {
+  baseOffset: number;
+  records: TestRecord[];
+  compression?: number;
+  transactional?: boolean;
+  control?: number; // control type: the batch holds one control record
+  producerId?: number;
+}
+
+function encodeRecord(record: TestRecord): Buffer {
+  const body = new Writer().int8(0).varint(7).varint(record.offsetDelta).varBytes(record.key).varBytes(record.value);
+  body.varint(record.headers?.length ?? 0);
+  for (const [key, value] of record.headers ?? []) body.varBytes(key).varBytes(value);
+  const bytes = Buffer.from(body.toBuffer());
+  return Buffer.from(new Writer().varint(bytes.length).raw(bytes).toBuffer());
+}
+
+function encodeBatch(batch: TestBatch): Buffer {
+  let records: Buffer[];
+  if (batch.control !== undefined) {
+    const key = new Writer().int16(0).int16(batch.control).toBuffer();
+    const body = new Writer().int8(0).varint(0).varint(0).varBytes(Buffer.from(key)).varBytes(Buffer.from([0, 0, 0, 0, 0, 0])).varint(0);
+    const bytes = Buffer.from(body.toBuffer());
+    records = [Buffer.from(new Writer().varint(bytes.length).raw(bytes).toBuffer())];
+  } else {
+    records = batch.records.map(encodeRecord);
+  }
+  let payload = Buffer.concat(records);
+  const compression = batch.compression ?? 0;
+  if (compression === 1) payload = gzipSync(payload);
+  const attributes = compression | (batch.transactional || batch.control !== undefined ? 0x10 : 0) | (batch.control !== undefined ? 0x20 : 0);
+  const lastOffsetDelta = batch.control !== undefined ? 0 : Math.max(...batch.records.map((r) => r.offsetDelta));
+  const w = new Writer();
+  w.int64(batch.baseOffset).int32(0); // batchLength, patched below
+  w.int32(0).int8(2).uint32(0).int16(attributes).int32(lastOffsetDelta).int64(0).int64(0);
+  w.int64(batch.producerId ?? -1).int16(0).int32(0).int32(records.length).raw(payload);
+  w.int32At(8, w.length - 12);
+  return Buffer.from(w.toBuffer());
+}
+
+const decode = (data: Buffer, min?: number, max?: number, accept?: (b: BatchInfo) => boolean) => {
+  const out: FetchedRecord[] = [];
+  const next = decodeRecordBatches(data, out, min, max, accept);
+  return { out, next };
+};
+const text = (b: Buffer | null) => (b === null ? null : b.toString());
+const plain = (records: FetchedRecord[]) =>
+  records.map((r) => ({ offset: r.offset, key: text(r.key), value: text(r.value), headers: r.headers?.map(([k, v]) => [k, text(v)]) }));
+
+describe('wire', () => {
+  it('round-trips ints, varints, varlongs and strings', () => {
+    const w = new Writer(4).int8(-3).int16(-300).int32(-70000).int64(-5n).string('héllo').string(null).bytes(Buffer.from('ab')).bytes(null);
+    for (const v of [0, 1, -1, 63, -64, 64, 300, -300, 2 ** 31 - 1, -(2 ** 31)]) w.varint(v);
+    w.varint(2 ** 40 + 3).varint(-(2 ** 45));
+    const r = new Reader(Buffer.from(w.toBuffer()));
+    expect([r.int8(), r.int16(), r.int32(), r.int64(), r.string(), r.nullableString()]).toEqual([-3, -300, -70000, -5n, 'héllo', null]);
+    expect(text(r.nullableBytes())).toBe('ab');
+    expect(r.nullableBytes()).toBeNull();
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => r.varint())).toEqual([0, 1, -1, 63, -64, 64, 300, -300, 2 ** 31 - 1, -(2 ** 31)]);
+    expect([r.varlong(), r.varlong()]).toEqual([2 ** 40 + 3, -(2 ** 45)]);
+    expect(r.remaining).toBe(0);
+    expect(() => r.int8()).toThrow(FetchError);
+  });
+});
 
 describe('decodeRecordBatches', () => {
-  it('decodes keys, values, nulls and headers as views, inside [min, max)', () => {
-    const data = Buffer.concat([batch(10, [{ key: 'a', value: '1' }, { key: null, value: null, headers: [['h', 'x']] }]), batch(12, [{ key: 'c', value: '3' }])]);
-    const out: FetchedRecord[] = [];
-    expect(decodeRecordBatches(data, out)).toBe(13n);
-    expect(decoded(out)).toEqual([[10, 'a', '1', undefined], [11, null, null, ['h=x']], [12, 'c', '3', undefined]]);
-    const inside: FetchedRecord[] = [];
-    decodeRecordBatches(data, inside, 11, 12);
-    expect(decoded(inside)).toEqual([[11, null, null, ['h=x']]]);
+  it('decodes a plain batch with keys, values, headers and nulls as views of the input', () => {
+    const data = encodeBatch({
+      baseOffset: 100,
+      records: [
+        { offsetDelta: 0, key: 'k0', value: 'v0' },
+        { offsetDelta: 1, key: null, value: 'v1', headers: [['h', 'x'], ['n', null]] },
+        { offsetDelta: 3, key: 'k3', value: null },
+      ],
+    });
+    const { out, next } = decode(data);
+    expect(next).toBe(104n);
+    expect(plain(out)).toEqual([
+      { offset: 100, key: 'k0', value: 'v0', headers: undefined },
+      { offset: 101, key: null, value: 'v1', headers: [['h', 'x'], ['n', null]] },
+      { offset: 103, key: 'k3', value: null, headers: undefined },
+    ]);
+    expect(out[0].key?.buffer).toBe(data.buffer);
   });
 
-  it('ignores a truncated trailing batch: the position stays after the last complete one', () => {
-    const whole = batch(0, [{ key: 'a', value: '1' }]);
-    const cut = batch(1, [{ key: 'b', value: '2' }]).subarray(0, 40);
-    const out: FetchedRecord[] = [];
-    expect(decodeRecordBatches(Buffer.concat([whole, cut]), out)).toBe(1n);
-    expect(out).toHaveLength(1);
-    expect(offsetAfterLastBatch(Buffer.concat([whole, cut]))).toBe(1n);
-    expect(offsetAfterLastBatch(cut)).toBeUndefined();
+  it('decodes gzip batches next to plain ones', () => {
+    const data = Buffer.concat([
+      encodeBatch({ baseOffset: 0, compression: 1, records: [0, 1, 2].map((i) => ({ offsetDelta: i, key: `k${i}`, value: `v${i}`, headers: [['i', `${i}`]] })) }),
+      encodeBatch({ baseOffset: 3, records: [{ offsetDelta: 0, key: 'k3', value: 'v3' }] }),
+    ]);
+    const { out, next } = decode(data);
+    expect(next).toBe(4n);
+    expect(plain(out).map((r) => [r.offset, r.key, r.value, r.headers])).toEqual([
+      [0, 'k0', 'v0', [['i', '0']]],
+      [1, 'k1', 'v1', [['i', '1']]],
+      [2, 'k2', 'v2', [['i', '2']]],
+      [3, 'k3', 'v3', undefined],
+    ]);
   });
 
-  it('refuses a codec it cannot decode with a non-retriable FetchError (the restorer then falls back to kafkajs)', () => {
-    const snappy = batch(0, [{ key: 'a', value: '1' }], 2);
-    let failure: unknown;
-    try {
-      decodeRecordBatches(snappy, []);
-    } catch (error) {
-      failure = error;
+  it('ignores a truncated trailing batch', () => {
+    const first = encodeBatch({ baseOffset: 10, records: [{ offsetDelta: 0, key: 'a', value: 'b' }] });
+    const second = encodeBatch({ baseOffset: 11, records: [{ offsetDelta: 0, key: 'c', value: 'd' }] });
+    for (const cut of [5, 30, second.length - 1]) {
+      const data = Buffer.concat([first, second.subarray(0, cut)]);
+      const { out, next } = decode(data);
+      expect(out.map((r) => r.offset)).toEqual([10]);
+      expect(next).toBe(11n);
+      expect(offsetAfterLastBatch(data)).toBe(11n);
     }
-    expect(failure).toBeInstanceOf(FetchError);
-    expect((failure as FetchError).retriable).toBe(false);
-    expect((failure as Error).message).toContain('snappy');
+    expect(offsetAfterLastBatch(second.subarray(0, 20))).toBeUndefined();
+    expect(decode(Buffer.alloc(0)).next).toBeUndefined();
+  });
+
+  it('keeps only offsets inside [min, max)', () => {
+    const data = Buffer.concat([
+      encodeBatch({ baseOffset: 0, records: [0, 1, 2, 3].map((i) => ({ offsetDelta: i, key: `k${i}`, value: 'v' })) }),
+      encodeBatch({ baseOffset: 4, records: [0, 1].map((i) => ({ offsetDelta: i, key: `k${4 + i}`, value: 'v' })) }),
+    ]);
+    expect(decode(data, 2, 5).out.map((r) => r.offset)).toEqual([2, 3, 4]);
+  });
+
+  it('passes control batches to accept with their type and never delivers them; drops rejected batches', () => {
+    const data = Buffer.concat([
+      encodeBatch({ baseOffset: 0, transactional: true, producerId: 7, records: [{ offsetDelta: 0, key: 'a', value: 'x' }] }),
+      encodeBatch({ baseOffset: 1, control: ABORT_MARKER, producerId: 7, records: [] }),
+      encodeBatch({ baseOffset: 2, records: [{ offsetDelta: 0, key: 'b', value: 'y' }] }),
+    ]);
+    const seen: [bigint, boolean, boolean, number][] = [];
+    const { out, next } = decode(data, 0, 100, (b) => {
+      seen.push([b.baseOffset, b.isTransactional, b.isControl, b.controlType]);
+      return !b.isTransactional;
+    });
+    expect(seen).toEqual([[0n, true, false, -1], [1n, true, true, ABORT_MARKER], [2n, false, false, -1]]);
+    expect(out.map((r) => r.offset)).toEqual([2]);
+    expect(next).toBe(3n);
+  });
+
+  it('throws a non-retriable FetchError for codecs other than none and gzip', () => {
+    const data = encodeBatch({ baseOffset: 0, records: [{ offsetDelta: 0, key: 'a', value: 'b' }] });
+    data.writeInt16BE(4, 12 + 4 + 1 + 4); // attributes: zstd
+    const error = (() => {
+      try {
+        decode(data);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(FetchError);
+    expect((error as FetchError).retriable).toBe(false);
+    expect((error as FetchError).message).toMatch(/unsupported compression zstd/);
   });
 });
