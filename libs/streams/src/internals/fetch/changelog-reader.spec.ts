@@ -1,6 +1,6 @@
-import { CompressionTypes, type Admin, type Kafka, type KafkaMessage } from 'kafkajs';
 import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
-import { readChangelogs, type FetchedRecord, type ReadChunk, type ReadRange } from './changelog-reader';
+import { CompressionTypes, type Admin, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { readChangelogs, type ChangelogReaderOptions, type ReadChunk, type ReadRange } from './changelog-reader';
 import { FetchError } from './errors';
 
 interface Seen {
@@ -10,137 +10,177 @@ interface Seen {
   headers: Record<string, string>;
 }
 
-const fromKafkajs = (m: KafkaMessage): Seen => ({
-  offset: Number(m.offset),
-  key: m.key?.toString() ?? null,
-  value: m.value?.toString() ?? null,
-  headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
-});
-const fromReader = (r: FetchedRecord): Seen => ({
-  offset: r.offset,
-  key: r.key?.toString() ?? null,
-  value: r.value?.toString() ?? null,
-  headers: Object.fromEntries((r.headers ?? []).map(([k, v]) => [k, String(v)])),
-});
+const text = (b: Buffer | null | undefined) => (b === null || b === undefined ? null : b.toString());
 
-describe('readChangelogs on a real broker', () => {
+function fromKafkajs(m: KafkaMessage): Seen {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(text(v as Buffer));
+  return { offset: Number(m.offset), key: text(m.key), value: text(m.value), headers };
+}
+
+function fromChunks(chunks: ReadChunk[], partition: number): Seen[] {
+  return chunks
+    .filter((c) => c.partition === partition)
+    .flatMap((c) => c.records)
+    .map((r) => ({ offset: r.offset, key: text(r.key), value: text(r.value), headers: Object.fromEntries((r.headers ?? []).map(([k, v]) => [k, String(text(v))])) }));
+}
+
+describe('readChangelogs against the broker', () => {
+  const PARTITIONS = 3;
   let kafka: Kafka;
   let admin: Admin;
-  const PARTITIONS = 3;
+  let producer: Producer;
   let topic: string;
+  let options: ChangelogReaderOptions;
+  const high = new Map<number, bigint>();
+  const committed = new Map<number, Seen[]>(); // what a read_committed kafkajs consumer sees
+  let expectedCounts: number[];
+
+  const batch = (partition: number, tag: string, count: number, extra: Partial<Message> = {}): Message[] =>
+    Array.from({ length: count }, (_, i) => ({ partition, key: `${tag}-k${i}`, value: `${tag}-v${i}`, ...extra }));
 
   beforeAll(async () => {
-    kafka = newKafka('changelog-reader-spec');
+    kafka = newKafka('fetch-reader-spec');
     admin = kafka.admin();
     await admin.connect();
-    topic = uniqueName('reader');
+    topic = uniqueName('fetch-reader');
     await createTopic(admin, topic, { partitions: PARTITIONS });
-    const plain = kafka.producer();
-    const gzip = kafka.producer();
-    const transactional = kafka.producer({ transactionalId: uniqueName('reader-tx'), idempotent: true, maxInFlightRequests: 1 });
-    await Promise.all([plain.connect(), gzip.connect(), transactional.connect()]);
-    const batch = (tag: string, n: number) =>
-      Array.from({ length: n }, (_, i) => ({
-        key: i % 7 === 0 ? null : `${tag}-k${i}`,
-        value: i % 5 === 0 ? null : `${tag}-v${i}`,
-        partition: i % PARTITIONS,
-        ...(i % 4 === 0 ? { headers: { h: `${tag}-${i}`, other: 'x' } } : {}),
-      }));
-    await plain.send({ topic, messages: batch('plain', 60) });
-    for (const [n, outcome] of [[1, 'commit'], [2, 'abort'], [3, 'commit'], [4, 'abort']] as const) {
-      const tx = await transactional.transaction();
-      await tx.send({ topic, messages: batch(`tx${n}`, 30) });
-      if (outcome === 'commit') await tx.commit();
-      else await tx.abort();
-    }
-    // an aborted transaction interleaved with plain writes
-    const open = await transactional.transaction();
-    await open.send({ topic, messages: batch('tx5', 12) });
-    await plain.send({ topic, messages: batch('between', 9) });
-    await open.abort();
-    await gzip.send({ topic, compression: CompressionTypes.GZIP, messages: batch('gzip', 45) });
-    await plain.send({ topic, messages: batch('tail', 30) });
-    await Promise.all([plain.disconnect(), gzip.disconnect(), transactional.disconnect()]);
-  });
-  afterAll(async () => {
-    await admin.disconnect();
-  });
-
-  async function readerOptions() {
-    const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata({ topics: [topic] })]);
-    const leaders = new Map(metadata.topics[0]!.partitions.map((p) => [`${topic}|${p.partitionId}`, p.leader]));
-    return { brokers: cluster.brokers, leaders, clientId: 'reader-spec', maxBytesPerPartition: 300 };
-  }
-
-  /** What a kafkajs read-committed consumer sees of the whole topic, per partition. */
-  async function committed(): Promise<Map<number, Seen[]>> {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
-    const seen = new Map<number, Seen[]>(Array.from({ length: PARTITIONS }, (_, p) => [p, []]));
-    const last = new Map<number, number>();
-    const consumer = kafka.consumer({ groupId: uniqueName('reader-check'), readUncommitted: false });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        seen.get(batch.partition)!.push(...batch.messages.map(fromKafkajs));
-        last.set(batch.partition, Number(batch.lastOffset()));
-      },
-    });
-    await waitFor(() => [...ends].every(([p, end]) => (last.get(p) ?? -1) + 1 >= end), { timeoutMs: 30_000, description: 'kafkajs read the topic' });
-    await consumer.disconnect();
-    return seen;
-  }
-
-  async function read(ranges: ReadRange[]): Promise<{ records: Map<number, Seen[]>; chunks: ReadChunk[] }> {
-    const records = new Map<number, Seen[]>();
-    const chunks: ReadChunk[] = [];
-    await readChangelogs(ranges, await readerOptions(), (chunk) => {
-      chunks.push(chunk);
-      records.set(chunk.partition, [...(records.get(chunk.partition) ?? []), ...chunk.records.map(fromReader)]);
-    });
-    return { records, chunks };
-  }
-
-  it('reads exactly what a read-committed kafkajs consumer sees: aborted transactions and markers dropped, gzip, null keys and values, headers', async () => {
-    const expected = await committed();
-    const ends = await admin.fetchTopicOffsets(topic);
-    const { records, chunks } = await read(ends.map((o) => ({ topic, partition: o.partition, from: 0n, end: BigInt(o.high) })));
+    producer = kafka.producer();
+    await producer.connect();
+    const counts = [0, 0, 0];
+    const send = async (messages: Message[], compression?: CompressionTypes) => {
+      await producer.send({ topic, messages, compression });
+      for (const m of messages) counts[m.partition as number]++;
+    };
     for (let p = 0; p < PARTITIONS; p++) {
-      expect(records.get(p)).toEqual(expected.get(p));
-      expect(expected.get(p)!.some((r) => r.value?.startsWith('gzip'))).toBe(true);
-      expect(expected.get(p)!.some((r) => r.value?.startsWith('tx2') || r.value?.startsWith('tx5'))).toBe(false);
-      const last = chunks.filter((c) => c.partition === p).at(-1)!;
-      expect(last.done).toBe(true);
-      expect(last.nextOffset).toBeGreaterThanOrEqual(BigInt(ends.find((o) => o.partition === p)!.high));
+      await send([...batch(p, `plain${p}a`, 4), { partition: p, key: null, value: 'no key' }]);
+      await send(batch(p, `hdr${p}`, 3, { headers: { source: `p${p}`, trace: 'abc' } }));
+      await send([{ partition: p, key: `tomb${p}`, value: null }, ...batch(p, `plain${p}b`, 2)]);
     }
-    // small partition limits: several chunks per partition
-    expect(chunks.length).toBeGreaterThan(PARTITIONS * 2);
+    const tx = kafka.producer({ transactionalId: uniqueName('fetch-reader-tx'), idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    try {
+      const inTransaction = async (tag: string, commit: boolean, during?: () => Promise<void>) => {
+        const t = await tx.transaction();
+        for (let p = 0; p < PARTITIONS; p++) await t.send({ topic, messages: batch(p, `${tag}${p}`, 3 + p) });
+        if (during) await during();
+        for (let p = 0; p < PARTITIONS; p++) await t.send({ topic, messages: batch(p, `${tag}${p}x`, 2) });
+        if (commit) {
+          await t.commit();
+          for (let p = 0; p < PARTITIONS; p++) counts[p] += 3 + p + 2;
+        } else {
+          await t.abort();
+        }
+      };
+      await inTransaction('tx1-', true);
+      // Plain records interleave with the aborted transaction: only the transaction's records go.
+      await inTransaction('tx2-', false, () => send(batch(0, 'between', 2)));
+      await inTransaction('tx3-', true);
+      await inTransaction('tx4-', false);
+    } finally {
+      await tx.disconnect();
+    }
+    for (let p = 0; p < PARTITIONS; p++) await send(batch(p, `gzip${p}`, 6, { headers: { z: 'y' } }), CompressionTypes.GZIP);
+    await send(batch(1, 'tail', 3));
+    expectedCounts = counts;
+
+    for (const o of await admin.fetchTopicOffsets(topic)) high.set(o.partition, BigInt(o.high));
+    const cluster = await admin.describeCluster();
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    options = {
+      brokers: cluster.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
+      leaders: new Map(metadata.topics[0].partitions.map((p) => [`${topic}|${p.partitionId}`, p.leader])),
+      clientId: 'fetch-reader-spec',
+    };
+
+    const consumer = kafka.consumer({ groupId: uniqueName('fetch-reader-check'), readUncommitted: false });
+    await consumer.connect();
+    try {
+      for (let p = 0; p < PARTITIONS; p++) committed.set(p, []);
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch: b }) => {
+          committed.get(b.partition)!.push(...b.messages.map(fromKafkajs));
+        },
+      });
+      await waitFor(() => expectedCounts.every((count, p) => committed.get(p)!.length >= count), { timeoutMs: 30_000, description: 'the kafkajs consumer' });
+    } finally {
+      await consumer.disconnect();
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin?.disconnect();
   });
 
-  it('keeps to [from, end) when both fall inside record batches, and skips empty ranges', async () => {
-    const expected = (await committed()).get(1)!;
-    const from = expected[7]!.offset;
-    const end = expected[expected.length - 9]!.offset;
-    const { records, chunks } = await read([
-      { topic, partition: 1, from: BigInt(from), end: BigInt(end) },
-      { topic, partition: 2, from: 5n, end: 5n },
+  const read = async (ranges: ReadRange[], extra: Partial<ChangelogReaderOptions> = {}) => {
+    const chunks: ReadChunk[] = [];
+    await readChangelogs(ranges, { ...options, ...extra }, async (chunk) => {
+      chunks.push(chunk);
+    });
+    return chunks;
+  };
+  const fullRanges = () => [0, 1, 2].map((partition) => ({ topic, partition, from: 0n, end: high.get(partition)! }));
+
+  it('the kafkajs consumer saw what was produced (sanity of the reference)', () => {
+    expect([0, 1, 2].map((p) => committed.get(p)!.length)).toEqual(expectedCounts);
+    expect(committed.get(0)!.some((m) => m.value === 'gzip0-v5')).toBe(true);
+    expect(committed.get(0)!.some((m) => m.key?.startsWith('tx2-'))).toBe(false);
+  });
+
+  it('reads exactly what a read_committed consumer sees, in order, per partition', async () => {
+    const chunks = await read(fullRanges());
+    for (let p = 0; p < PARTITIONS; p++) {
+      expect(fromChunks(chunks, p)).toEqual(committed.get(p));
+      const mine = chunks.filter((c) => c.partition === p);
+      expect(mine.filter((c) => c.done)).toHaveLength(1);
+      expect(mine[mine.length - 1]).toMatchObject({ done: true, nextOffset: high.get(p) });
+    }
+    const nullValue = fromChunks(chunks, 0).find((r) => r.key === 'tomb0');
+    expect(nullValue?.value).toBeNull();
+    expect(fromChunks(chunks, 1).find((r) => r.value === 'no key')?.key).toBeNull();
+    expect(fromChunks(chunks, 2).find((r) => r.key === 'hdr2-k1')?.headers).toEqual({ source: 'p2', trace: 'abc' });
+    expect(fromChunks(chunks, 2).filter((r) => r.key?.startsWith('gzip2-'))).toHaveLength(6);
+  });
+
+  it('gives the same result when tiny fetches split transactions across many pipelined responses', async () => {
+    const chunks = await read(fullRanges(), { maxBytesPerPartition: 1, maxBytes: 1, maxWaitMs: 10 });
+    for (let p = 0; p < PARTITIONS; p++) expect(fromChunks(chunks, p)).toEqual(committed.get(p));
+    expect(chunks.length).toBeGreaterThan(20);
+  });
+
+  it('starts and ends in the middle of batches and never delivers outside [from, end)', async () => {
+    const reference = committed.get(0)!;
+    const from = reference[2].offset; // inside the first 5-record batch
+    const end = reference.find((m) => m.key === 'gzip0-k3')!.offset; // inside the gzip batch
+    const chunks = await read([{ topic, partition: 0, from: BigInt(from), end: BigInt(end) }]);
+    expect(fromChunks(chunks, 0)).toEqual(reference.filter((m) => m.offset >= from && m.offset < end));
+    expect(chunks[chunks.length - 1]).toMatchObject({ done: true, nextOffset: BigInt(end) });
+  });
+
+  it('never requests an empty range: it gets one empty done chunk, even for a topic without leader', async () => {
+    const chunks = await read([
+      { topic: 'no-such-topic', partition: 0, from: 5n, end: 5n },
+      { topic, partition: 1, from: 3n, end: 4n },
     ]);
-    expect(records.get(1)).toEqual(expected.filter((r) => r.offset >= from && r.offset < end));
-    expect(chunks.every((c) => c.partition === 1)).toBe(true);
+    expect(chunks[0]).toEqual({ topic: 'no-such-topic', partition: 0, records: [], nextOffset: 5n, done: true });
+    expect(chunks.slice(1).flatMap((c) => c.records.map((r) => r.offset))).toEqual([3]);
   });
 
-  it('fails with a retriable FetchError when a partition has no known leader, before connecting', async () => {
-    const options = { ...(await readerOptions()), leaders: new Map<string, number>() };
-    const failure = await readChangelogs([{ topic, partition: 0, from: 0n, end: 1n }], options, () => undefined).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(FetchError);
-    expect((failure as FetchError).retriable).toBe(true);
+  it('rejects with a retriable FetchError for an unknown partition and a non-retriable one for other errors', async () => {
+    const leader = options.leaders.get(`${topic}|0`)!;
+    const unknown = readChangelogs([{ topic, partition: 7, from: 0n, end: 1n }], { ...options, leaders: new Map([[`${topic}|7`, leader]]) }, () => undefined);
+    await expect(unknown).rejects.toMatchObject({ name: 'FetchError', retriable: true });
+    const beyond = high.get(0)! + 100n;
+    const outOfRange = read([{ topic, partition: 0, from: beyond, end: beyond + 1n }]);
+    await expect(outOfRange).rejects.toMatchObject({ name: 'FetchError', retriable: false, message: expect.stringContaining(`${topic}-0`) });
   });
 
-  it('fails with a retriable FetchError when the broker cannot be reached', async () => {
-    const options = { ...(await readerOptions()), brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9 }], leaders: new Map([[`${topic}|0`, 1]]) };
-    const failure = await readChangelogs([{ topic, partition: 0, from: 0n, end: 1n }], options, () => undefined).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(FetchError);
-    expect((failure as FetchError).retriable).toBe(true);
+  it('refuses SASL mechanisms other than PLAIN before connecting', async () => {
+    const attempt = read(fullRanges(), { sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' }, brokers: [] });
+    await expect(attempt).rejects.toBeInstanceOf(FetchError);
+    await expect(attempt).rejects.toMatchObject({ retriable: false });
   });
 });
-
