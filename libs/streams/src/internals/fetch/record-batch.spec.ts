@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { FetchError } from './errors';
-import { ABORT_MARKER, decodeRecordBatches, offsetAfterLastBatch, type BatchInfo, type FetchedRecord } from './record-batch';
+import { ABORT_MARKER, decodeBatchesFrom, decodeRecordBatches, offsetAfterLastBatch, type BatchInfo, type FetchedRecord } from './record-batch';
 import { Reader, Writer } from './wire';
 
 interface TestRecord {
@@ -146,6 +146,20 @@ describe('decodeRecordBatches', () => {
     expect(seen).toEqual([[0n, true, false, -1], [1n, true, true, ABORT_MARKER], [2n, false, false, -1]]);
     expect(out.map((r) => r.offset)).toEqual([2]);
     expect(next).toBe(3n);
+  });
+
+  it('decodes in slices that end at batch boundaries', () => {
+    const data = Buffer.concat([0, 3, 6].map((base) => encodeBatch({ baseOffset: base, records: [0, 1, 2].map((i) => ({ offsetDelta: i, key: `k${base + i}`, value: 'v' })) })));
+    const cursor = { position: 0, next: undefined as bigint | undefined };
+    const slices: number[][] = [];
+    let finished = false;
+    while (!finished) {
+      const out: FetchedRecord[] = [];
+      finished = decodeBatchesFrom(data, cursor, out, 1, 8, () => true, 4);
+      slices.push(out.map((r) => r.offset));
+    }
+    expect(slices).toEqual([[1, 2, 3, 4, 5], [6, 7]]);
+    expect(cursor.next).toBe(9n);
   });
 
   it('throws a non-retriable FetchError for codecs other than none and gzip', () => {

@@ -51,6 +51,12 @@ export function offsetAfterLastBatch(data: Buffer): bigint | undefined {
   return data.readBigInt64BE(last) + BigInt(data.readInt32BE(last + LOG_OVERHEAD + 11)) + 1n;
 }
 
+/** Where a resumable decode stands: the byte position in `records` and the offset after the last batch read. */
+export interface DecodeCursor {
+  position: number;
+  next: bigint | undefined;
+}
+
 /**
  * Decodes the complete record batches of a partition's `records` bytes. For each batch `accept` is called
  * first (also for control batches, whose records are never delivered); the records of accepted data batches
@@ -64,16 +70,38 @@ export function decodeRecordBatches(
   maxOffset = Number.MAX_SAFE_INTEGER,
   accept: (batch: BatchInfo) => boolean = () => true,
 ): bigint | undefined {
-  const reader = new Reader(data);
-  let next: bigint | undefined;
+  const cursor: DecodeCursor = { position: 0, next: undefined };
+  decodeBatchesFrom(data, cursor, out, minOffset, maxOffset, accept, Infinity);
+  return cursor.next;
+}
+
+/**
+ * Like decodeRecordBatches, from `cursor.position`, stopping after the batch that brings `out` to `limit`
+ * records (so records can be handed on in slices that die young). Advances the cursor; returns true when
+ * no complete batch is left.
+ */
+export function decodeBatchesFrom(
+  data: Buffer,
+  cursor: DecodeCursor,
+  out: FetchedRecord[],
+  minOffset: number,
+  maxOffset: number,
+  accept: (batch: BatchInfo) => boolean,
+  limit: number,
+): boolean {
+  const reader = new Reader(data, cursor.position);
   while (reader.remaining >= LOG_OVERHEAD + BATCH_HEADER) {
+    if (out.length >= limit) {
+      cursor.position = reader.offset;
+      return false;
+    }
     const start = reader.offset;
     const size = LOG_OVERHEAD + data.readInt32BE(start + 8);
     if (start + size > data.length) break; // a trailing batch the broker cut at max_bytes
     const magic = data.readInt8(start + MAGIC_POSITION);
     if (magic !== 2) throw new FetchError(`unsupported record batch magic ${magic}`, { retriable: false });
     const batch = readBatchHeader(reader);
-    next = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
+    cursor.next = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
     const batchEnd = start + size;
     const recordCount = reader.int32();
     const base = Number(batch.baseOffset);
@@ -94,7 +122,8 @@ export function decodeRecordBatches(
     }
     reader.offset = batchEnd;
   }
-  return next;
+  cursor.position = data.length;
+  return true;
 }
 
 function readBatchHeader(reader: Reader): BatchInfo {
