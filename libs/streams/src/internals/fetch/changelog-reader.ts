@@ -122,8 +122,11 @@ export async function readChangelogs(
           sasl: options.sasl,
           requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
         });
+        if (stopped) {
+          connection.close(); // another leader failed while this one was connecting
+          return;
+        }
         connections.push(connection);
-        if (stopped) return;
         await readFromLeader(connection, states, options, deliver, () => stopped);
       }),
     );
