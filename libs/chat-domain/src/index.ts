@@ -29,7 +29,7 @@ export { applyMetadataEntry, assembleMetadata, metadataLeaves, metadataAt } from
 export type { MetadataEntries } from './metadata-document';
 
 // Messages
-export { isSameOrNewerVersion, resendMessage, withDeliveryState, parseMessageContent, compareMessagesNewestFirst, isLaterMessage } from './message';
+export { isSameOrNewerVersion, resendMessage, withDeliveryState, parseMessageContent, compareMessagesNewestFirst, isLaterMessage, checkStoredMessage } from './message';
 
 // Conversations
 export { emptyConversation, hasMessages, unreadCount, applyMessage, applyMetadata, applyReadReceipt } from './conversation';
@@ -49,6 +49,36 @@ export type { FilterNode, RangeBound, FieldKind } from './filter/ast';
 // Pagination
 export { encodeCursor, decodeCursor, resolvePageRequest, paginationData, paginate, mergePartialResults } from './pagination';
 export type { PageRequest, PaginationData, Page, PaginationOptions, PageWindow, PartialResult } from './pagination';
+
+// Size budgets (limits.ts has the arithmetic)
+export {
+  chatLimits,
+  changelogRecordLimitBytes,
+  maxMessageContentBytes,
+  maxStoredMessageBytes,
+  maxMessageIdJsonBytes,
+  maxUnreadIds,
+  maxUnreadEntryBytes,
+  maxMetadataUpsertBytes,
+  maxConversationMetadataBytes,
+  maxMessageMetadataBytes,
+  maxChannelMetadataBytes,
+  maxTemplateContentBytes,
+  maxTagNameLength,
+  maxNameLength,
+  maxIdLength,
+  maxUrlLength,
+  maxSourceLength,
+  maxStateLength,
+  maxConversationRecordBytes,
+  conversationFixedBytes,
+  SizeLimitError,
+  utf8ByteLength,
+  jsonByteLength,
+  checkSize,
+} from './limits';
+export { metadataBudget, metadataEntriesBytes, applyBudgetedMetadataEntry, checkMetadataUpsert } from './metadata-budget';
+export type { BudgetedSubjectKind } from './metadata-budget';
 
 // Payloads and validation
 export {

@@ -1,5 +1,6 @@
 import type { Message } from '@platform/schemas';
 import { MessageNotResendableError } from './errors';
+import { SizeLimitError, jsonByteLength, maxMessageIdJsonBytes, maxStoredMessageBytes } from './limits';
 
 /**
  * Whether `incoming` is at least as recent a version of the same message as `current`.
@@ -45,4 +46,17 @@ export function compareMessagesNewestFirst(a: Message, b: Message): number {
 /** Whether `a` sorts after `b` in time (sentAt, then id): the later of two candidate last messages. */
 export function isLaterMessage(a: Message, b: Message): boolean {
   return a.sentAt > b.sentAt || (a.sentAt === b.sentAt && a.id > b.id);
+}
+
+/**
+ * Refuses (SizeLimitError) a message record larger than a store may keep: its JSON text over
+ * maxStoredMessageBytes, or its id over maxMessageIdJsonBytes as a JSON string. Every message
+ * accepted by an ingress (content ≤ maxMessageContentBytes) passes; a record from a connector that
+ * ignored the budget is refused where it would be stored.
+ */
+export function checkStoredMessage(message: Message): void {
+  const idBytes = jsonByteLength(message.id) ?? Number.POSITIVE_INFINITY;
+  if (idBytes > maxMessageIdJsonBytes) throw new SizeLimitError('message id', idBytes, maxMessageIdJsonBytes);
+  const bytes = jsonByteLength(message) ?? Number.POSITIVE_INFINITY;
+  if (bytes > maxStoredMessageBytes) throw new SizeLimitError(`message ${message.id}`, bytes, maxStoredMessageBytes);
 }

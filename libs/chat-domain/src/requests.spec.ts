@@ -1,3 +1,4 @@
+import { maxIdLength, maxMessageContentBytes, maxMetadataUpsertBytes, maxNameLength, maxSourceLength, maxStateLength, maxTagNameLength, maxTemplateContentBytes } from './limits';
 import { requestSchemas, validateRequest, type RequestBody } from './requests';
 
 describe('validateRequest', () => {
@@ -55,5 +56,43 @@ describe('validateRequest', () => {
       expect(ids).toEqual(['c', 't']);
     }
     expect(Object.keys(requestSchemas).length).toBeGreaterThanOrEqual(29);
+  });
+});
+
+describe('size limits of the chat endpoints (limits.ts)', () => {
+  /** A JSON value whose JSON text is exactly `bytes` long (multi-byte characters included). */
+  const json = (bytes: number) => {
+    const overhead = Buffer.byteLength(JSON.stringify({ text: '' }));
+    const euros = Math.floor((bytes - overhead) / 3);
+    return { text: '€'.repeat(euros) + 'x'.repeat(bytes - overhead - 3 * euros) };
+  };
+  const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+  it.each([
+    ['messages.send', (content: unknown) => ({ conversation_id: 'c', message: content }), maxMessageContentBytes, 'message content'],
+    ['chatplugin.send', (content: unknown) => ({ message: content }), maxMessageContentBytes, 'message content'],
+    ['templates.create', (content: unknown) => ({ name: 'n', source: 'chatplugin', content }), maxTemplateContentBytes, 'template content'],
+    ['templates.update', (content: unknown) => ({ id: 't', content }), maxTemplateContentBytes, 'template content'],
+    ['metadata.upsert', (data: unknown) => ({ subject: 'conversation', id: 'c', data }), maxMetadataUpsertBytes, 'metadata data'],
+  ] as const)('%s accepts %s bytes exactly at the limit and refuses one more as too large', (endpoint, body, limit, label) => {
+    expect(size(json(limit))).toBe(limit);
+    expect(validateRequest(endpoint, body(json(limit))).ok).toBe(true);
+    expect(validateRequest(endpoint, body(json(limit + 1)))).toMatchObject({ ok: false, tooLarge: true, message: `${label} is ${limit + 1} bytes, limit ${limit} bytes` });
+  });
+
+  it.each([
+    ['tags.create', (v: string) => ({ name: v, color: 'tag-red' }), 'name', maxTagNameLength],
+    ['tags.update', (v: string) => ({ id: 't', name: v }), 'name', maxTagNameLength],
+    ['channels.chatplugin.connect', (v: string) => ({ name: v }), 'name', maxNameLength],
+    ['channels.update', (v: string) => ({ channel_id: 'c', name: v }), 'name', maxNameLength],
+    ['templates.create', (v: string) => ({ name: v, source: 's', content: {} }), 'name', maxNameLength],
+    ['templates.create', (v: string) => ({ name: 'n', source: v, content: {} }), 'source', maxSourceLength],
+    ['conversations.update-contact', (v: string) => ({ conversation_id: 'c', display_name: v }), 'display_name', maxNameLength],
+    ['conversations.set-state', (v: string) => ({ conversation_id: 'c', state: v }), 'state', maxStateLength],
+    ['messages.send', (v: string) => ({ conversation_id: v, message: {} }), 'conversation_id', maxIdLength],
+    ['metadata.upsert', (v: string) => ({ subject: 'message', id: v, data: {} }), 'id', maxIdLength],
+  ] as const)('%s: %s of %s characters is accepted, one more is too large', (endpoint, body, field, limit) => {
+    expect(validateRequest(endpoint, body('a'.repeat(limit))).ok).toBe(true);
+    expect(validateRequest(endpoint, body('a'.repeat(limit + 1)))).toEqual({ ok: false, field, message: `${field} must be at most ${limit} characters`, tooLarge: true });
   });
 });

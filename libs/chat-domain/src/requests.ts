@@ -1,18 +1,24 @@
 import { maxFilterLength } from './filter/parser';
 import { apiTagColors } from './payloads';
+import { maxIdLength, maxMessageContentBytes, maxMetadataUpsertBytes, maxNameLength, maxSourceLength, maxStateLength, maxTagNameLength, maxTemplateContentBytes, maxUrlLength } from './limits';
 import { bodySchema, validateBody, type BodyOf, type ValidationResult } from './validation';
 
 /**
  * Body schemas of the chat endpoints (Airy §2 field names), so every app validates the same
- * way. Ids are non-empty strings (an unknown id is the app's 404, not a 400).
+ * way. Ids are non-empty strings (an unknown id is the app's 404, not a 400). Sizes come from
+ * limits.ts; a field over its size is answered 413.
  */
-const id = { type: 'string', required: true, maxLength: 200 } as const;
-const optionalId = { type: 'string', maxLength: 200 } as const;
+const id = { type: 'string', required: true, maxLength: maxIdLength } as const;
+const optionalId = { type: 'string', maxLength: maxIdLength } as const;
 const cursor = { type: 'string', maxLength: 200 } as const;
 const pageSize = { type: 'integer', min: 1, max: 1000 } as const;
-const name = { type: 'string', required: true, maxLength: 500 } as const;
-const imageUrl = { type: 'string', maxLength: 2000, pattern: /^https?:\/\/\S+$/i, patternMessage: 'must be an http(s) URL' } as const;
+const name = { type: 'string', required: true, maxLength: maxNameLength } as const;
+const imageUrl = { type: 'string', maxLength: maxUrlLength, pattern: /^https?:\/\/\S+$/i, patternMessage: 'must be an http(s) URL' } as const;
 const tagColor = { type: 'string', oneOf: apiTagColors } as const;
+const source = { type: 'string', maxLength: maxSourceLength } as const;
+/** A message's content: any JSON, at most maxMessageContentBytes as JSON text (what the record stores). */
+const messageContent = { type: 'json', required: true, maxBytes: maxMessageContentBytes, sizeLabel: 'message content' } as const;
+const templateContent = { type: 'json', maxBytes: maxTemplateContentBytes, sizeLabel: 'template content' } as const;
 
 export const requestSchemas = {
   'conversations.list': bodySchema({ filters: { type: 'string', allowEmpty: true, maxLength: maxFilterLength }, cursor, page_size: pageSize }),
@@ -20,30 +26,30 @@ export const requestSchemas = {
   'conversations.mark-read': bodySchema({ conversation_id: id }),
   'conversations.tag': bodySchema({ conversation_id: id, tag_id: id }),
   'conversations.untag': bodySchema({ conversation_id: id, tag_id: id }),
-  'conversations.set-state': bodySchema({ conversation_id: id, state: { type: 'string', required: true, maxLength: 200 } }),
+  'conversations.set-state': bodySchema({ conversation_id: id, state: { type: 'string', required: true, maxLength: maxStateLength } }),
   'conversations.remove-state': bodySchema({ conversation_id: id }),
   'conversations.update-contact': bodySchema({ conversation_id: id, display_name: name }),
   'messages.list': bodySchema({ conversation_id: id, cursor, page_size: pageSize }),
-  'messages.send': bodySchema({ conversation_id: optionalId, channel_id: optionalId, source_recipient_id: optionalId, message: { type: 'json', required: true } }),
+  'messages.send': bodySchema({ conversation_id: optionalId, channel_id: optionalId, source_recipient_id: optionalId, message: messageContent }),
   'messages.resend': bodySchema({ message_id: id }),
-  'metadata.upsert': bodySchema({ subject: { type: 'string', required: true, oneOf: ['conversation', 'message', 'channel'] }, id, data: { type: 'object', required: true } }),
-  'channels.list': bodySchema({ source: { type: 'string', maxLength: 100 } }),
+  'metadata.upsert': bodySchema({ subject: { type: 'string', required: true, oneOf: ['conversation', 'message', 'channel'] }, id, data: { type: 'object', required: true, maxBytes: maxMetadataUpsertBytes, sizeLabel: 'metadata data' } }),
+  'channels.list': bodySchema({ source }),
   'channels.info': bodySchema({ channel_id: id }),
-  'channels.update': bodySchema({ channel_id: id, name: { type: 'string', maxLength: 500 }, image_url: imageUrl }),
+  'channels.update': bodySchema({ channel_id: id, name: { type: 'string', maxLength: maxNameLength }, image_url: imageUrl }),
   'channels.chatplugin.connect': bodySchema({ name, image_url: imageUrl }),
   'channels.chatplugin.disconnect': bodySchema({ channel_id: id }),
-  'tags.create': bodySchema({ name: { type: 'string', required: true, maxLength: 200 }, color: { ...tagColor, required: true } }),
+  'tags.create': bodySchema({ name: { type: 'string', required: true, maxLength: maxTagNameLength }, color: { ...tagColor, required: true } }),
   'tags.list': bodySchema({}),
-  'tags.update': bodySchema({ id, name: { type: 'string', maxLength: 200 }, color: tagColor }),
+  'tags.update': bodySchema({ id, name: { type: 'string', maxLength: maxTagNameLength }, color: tagColor }),
   'tags.delete': bodySchema({ id }),
-  'templates.create': bodySchema({ name, source: { type: 'string', required: true, maxLength: 100 }, content: { type: 'json', required: true } }),
-  'templates.list': bodySchema({ source: { type: 'string', required: true, maxLength: 100 }, name: { type: 'string', allowEmpty: true, maxLength: 500 } }),
+  'templates.create': bodySchema({ name, source: { ...source, required: true }, content: { ...templateContent, required: true } }),
+  'templates.list': bodySchema({ source: { ...source, required: true }, name: { type: 'string', allowEmpty: true, maxLength: maxNameLength } }),
   'templates.info': bodySchema({ id }),
-  'templates.update': bodySchema({ id, name: { type: 'string', maxLength: 500 }, source: { type: 'string', maxLength: 100 }, content: { type: 'json' } }),
+  'templates.update': bodySchema({ id, name: { type: 'string', maxLength: maxNameLength }, source, content: templateContent }),
   'templates.delete': bodySchema({ id }),
   'chatplugin.authenticate': bodySchema({ channel_id: optionalId, resume_token: { type: 'string', maxLength: 4000 } }),
   'chatplugin.resumeToken': bodySchema({ channel_id: optionalId, conversation_id: optionalId }),
-  'chatplugin.send': bodySchema({ message: { type: 'json', required: true } }),
+  'chatplugin.send': bodySchema({ message: messageContent }),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;

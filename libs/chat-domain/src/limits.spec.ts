@@ -1,0 +1,155 @@
+import { applyMessage, applyMetadata, applyReadReceipt, emptyConversation, unreadCount, type ConversationState } from './conversation';
+import { aMessage } from './internals/fixtures';
+import {
+  changelogRecordLimitBytes,
+  checkSize,
+  jsonByteLength,
+  maxConversationMetadataBytes,
+  maxConversationRecordBytes,
+  maxMessageContentBytes,
+  maxMessageIdJsonBytes,
+  maxMetadataUpsertBytes,
+  maxStoredMessageBytes,
+  maxUnreadIds,
+  SizeLimitError,
+  utf8ByteLength,
+} from './limits';
+import { flattenMetadata, metadataUpsert, type MetadataObject } from './metadata';
+import { validateRequest } from './requests';
+
+/** A JSON value whose JSON text is exactly `bytes` long, made of characters that escape worst when written again. */
+function contentOfBytes(bytes: number): { text: string } {
+  // {"text":"…"} is 11 bytes around the text; `\"` is 2 bytes of content and 4 once the content is a JSON string.
+  const overhead = jsonByteLength({ text: '' })!;
+  const quotes = Math.floor((bytes - overhead) / 2);
+  const text = '"'.repeat(quotes) + 'x'.repeat(bytes - overhead - 2 * quotes);
+  return { text };
+}
+
+describe('utf8ByteLength and jsonByteLength', () => {
+  it('count UTF-8 bytes like Buffer does, surrogate pairs and lone surrogates included', () => {
+    for (const text of ['', 'abc', 'é', '€', '😀', 'a😀b', '\ud800', 'x\udc00y', '\u2028', '"\\\u0001']) {
+      expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, 'utf8'));
+    }
+  });
+
+  it('measure the JSON text; unwritable values give undefined', () => {
+    expect(jsonByteLength({ text: 'é' })).toBe(Buffer.byteLength(JSON.stringify({ text: 'é' })));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(jsonByteLength(cyclic)).toBeUndefined();
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(jsonByteLength(deep)).toBeUndefined();
+  });
+
+  it('checkSize names what, the size and the limit', () => {
+    expect(() => checkSize('message content', 10, 10)).not.toThrow();
+    expect(() => checkSize('message content', 11, 10)).toThrow(new SizeLimitError('message content', 11, 10));
+    expect(new SizeLimitError('message content', 70_000, 65_536).message).toBe('message content is 70000 bytes, limit 65536 bytes');
+  });
+});
+
+describe('the budget arithmetic', () => {
+  it('keeps the worst conversation record under the changelog limit with margin', () => {
+    expect(maxConversationRecordBytes).toBe(550_456);
+    expect(maxConversationRecordBytes).toBeLessThan(changelogRecordLimitBytes * 0.6);
+  });
+
+  it('the largest accepted message plus the largest allowed metadata and a full unread map fit the conversation record', () => {
+    const conversationId = 'c'.repeat(200);
+    const content = contentOfBytes(maxMessageContentBytes);
+    expect(validateRequest('chatplugin.send', { message: content }).ok).toBe(true);
+    expect(validateRequest('chatplugin.send', { message: contentOfBytes(maxMessageContentBytes + 1) })).toMatchObject({ ok: false, tooLarge: true });
+
+    let state: ConversationState = emptyConversation(conversationId);
+    // More unread contact messages than are kept, each with the longest id a record may carry.
+    const longId = (i: number) => `${i}`.padStart(maxMessageIdJsonBytes - 2, 'm');
+    for (let i = 0; i < maxUnreadIds + 5; i++) {
+      state = applyMessage(state, aMessage({ id: longId(i), conversationId, channelId: 'h'.repeat(200), source: 's'.repeat(100), sentAt: -9_007_199_254_740 + i }));
+    }
+    // The largest message written as messages.send would write it (every id at its request limit).
+    state = applyMessage(
+      state,
+      aMessage({ id: 'z'.repeat(36), conversationId, channelId: 'h'.repeat(200), source: 's'.repeat(100), senderId: 'u'.repeat(200), sourceRecipientId: 'r'.repeat(200), content: JSON.stringify(content), sentAt: Number.MAX_SAFE_INTEGER }),
+    );
+    expect(state.lastMessage?.content).toBe(JSON.stringify(content));
+    // Metadata filled with upserts as metadata.upsert accepts them, until the budget refuses one.
+    let refused = 0;
+    for (let round = 0; refused === 0; round++) {
+      const data: MetadataObject = { [`note${round}`]: '\u0001'.repeat(Math.floor((maxMetadataUpsertBytes - 40) / 6)) };
+      expect(validateRequest('metadata.upsert', { subject: 'conversation', id: conversationId, data }).ok).toBe(true);
+      for (const fact of flattenMetadata(data)) {
+        const change = metadataUpsert({ kind: 'conversation', id: conversationId }, fact.key, fact.value, round);
+        try {
+          state = applyMetadata(state, change.id, change.record);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SizeLimitError);
+          refused++;
+        }
+      }
+    }
+    expect(jsonByteLength(state.metadata)).toBeLessThanOrEqual(maxConversationMetadataBytes);
+    expect(unreadCount(state)).toBe(maxUnreadIds);
+    // Stored as the conversations store does (Serdes.json: JSON text as UTF-8).
+    const recordBytes = Buffer.byteLength(JSON.stringify(state), 'utf8');
+    expect(recordBytes).toBeGreaterThan(maxStoredMessageBytes);
+    expect(recordBytes).toBeLessThanOrEqual(maxConversationRecordBytes);
+    expect(recordBytes).toBeLessThan(changelogRecordLimitBytes);
+  });
+});
+
+describe('reducer bounds', () => {
+  const conv = { kind: 'conversation', id: 'conv-1' } as const;
+
+  it('refuses a message over the stored size or with an over-long id, leaving the state alone', () => {
+    const state = applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1' }));
+    const atLimit = aMessage({ id: 'm2', sentAt: 2_000, content: '' });
+    atLimit.content = 'x'.repeat(maxStoredMessageBytes - jsonByteLength(atLimit)!);
+    expect(jsonByteLength(atLimit)).toBe(maxStoredMessageBytes);
+    expect(applyMessage(state, atLimit).lastMessage?.id).toBe('m2');
+    const over = { ...atLimit, content: `${atLimit.content}x` };
+    expect(() => applyMessage(state, over)).toThrow(`message m2 is ${maxStoredMessageBytes + 1} bytes, limit ${maxStoredMessageBytes} bytes`);
+    expect(() => applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 1) }))).toThrow(SizeLimitError);
+    expect(applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 2) })).unread).toHaveProperty('i'.repeat(maxMessageIdJsonBytes - 2));
+  });
+
+  it('keeps the newest unread ids: exact below the cap, saturated at it, and exact again after a read', () => {
+    let state = emptyConversation('conv-1');
+    for (let i = 1; i <= maxUnreadIds + 10; i++) state = applyMessage(state, aMessage({ id: `m${i}`, sentAt: i }));
+    expect(unreadCount(state)).toBe(maxUnreadIds);
+    expect(state.unread).not.toHaveProperty('m10');
+    expect(state.unread).toHaveProperty('m11');
+    // A re-delivered dropped message stays dropped; a re-delivered kept one is counted once.
+    expect(applyMessage(state, aMessage({ id: 'm3', sentAt: 3 })).unread).toEqual(state.unread);
+    expect(unreadCount(applyMessage(state, aMessage({ id: 'm500', sentAt: 500 })))).toBe(maxUnreadIds);
+    const read = applyReadReceipt(state, { conversationId: 'conv-1', readDate: maxUnreadIds });
+    expect(unreadCount(read)).toBe(10);
+  });
+
+  it('keeps an id named __proto__ as an ordinary unread entry', () => {
+    let state = applyMessage(emptyConversation('conv-1'), aMessage({ id: '__proto__', sentAt: 5 }));
+    expect(unreadCount(state)).toBe(1);
+    expect(Object.getPrototypeOf(state.unread)).toBe(Object.prototype);
+    state = applyReadReceipt(state, { conversationId: 'conv-1', readDate: 1 });
+    expect(Object.keys(state.unread)).toEqual(['__proto__']);
+  });
+
+  it('refuses a conversation metadata record that would pass the budget, accepts removals', () => {
+    const fact = (key: string, value: string, timestamp = 1) => metadataUpsert(conv, key, value, timestamp);
+    const big = fact('user_data.a', 'x'.repeat(maxConversationMetadataBytes - 400));
+    let state = applyMetadata(emptyConversation('conv-1'), big.id, big.record);
+    const size = jsonByteLength(state.metadata)!;
+    const room = maxConversationMetadataBytes - size;
+    const exact = fact('user_data.b', '');
+    const exactBytes = jsonByteLength(applyMetadata(state, exact.id, exact.record).metadata)! - size;
+    const filler = fact('user_data.b', 'y'.repeat(room - exactBytes));
+    state = applyMetadata(state, filler.id, filler.record);
+    expect(jsonByteLength(state.metadata)).toBe(maxConversationMetadataBytes);
+    const more = fact('user_data.c', 'z');
+    expect(() => applyMetadata(state, more.id, more.record)).toThrow(/^metadata of conversation conv-1 is \d+ bytes, limit 262144 bytes$/);
+    const smaller = fact('user_data.b', 'y', 2);
+    expect(jsonByteLength(applyMetadata(state, smaller.id, smaller.record).metadata)).toBeLessThan(maxConversationMetadataBytes);
+    expect(applyMetadata(state, filler.id, null).metadata).not.toHaveProperty(filler.id);
+  });
+});
