@@ -1,13 +1,19 @@
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpException, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from '@platform/common';
 import { PlatformConfigError } from './errors';
+import { bodyVerifier, defaultMaxBodyDepth } from './body-depth';
 import { errorAnswer } from './exception.filter';
 import type { PlatformRequest, PlatformResponse } from './http';
 import { HttpMetrics } from './http-metrics';
+import { ManagementHolder, managementGate, type ManagementOptions } from './management';
 import { nestLogger } from './nest-logger';
+import type { ResolvedPlatformOptions } from './options';
+import { securityHeadersMiddleware } from './security-headers';
+import { PLATFORM_OPTIONS } from './tokens';
 
 export interface BootstrapApiOptions {
   /** 0 picks a free port. */
@@ -18,12 +24,21 @@ export interface BootstrapApiOptions {
   readonly cors?: readonly string[] | '*';
   /** Largest JSON body accepted, e.g. `'1mb'` or a byte count; larger bodies are 413. */
   readonly bodyLimit: string | number;
+  /** Deepest nesting of objects/arrays a JSON body may have (default 32); deeper is 400, checked before parsing. */
+  readonly maxBodyDepth?: number;
+  /**
+   * A management port serving `/metrics` and `/health/*` (and nothing else), for the cluster network.
+   * With it, `/metrics` is 404 on the public port; without it, `/metrics` there needs the system token.
+   */
+  readonly management?: ManagementOptions;
 }
 
 export interface StartedApi {
   readonly app: INestApplication;
   /** `http://host:port` the app listens on. */
   readonly url: string;
+  /** `http://host:port` of the management port, when configured. */
+  readonly managementUrl?: string;
 }
 
 /** Headers browsers may send and read across origins. */
@@ -32,8 +47,10 @@ const corsExposedHeaders = ['Retry-After', 'x-streams-position'];
 
 /**
  * Creates and starts an API app whose root module imports `PlatformModule.forRoot`: Nest logs through
- * the platform logger, shutdown hooks are on, HTTP metrics count every request, JSON bodies are parsed
- * up to `bodyLimit`, CORS is applied when configured, and unknown routes answer 404 `{ message }`.
+ * the platform logger, shutdown hooks are on, every answer carries the security headers, HTTP metrics
+ * count every request, `/metrics` is kept to the management port (or the system token), JSON bodies
+ * are parsed up to `bodyLimit` and `maxBodyDepth` (UTF-8 only), CORS is applied when configured, and
+ * unknown routes answer 404 `{ message }`.
  */
 export async function bootstrapApi(module: Type, options: BootstrapApiOptions): Promise<StartedApi> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
@@ -45,12 +62,23 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
     app.enableShutdownHooks();
     app.disable('x-powered-by');
     let metrics: HttpMetrics;
+    let platform: ResolvedPlatformOptions;
+    let management: ManagementHolder;
     try {
       metrics = app.get(HttpMetrics);
+      platform = app.get<ResolvedPlatformOptions>(PLATFORM_OPTIONS);
+      management = app.get(ManagementHolder);
     } catch (cause) {
       throw new PlatformConfigError('bootstrapApi needs a module importing PlatformModule.forRoot', { cause });
     }
+    app.use(securityHeadersMiddleware);
     app.use(metrics.middleware);
+    app.use(
+      managementGate({
+        ...(options.management !== undefined ? { management: management.listener } : {}),
+        authorizeMetrics: (req: IncomingMessage) => systemOnly(platform, req),
+      }),
+    );
     if (options.cors !== undefined) {
       app.enableCors({
         origin: options.cors === '*' ? '*' : [...options.cors],
@@ -60,7 +88,7 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
         maxAge: 600,
       });
     }
-    app.useBodyParser('json', { limit: options.bodyLimit });
+    app.useBodyParser('json', { limit: options.bodyLimit, verify: bodyVerifier(options.maxBodyDepth ?? defaultMaxBodyDepth) });
     // Body-parser refusals become HttpExceptions here; Nest would otherwise turn invalid JSON into a
     // 400 carrying the parser's message and drop the error's type.
     app.use((error: unknown, _req: PlatformRequest, _res: PlatformResponse, next: (error?: unknown) => void) => {
@@ -70,9 +98,22 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
     await app.listen(options.port, options.host);
     const address = app.getHttpServer().address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return { app, url: `http://${host}:${address.port}` };
+    const url = `http://${host}:${address.port}`;
+    if (options.management === undefined) return { app, url };
+    const handler = app.getHttpAdapter().getInstance() as RequestListener;
+    const managementUrl = await management.listener.listen(handler, options.management, options.host);
+    return { app, url, managementUrl };
   } catch (error) {
     await app.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** `/metrics` on the public port without a management port: the system token only (not user JWTs). */
+function systemOnly(platform: ResolvedPlatformOptions, req: IncomingMessage): { status: number; message: string } | undefined {
+  const header = req.headers.authorization;
+  const result = platform.authenticator.authenticate(Array.isArray(header) ? header[0] : header);
+  if (!result.ok) return { status: 401, message: `${result.message} (/metrics needs the system token, or use the management port)` };
+  if (result.principal.kind !== 'system') return { status: 403, message: '/metrics needs the system token' };
+  return undefined;
 }

@@ -2,6 +2,7 @@ import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter 
 import { errorMessage } from '@platform/common';
 import { requestPath, type PlatformRequest, type PlatformResponse } from './http';
 import type { ResolvedPlatformOptions } from './options';
+import { TooManyRequestsException } from './rate-limit/rate-limit.exception';
 import { RetryLaterException } from './retry-later.exception';
 import { PLATFORM_OPTIONS } from './tokens';
 
@@ -23,12 +24,13 @@ interface HttpErrorLike {
 /**
  * Maps anything thrown to the answer sent: an `HttpException` keeps its status with a string `message`
  * (Nest's array messages joined), a body that is not JSON is 400, a body over the limit 413, other
- * client errors of the body parser keep their status; everything else is 500 `internal error`.
+ * client errors of the body parser keep their status, a body nested deeper than the limit is 400 naming
+ * it, a `RangeError` (a stack overflow walking a deep structure) 400; everything else is 500 `internal error`.
  */
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof HttpException) {
     const headers: Record<string, string> =
-      error instanceof RetryLaterException ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+      error instanceof RetryLaterException || error instanceof TooManyRequestsException ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
     return { status: error.getStatus(), message: httpExceptionMessage(error), headers };
   }
   const http = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike;
@@ -37,10 +39,19 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     const limit = typeof http.limit === 'number' ? ` (limit ${http.limit} bytes)` : '';
     return { status: 413, message: `body too large${limit}`, headers: {} };
   }
+  if (http.type === 'entity.too.deep' && typeof http.message === 'string') return { status: 400, message: http.message, headers: {} };
+  // A structure too deep for a recursive walk (JSON.stringify, a validator): the request's fault. The
+  // depth limit of `bootstrapApi` refuses such bodies first; this keeps any other path from a 500.
+  if (isStackOverflow(error)) return { status: 400, message: 'request too deeply nested', headers: {} };
   if (http.expose === true && typeof http.status === 'number' && http.status >= 400 && http.status < 500) {
     return { status: http.status, message: typeof http.message === 'string' ? http.message : 'bad request', headers: {} };
   }
   return { status: 500, message: 'internal error', headers: {} };
+}
+
+/** V8's `RangeError: Maximum call stack size exceeded`. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 function httpExceptionMessage(error: HttpException): string {
@@ -62,7 +73,7 @@ export class PlatformExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<PlatformRequest>();
     const res = host.switchToHttp().getResponse<PlatformResponse>();
     const answer = errorAnswer(error);
-    if (answer.status >= 500) {
+    if (answer.status >= 500 || isStackOverflow(error)) {
       this.options.logger.error('request failed', {
         method: req.method,
         path: requestPath(req),

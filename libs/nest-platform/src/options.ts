@@ -3,6 +3,7 @@ import type { RequestName } from '@platform/chat-domain';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformConfigError } from './errors';
+import type { RateLimitPolicy } from './rate-limit/rate-limit-policy';
 
 /** One endpoint of the OpenAPI document: `POST /<name>`, its body from `requestSchemas[name]`. */
 export interface OpenApiEndpoint {
@@ -32,9 +33,12 @@ export interface PlatformModuleOptions {
   readonly openapi: OpenApiOptions;
   /**
    * Paths (exact, or prefixes ending in `/`) that need no token even without `@Public()`, for
-   * controllers of other libs. Default: `/health/`, `/metrics`, `/openapi.json`.
+   * controllers of other libs. Default: `/health/`, `/metrics`, `/openapi.json`. (`bootstrapApi` still
+   * keeps `/metrics` to the management port, or to the system token without one.)
    */
   readonly publicPaths?: readonly string[];
+  /** Policies `@RateLimit(name)` applies, by name (e.g. `{ visitor: new RateLimitPolicy([...]) }`). */
+  readonly rateLimits?: Readonly<Record<string, RateLimitPolicy>>;
 }
 
 export interface ResolvedPlatformOptions {
@@ -43,6 +47,7 @@ export interface ResolvedPlatformOptions {
   readonly logger: Logger;
   readonly openapi: { readonly title: string; readonly version: string; readonly description?: string; readonly endpoints: readonly OpenApiEndpoint[] };
   readonly publicPaths: readonly string[];
+  readonly rateLimits: ReadonlyMap<string, RateLimitPolicy>;
 }
 
 export const defaultPublicPaths: readonly string[] = ['/health/', '/metrics', '/openapi.json'];
@@ -61,6 +66,7 @@ export function resolvePlatformOptions(options: PlatformModuleOptions): Resolved
     logger: options.logger,
     openapi: { ...options.openapi, endpoints },
     publicPaths: options.publicPaths ?? defaultPublicPaths,
+    rateLimits: new Map(Object.entries(options.rateLimits ?? {})),
   };
 }
 
