@@ -17,6 +17,7 @@ const entity: TopicDeclaration = {
   cleanupPolicy: 'compact',
   minCompactionLagMs: 3_600_000,
   segmentBytes: 2 * 1024 * 1024,
+  maxMessageBytes: 1_048_576,
   owner: 'tests',
   coPartitionGroup: 'test-group',
 };
@@ -30,6 +31,7 @@ const events: TopicDeclaration = {
   partitions: 1,
   cleanupPolicy: 'delete',
   retentionMs: 86_400_000,
+  maxMessageBytes: 2_097_152,
   owner: 'tests',
 };
 const declarations = [entity, sibling, events];
@@ -68,6 +70,8 @@ describe('applyTopics against the real broker', () => {
     const messages = topicName({ name: 'application.communication.messages' }, namespace);
     expect(await partitionCount(messages)).toBe(10);
     expect(await liveConfig(messages, 'cleanup.policy')).toBe('compact');
+    expect(await liveConfig(messages, 'max.message.bytes')).toBe('1048576');
+    expect(await liveConfig(topicName({ name: 'source.chatplugin.events' }, namespace), 'max.message.bytes')).toBe('2097152');
 
     const second = await applyTopics(admin, allTopics, { namespace, replicationFactor: 1 });
     expect(second.created).toEqual([]);
@@ -106,6 +110,7 @@ describe('applyTopics against the real broker', () => {
             { name: 'cleanup.policy', value: 'delete' },
             { name: 'min.compaction.lag.ms', value: '3600000' },
             { name: 'segment.bytes', value: String(2 * 1024 * 1024) },
+            { name: 'max.message.bytes', value: '4194304' },
             { name: 'retention.bytes', value: '1048576' },
           ],
         },
@@ -117,6 +122,7 @@ describe('applyTopics against the real broker', () => {
     });
     expect(drifted.drift).toEqual([
       { topic: things, key: 'cleanup.policy', expected: 'compact', actual: 'delete' },
+      { topic: things, key: 'max.message.bytes', expected: '1048576', actual: '4194304' },
       { topic: things, key: 'retention.bytes', expected: null, actual: '1048576' },
     ]);
     expect(drifted.corrected).toEqual([]);
@@ -132,6 +138,26 @@ describe('applyTopics against the real broker', () => {
     });
     expect(clean.unchanged).toHaveLength(declarations.length);
     expect(await liveConfig(things, 'cleanup.policy')).toBe('compact');
+    expect(await liveConfig(things, 'max.message.bytes')).toBe('1048576');
+  });
+
+  it('reports a topic left at the broker default max.message.bytes as drift and sets the declared value', async () => {
+    const namespace = newNamespace();
+    const raw = topicName(events, namespace);
+    await admin.createTopics({
+      topics: [{ topic: raw, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '86400000' }] }],
+      waitForLeaders: true,
+    });
+    const report = await applyTopics(admin, [events], { namespace });
+    expect(report.drift).toEqual([{ topic: raw, key: 'max.message.bytes', expected: '2097152', actual: '1048588' }]);
+    expect(report.unchanged).toEqual([]);
+    expect((await applyTopics(admin, [events], { namespace, correctDrift: true })).corrected).toEqual([raw]);
+    const clean = await waitFor(async () => {
+      const again = await applyTopics(admin, [events], { namespace });
+      return isClean(again) && again;
+    });
+    expect(clean.unchanged).toEqual([raw]);
+    expect(await liveConfig(raw, 'max.message.bytes')).toBe('2097152');
   });
 
   it('refuses to shrink partitions, with a clear message, and leaves the topic alone', async () => {

@@ -30,6 +30,11 @@ export interface TopicDeclaration {
   cleanupPolicy: CleanupPolicy;
   minCompactionLagMs?: number;
   segmentBytes?: number;
+  /**
+   * Largest record batch the topic accepts (`max.message.bytes`), always declared: the size budgets of
+   * the apps (chat-domain limits.ts) are derived from it, so it must not silently follow a broker default.
+   */
+  maxMessageBytes: number;
   /** -1 keeps records forever. */
   retentionMs?: number;
   /** App (apps/<owner>) that is the single writer of the topic's canonical records. */

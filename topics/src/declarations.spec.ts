@@ -1,5 +1,6 @@
 import { TopicDeclaration } from './declaration';
 import { allTopics } from './declarations';
+import { DEFAULT_MAX_MESSAGE_BYTES, RAW_EVENTS_MAX_MESSAGE_BYTES } from './declarations/defaults';
 import { describeTopics } from './describe';
 import { InvalidDeclarationError } from './errors';
 import { topicName } from './topic-name';
@@ -14,6 +15,7 @@ const base: TopicDeclaration = {
   entity: true,
   partitions: 2,
   cleanupPolicy: 'compact',
+  maxMessageBytes: 1_048_576,
   owner: 'tests',
 };
 
@@ -34,6 +36,15 @@ describe('topic declarations', () => {
     }
     expect(names).toContain('source.chatplugin.events');
     for (const decl of allTopics) if (decl.value.format === 'avro') expect(schemaNames).toContain(decl.value.schema);
+  });
+
+  it('declare max.message.bytes explicitly: 1 MiB for application and ops topics, 2 MiB for raw source events', () => {
+    for (const decl of allTopics) {
+      expect(decl.maxMessageBytes).toBe(decl.name.startsWith('source.') ? RAW_EVENTS_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES);
+      expect(describeTopics([decl])[0]?.configs['max.message.bytes']).toBe(String(decl.maxMessageBytes));
+    }
+    // Under the broker default (1,048,588), which the engine's changelogs keep.
+    expect(DEFAULT_MAX_MESSAGE_BYTES).toBeLessThanOrEqual(1_048_588);
   });
 
   it('give every co-partition group one partition count', () => {
@@ -63,6 +74,15 @@ describe('validateDeclarations', () => {
       'co-partition group g: partition counts differ (application.test.things=2, application.test.other=3, application.test.things=2)',
     ]);
   });
+
+  it('requires maxMessageBytes between 1 KiB and 8 MiB', () => {
+    expect(validateDeclarations([{ ...base, maxMessageBytes: 1024 }, { ...base, name: 'application.test.big', maxMessageBytes: 8 * 1024 * 1024 }])).toEqual([]);
+    const message = 'maxMessageBytes must be an integer from 1024 to 8388608';
+    expect(validateDeclarations([{ ...base, maxMessageBytes: 1023 }])).toEqual([`application.test.things: ${message}`]);
+    expect(validateDeclarations([{ ...base, maxMessageBytes: 8 * 1024 * 1024 + 1 }])).toEqual([`application.test.things: ${message}`]);
+    expect(validateDeclarations([{ ...base, maxMessageBytes: 1.5e6 + 0.5 }])).toEqual([`application.test.things: ${message}`]);
+    expect(validateDeclarations([{ ...base, maxMessageBytes: undefined as unknown as number }])).toEqual([`application.test.things: ${message}`]);
+  });
 });
 
 describe('topicName', () => {
@@ -84,7 +104,7 @@ describe('describeTopics', () => {
       declaredName: 'application.test.things',
       partitions: 2,
       replicationFactor: 1,
-      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '86400000', 'segment.bytes': '10485760' },
+      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '86400000', 'segment.bytes': '10485760', 'max.message.bytes': '1048576' },
       owner: 'tests',
       coPartitionGroup: 'g',
       value: { format: 'avro', schema: 'Tag' },

@@ -27,6 +27,7 @@ export function topicConfigs(decl: TopicDeclaration): Record<string, string> {
   if (decl.minCompactionLagMs !== undefined) configs['min.compaction.lag.ms'] = String(decl.minCompactionLagMs);
   if (decl.retentionMs !== undefined) configs['retention.ms'] = String(decl.retentionMs);
   if (decl.segmentBytes !== undefined) configs['segment.bytes'] = String(decl.segmentBytes);
+  configs['max.message.bytes'] = String(decl.maxMessageBytes);
   return configs;
 }
 

@@ -1,6 +1,7 @@
 export type { TopicDeclaration, TopicKind, TopicValue, CleanupPolicy } from './declaration';
 export { topicKinds } from './declaration';
 export { allTopics, communicationTopics, sourceTopics, opsTopics } from './declarations';
+export { DEFAULT_MAX_MESSAGE_BYTES, RAW_EVENTS_MAX_MESSAGE_BYTES } from './declarations/defaults';
 export { topicName } from './topic-name';
 export { validateDeclarations, assertValidDeclarations } from './validate';
 export { describeTopics, topicConfigs } from './describe';

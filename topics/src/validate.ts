@@ -5,6 +5,9 @@ const NAME = new RegExp(`^(${topicKinds.join('|')})\\.[a-z][a-z0-9-]*\\.[a-z][a-
 const NAMESPACE = /^[a-zA-Z0-9_-][a-zA-Z0-9._-]*$/;
 /** Kafka's limit is 249 characters; keep room for a namespace and streams-derived suffixes. */
 const MAX_NAME = 120;
+/** `max.message.bytes` bounds: room for one small record, and no more than 8 MiB (large records belong in object storage). */
+const MIN_MESSAGE_BYTES = 1024;
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /** Every rule a declaration set must satisfy; returns human-readable issues (empty when valid). */
 export function validateDeclarations(declarations: readonly TopicDeclaration[]): string[] {
@@ -25,6 +28,9 @@ export function validateDeclarations(declarations: readonly TopicDeclaration[]):
     if (decl.retentionMs !== undefined && (!Number.isInteger(decl.retentionMs) || decl.retentionMs < -1)) issues.push(`${at}: retentionMs must be -1 or more`);
     if (decl.segmentBytes !== undefined && (!Number.isInteger(decl.segmentBytes) || decl.segmentBytes < 1024 * 1024)) {
       issues.push(`${at}: segmentBytes must be at least 1 MiB`);
+    }
+    if (!Number.isInteger(decl.maxMessageBytes) || decl.maxMessageBytes < MIN_MESSAGE_BYTES || decl.maxMessageBytes > MAX_MESSAGE_BYTES) {
+      issues.push(`${at}: maxMessageBytes must be an integer from ${MIN_MESSAGE_BYTES} to ${MAX_MESSAGE_BYTES}`);
     }
     if (!decl.owner) issues.push(`${at}: owner app is required`);
   }

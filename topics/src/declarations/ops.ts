@@ -1,5 +1,5 @@
 import { TopicDeclaration } from '../declaration';
-import { DAY_MS } from './defaults';
+import { DAY_MS, DEFAULT_MAX_MESSAGE_BYTES } from './defaults';
 
 /** Operational data: component states and HTTP request logs. */
 export const opsTopics: readonly TopicDeclaration[] = [
@@ -12,6 +12,7 @@ export const opsTopics: readonly TopicDeclaration[] = [
     partitions: 1,
     cleanupPolicy: 'compact',
     minCompactionLagMs: DAY_MS,
+    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     owner: 'components',
   },
   {
@@ -23,6 +24,7 @@ export const opsTopics: readonly TopicDeclaration[] = [
     partitions: 3,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY_MS,
+    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     owner: 'gateway',
   },
 ];
