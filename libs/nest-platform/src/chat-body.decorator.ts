@@ -1,10 +1,11 @@
-import { BadRequestException, createParamDecorator, HttpException, HttpStatus, type ExecutionContext } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, HttpException, HttpStatus, PayloadTooLargeException, type ExecutionContext } from '@nestjs/common';
 import { validateRequest, type RequestBody, type RequestName } from '@platform/chat-domain';
 import { headerValue, type PlatformRequest } from './http';
 
 /**
  * The validated body of a chat endpoint: `@ChatBody('conversations.list') body: RequestBody<'conversations.list'>`.
- * A body that breaks the endpoint's schema is 400 `{ message }` naming the field. A request without a
+ * A body that breaks the endpoint's schema is 400 `{ message }` naming the field; a field over its size
+ * limit (chat-domain limits.ts) is 413 `{ message }` naming the limit. A request without a
  * body counts as `{}` (so `tags.list` needs none and required fields are reported by name); a body
  * that is not JSON (another Content-Type) is 415.
  */
@@ -12,7 +13,7 @@ export const ChatBody: <N extends RequestName>(endpoint: N) => ParameterDecorato
   (endpoint: RequestName, ctx: ExecutionContext) => validatedBody(endpoint, ctx.switchToHttp().getRequest<PlatformRequest>()),
 );
 
-/** Validates the body of `req` for `endpoint`; throws the 400/415 `HttpException` the filter answers. */
+/** Validates the body of `req` for `endpoint`; throws the 400/413/415 `HttpException` the filter answers. */
 export function validatedBody<N extends RequestName>(endpoint: N, req: PlatformRequest): RequestBody<N> {
   let body = req.body;
   if (body === undefined) {
@@ -20,7 +21,7 @@ export function validatedBody<N extends RequestName>(endpoint: N, req: PlatformR
     body = {};
   }
   const result = validateRequest(endpoint, body);
-  if (!result.ok) throw new BadRequestException(result.message);
+  if (!result.ok) throw result.tooLarge === true ? new PayloadTooLargeException(result.message) : new BadRequestException(result.message);
   return result.value;
 }
 
