@@ -1,5 +1,6 @@
 import type { QueryFailure, QueryPosition } from '@platform/streams';
 import type { HttpAnswer } from './http';
+import { parsePositionHeader } from './position';
 
 /** Marks a request forwarded to the owner, so the owner never forwards it again. */
 export const FORWARDED_HEADER = 'x-streams-forwarded-from';
@@ -17,10 +18,13 @@ export function unavailable(message: string, retryAfterSeconds: number, details:
 
 /**
  * The HTTP answer for a query that could not be answered here and is not forwarded:
- * `NOT_FOUND` → 404; every transient condition (rebalancing, restoring, position not reached,
- * stopped, or an owner that cannot be reached or would loop) → 503 with `Retry-After`.
+ * `NOT_FOUND` → 404; every other reason (rebalancing, restoring, position not reached, stopped,
+ * an owner that cannot be reached or would loop, and any reason the engine adds later, such as a
+ * task isolated after repeated failures) → 503 with `Retry-After`, never a stale 200. Messages
+ * name no internal address.
  */
 export function failureAnswer(failure: QueryFailure, retryAfterSeconds: number): HttpAnswer {
+  const reason: string = failure.reason;
   switch (failure.reason) {
     case 'NOT_FOUND':
       return jsonAnswer(404, { message: 'not found' });
@@ -35,16 +39,19 @@ export function failureAnswer(failure: QueryFailure, retryAfterSeconds: number):
     case 'NOT_RUNNING':
       return unavailable(`the streams application is not running (${failure.state})`, retryAfterSeconds);
     case 'NOT_OWNER':
-      return unavailable(`the owner ${failure.owner} could not answer; retry later`, retryAfterSeconds);
+      return unavailable('the instance that owns this key could not answer; retry later', retryAfterSeconds);
+    default:
+      return unavailable(`the store cannot answer now (${reason.toLowerCase()}); retry later`, retryAfterSeconds);
   }
 }
 
-/** Parses `topic:partition:offset` (the topic may itself contain colons); undefined when malformed. */
+/**
+ * Parses `topic:partition:offset`; undefined when absent or malformed. Requests should use
+ * `QueryRouter.checkPosition` (or `checkPosition`), which answers a malformed or foreign position with 400.
+ */
 export function parsePosition(raw: string | undefined): QueryPosition | undefined {
-  if (!raw) return undefined;
-  const match = /^(.+):(\d+):(\d+)$/.exec(raw.trim());
-  if (!match) return undefined;
-  return { topic: match[1]!, partition: Number(match[2]), offset: match[3]! };
+  const parsed = parsePositionHeader(raw);
+  return parsed.ok ? parsed.position : undefined;
 }
 
 export function formatPosition(position: QueryPosition): string {

@@ -8,3 +8,5 @@ export { STREAMS_APPLICATION } from './tokens';
 export { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, parsePosition, formatPosition } from './answers';
 export { sendAnswer } from './http';
 export type { HttpAnswer, HttpRequest, HttpResponse } from './http';
+export { MAX_POSITION_HEADER_LENGTH, checkPosition, inputPartitions, parsePositionHeader, partitionsOfCounts } from './position';
+export type { KnownPartitions, ParsedPosition, PositionCheck } from './position';

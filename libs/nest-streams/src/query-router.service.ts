@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { KeyQueryOptions, KeyQueryResult, QueryPosition, StreamsApplication } from '@platform/streams';
-import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, parsePosition } from './answers';
+import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, unavailable } from './answers';
 import { forwardTo } from './forward';
 import { headerValue, sendAnswer, type HttpAnswer, type HttpRequest, type HttpResponse } from './http';
 import type { ResolvedModuleOptions } from './options';
+import { checkPosition, inputPartitions } from './position';
 import { STREAMS_APPLICATION, STREAMS_MODULE_OPTIONS } from './tokens';
 
 export interface RouteOptions<K> {
   readonly keySerde?: KeyQueryOptions<K>['keySerde'];
-  /** Read-your-writes position; default: parsed from the `x-streams-position` request header. */
+  /** Read-your-writes position; default: the request's `x-streams-position`, checked by `readPosition`. */
   readonly position?: QueryPosition;
   readonly timeoutMs?: number;
 }
@@ -30,9 +31,27 @@ export class QueryRouter {
     @Inject(STREAMS_MODULE_OPTIONS) private readonly options: ResolvedModuleOptions,
   ) {}
 
+  /**
+   * The request's `x-streams-position`, checked before anything waits on it: undefined when absent;
+   * 400 `{ message }` when malformed, longer than its bound, repeated, or naming a topic that is not
+   * an input of this application or a partition it does not have; 503 with `Retry-After` while the
+   * application has no assignment to check it against.
+   */
+  readPosition(req: HttpRequest): { readonly position: QueryPosition | undefined } | { readonly answer: HttpAnswer } {
+    const check = checkPosition(req.headers[POSITION_HEADER], inputPartitions(this.app.allMetadata()));
+    if (check.ok) return { position: check.position };
+    if (check.kind === 'unknown') return { answer: unavailable(check.message, this.options.retryAfterSeconds) };
+    return { answer: jsonAnswer(400, { message: check.message }) };
+  }
+
   /** Resolves a key query for a request without sending anything. */
   async resolve<V, K = unknown>(req: HttpRequest, store: string, key: K, options: RouteOptions<K> = {}): Promise<RouteOutcome<V>> {
-    const position = options.position ?? parsePosition(headerValue(req, POSITION_HEADER));
+    let position = options.position;
+    if (position === undefined) {
+      const read = this.readPosition(req);
+      if ('answer' in read) return { kind: 'answer', answer: read.answer };
+      position = read.position;
+    }
     const result = await this.app.query<V, K>(store, key, {
       keySerde: options.keySerde,
       position,

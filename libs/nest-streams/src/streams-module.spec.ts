@@ -93,6 +93,28 @@ describe('StreamsModule with two instances on a real broker', () => {
     expect(afterWrite.status).toBe(200);
     expect(await afterWrite.json()).toMatchObject({ key, value: 5 });
 
+    // A position on another partition of the input (another key's write) does not hold the read.
+    const otherPartition = (owner.partition + 1) % 4;
+    const unrelated = await get(wrong, `/counts/${key}`, { [POSITION_HEADER]: `${input}:${otherPartition}:999999999` });
+    expect(unrelated.status).toBe(200);
+
+    // Positions this application cannot have: 400 naming the problem at once (a wait would end in 503).
+    const refused: [string, string][] = [
+      ['not-a-position', 'expected topic:partition:offset'],
+      [`${input}:0:1, ${input}:1:1`, 'one position only'],
+      [`__consumer_offsets:0:999999999`, '__consumer_offsets is not an input topic of this service'],
+      [`${input}:4:999999999`, `${input} has no partition 4`],
+      [`${input}:0:9223372036854775808`, 'out of range'],
+      [`${'x'.repeat(400)}:0:1`, 'longer than'],
+    ];
+    for (const [header, problem] of refused) {
+      for (const service of [a, b]) {
+        const response = await get(service, `/counts/${key}`, { [POSITION_HEADER]: header });
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ message: expect.stringContaining(problem) });
+      }
+    }
+
     // A forwarded request is never forwarded again: the non-owner answers 503 itself.
     const loop = await get(wrong, `/counts/${key}`, { [FORWARDED_HEADER]: 'elsewhere:1' });
     expect(loop.status).toBe(503);
