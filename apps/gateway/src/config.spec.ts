@@ -10,6 +10,13 @@ describe('parseGatewayConfig', () => {
     expect(config.upstreams.communication?.origin).toBe('http://127.0.0.1:3001');
     expect(config.upstreams.chatplugin).toBeUndefined();
     expect(config.cors).toBeUndefined();
+    expect(config.managementPort).toBeUndefined();
+    expect(config.systemToken).toBeUndefined();
+  });
+
+  it('reads the management port and the system token guarding /metrics', () => {
+    const config = parseGatewayConfig({ GATEWAY_ROUTES: routes, MANAGEMENT_PORT: '9100', AUTH_SYSTEM_TOKEN: 'a-system-token-of-some-length' });
+    expect(config).toMatchObject({ managementPort: 9100, systemToken: 'a-system-token-of-some-length' });
   });
 
   it('reads CORS origins as * or a list', () => {
@@ -29,6 +36,7 @@ describe('parseGatewayConfig', () => {
     [{ GATEWAY_ROUTES: '{"admin":"http://x:1/api"}' }, /no path/],
     [{ GATEWAY_ROUTES: routes, CORS_ORIGINS: 'https://a.example/' }, /CORS_ORIGINS/],
     [{ GATEWAY_ROUTES: routes, PORT: '70000' }, /PORT/],
+    [{ GATEWAY_ROUTES: routes, MANAGEMENT_PORT: 'x' }, /MANAGEMENT_PORT/],
     [{ GATEWAY_ROUTES: routes, LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
   ])('refuses %j', (env, message) => {
     expect(() => parseGatewayConfig(env)).toThrow(GatewayConfigError);

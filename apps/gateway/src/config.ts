@@ -14,6 +14,10 @@ export interface GatewayConfig {
   /** An upstream silent for this long answers 504 (`GATEWAY_UPSTREAM_TIMEOUT_MS`, default 30 s). */
   readonly upstreamTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` are served there (and `/metrics` no longer on `port`). */
+  readonly managementPort?: number;
+  /** `AUTH_SYSTEM_TOKEN`: without a management port, `/metrics` on `port` needs `Bearer <it>`. */
+  readonly systemToken?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -28,7 +32,17 @@ function readGatewayConfig(env: Env): GatewayConfig {
   const port = envInteger(env, 'PORT', 8000, 0, 65535);
   const upstreamTimeoutMs = envInteger(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000);
   const logLevel = envLogLevel(env);
-  const config: GatewayConfig = { host, port, upstreams: parseRoutes(envText(env, 'GATEWAY_ROUTES')), upstreamTimeoutMs, logLevel };
+  const managementPort = envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535);
+  const systemToken = envText(env, 'AUTH_SYSTEM_TOKEN');
+  const config: GatewayConfig = {
+    host,
+    port,
+    upstreams: parseRoutes(envText(env, 'GATEWAY_ROUTES')),
+    upstreamTimeoutMs,
+    logLevel,
+    ...(managementPort !== undefined ? { managementPort } : {}),
+    ...(systemToken !== undefined ? { systemToken } : {}),
+  };
   const cors = parseCors(envText(env, 'CORS_ORIGINS'));
   return cors === undefined ? config : { ...config, cors };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { silentLogger } from '@platform/common';
 import { MetricsRegistry } from '@platform/metrics';
+import { securityHeaders } from '@platform/nest-platform';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startGateway } from './app/start-gateway';
 import { parseGatewayConfig } from './config';
@@ -61,6 +62,15 @@ async function closedPortUrl(): Promise<string> {
   return url;
 }
 
+const systemToken = randomBytes(24).toString('base64url');
+
+function expectSecurityHeaders(res: Response | http.IncomingMessage): void {
+  for (const [name, value] of Object.entries(securityHeaders)) {
+    const actual = res instanceof Response ? res.headers.get(name) : res.headers[name.toLowerCase()];
+    expect({ name, value: actual }).toEqual({ name, value });
+  }
+}
+
 describe('gateway', () => {
   const communication = upstreamApp('communication', '/conversations.list');
   const chatplugin = upstreamApp('chatplugin', '/chatplugin.send');
@@ -80,7 +90,7 @@ describe('gateway', () => {
       chatplugin: await listen(chatplugin.server),
       admin: await closedPortUrl(),
     };
-    const config = parseGatewayConfig({ PORT: '0', GATEWAY_ROUTES: JSON.stringify(routes), CORS_ORIGINS: 'https://agent.example' });
+    const config = parseGatewayConfig({ PORT: '0', GATEWAY_ROUTES: JSON.stringify(routes), CORS_ORIGINS: 'https://agent.example', AUTH_SYSTEM_TOKEN: systemToken });
     ({ app: gateway, url } = await startGateway(config, silentLogger, registry));
   });
 
@@ -206,11 +216,75 @@ describe('gateway', () => {
     expect(status).toBe(404);
   });
 
+  it('sets the security headers on proxied answers, its own answers, errors and refused upgrades', async () => {
+    const answers = [
+      await fetch(`${url}/conversations.list`, { method: 'POST', body: '{}' }),
+      await fetch(`${url}/messages.missing`, { method: 'POST' }),
+      await fetch(`${url}/tags.list`, { method: 'POST', body: '{}' }),
+      await fetch(`${url}/contacts.list`, { method: 'POST' }),
+      await fetch(`${url}/conversations.list`, { method: 'OPTIONS', headers: { origin: 'https://agent.example', 'access-control-request-method': 'POST' } }),
+      await fetch(`${url}/health/live`),
+      await fetch(`${url}/openapi.json`),
+      await fetch(`${url}/metrics`),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([201, 404, 502, 404, 204, 200, 200, 401]);
+    for (const res of answers) expectSecurityHeaders(res);
+    const refused = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/ws.communication`);
+      socket.once('unexpected-response', (_req, res) => resolve(res));
+      socket.once('error', reject);
+    });
+    expect(refused.statusCode).toBe(404);
+    expectSecurityHeaders(refused);
+  });
+
+  it('serves /metrics on the public port only with the system token', async () => {
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } })).status).toBe(200);
+  });
+
   it('counts requests per upstream and upstream errors', async () => {
-    const text = (await (await fetch(`${url}/metrics`)).text()) as string;
+    const text = (await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } })).text()) as string;
     expect(text).toMatch(/gateway_requests_total\{upstream="communication",method="POST",status="201"\} [1-9]/);
-    expect(text).toMatch(/gateway_requests_total\{upstream="admin",method="POST",status="502"\} 1/);
+    expect(text).toMatch(/gateway_requests_total\{upstream="admin",method="POST",status="502"\} [1-9]/);
     expect(text).toMatch(/gateway_upstream_errors_total\{upstream="admin",kind="unreachable"\} [1-9]/);
     expect(text).toMatch(/gateway_request_duration_seconds_count\{upstream="communication"\} [1-9]/);
+  });
+});
+
+describe('gateway with a management port', () => {
+  let gateway: INestApplication;
+  let url: string;
+  let managementUrl: string;
+
+  beforeAll(async () => {
+    const config = parseGatewayConfig({ PORT: '0', MANAGEMENT_PORT: '0', GATEWAY_ROUTES: JSON.stringify({ admin: await closedPortUrl() }), AUTH_SYSTEM_TOKEN: systemToken });
+    const started = await startGateway(config, silentLogger, new MetricsRegistry());
+    gateway = started.app;
+    url = started.url;
+    managementUrl = started.managementUrl!;
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('serves /metrics and the probes there, and /metrics no longer on the public port', async () => {
+    expect(managementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const metrics = await fetch(`${managementUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('gateway_request_duration_seconds');
+    expectSecurityHeaders(metrics);
+    expect((await fetch(`${managementUrl}/health/live`)).status).toBe(200);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } })).status).toBe(404);
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+  });
+
+  it('proxies nothing on the management port', async () => {
+    const res = await fetch(`${managementUrl}/tags.list`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'Cannot POST /tags.list' });
+    expect((await fetch(`${managementUrl}/openapi.json`)).status).toBe(404);
   });
 });

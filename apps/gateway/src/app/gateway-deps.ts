@@ -1,4 +1,5 @@
 import type { Logger } from '@platform/common';
+import type { ManagementListener } from '@platform/nest-platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayMetrics } from '../gateway-metrics';
 import type { HttpProxy } from '../proxy/http-proxy';
@@ -13,4 +14,6 @@ export interface GatewayDeps {
   readonly httpProxy: HttpProxy;
   readonly webSocketProxy: WebSocketProxy;
   readonly probe: UpstreamProbe;
+  /** The management port's listener (`MANAGEMENT_PORT`), closed with the gateway. */
+  readonly management?: ManagementListener;
 }

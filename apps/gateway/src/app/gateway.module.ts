@@ -18,9 +18,10 @@ export class GatewayModule implements BeforeApplicationShutdown {
     };
   }
 
-  /** Piped websockets and idle upstream connections would keep the server from closing. */
-  beforeApplicationShutdown(): void {
+  /** Piped websockets, idle upstream connections and the management port would keep the server from closing. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.deps.webSocketProxy.closeAll();
     this.deps.httpProxy.close();
+    await this.deps.management?.close();
   }
 }

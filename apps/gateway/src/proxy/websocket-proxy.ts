@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@platform/common';
 import type { GatewayMetrics } from '../gateway-metrics';
+import { securityHeaders } from '@platform/nest-platform';
 import type { UpstreamName } from '../routing/path-rules';
 import { forwardedHeaders } from './headers';
 
@@ -81,7 +82,8 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string): 
   }
   const body = JSON.stringify({ message });
   const reason = status === 404 ? 'Not Found' : status === 502 ? 'Bad Gateway' : 'Error';
+  const security = Object.entries(securityHeaders).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${security}Connection: close\r\n\r\n${body}`,
   );
 }
