@@ -24,3 +24,20 @@ export class WriteError extends ChatStreamsError {
     super(message, options);
   }
 }
+
+/**
+ * The broker could not take a write now (down, unreachable, no leader) or did not confirm it within
+ * the writer's deadline: retriable, answered 503 + Retry-After. When `maybeWritten` is true (the
+ * deadline passed while the produce was still in flight) the record may still land later: clients
+ * retry with the same idempotency key where the endpoint has one.
+ */
+export class BrokerUnavailableError extends WriteError {
+  constructor(
+    message: string,
+    topic: string,
+    readonly maybeWritten: boolean,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, topic, { ...options, retriable: true });
+  }
+}

@@ -1,15 +1,28 @@
 import type { Producer } from 'kafkajs';
-import { errorMessage } from '@platform/common';
+import { errorMessage, silentLogger, type Logger } from '@platform/common';
 import type { MetadataChange, MetadataSubject } from '@platform/chat-domain';
 import type { Channel, Message, ReadReceipt, Serde, Tag, Template } from '@platform/schemas';
 import type { QueryPosition } from '@platform/streams';
 import type { ChatSerdes } from './serdes';
 import type { ChatTopics } from './chat-topics';
-import { ChatStreamsError, PartitioningError, WriteError } from './errors';
+import { isBrokerUnavailable } from './broker-failure';
+import { BrokerUnavailableError, ChatStreamsError, PartitioningError, WriteError } from './errors';
 import { metadataPlacementKey, placementPartition } from './partitioning';
 
 /** Where a write landed: the position a read-your-writes query waits for. */
 export type WritePosition = QueryPosition & { readonly offset: string };
+
+export interface ChatWriterOptions {
+  /**
+   * Longest wait for the broker to confirm a write (default 5000 ms). Past it the write fails with
+   * `BrokerUnavailableError` (`maybeWritten: true`): the produce keeps running in the background and
+   * may still land; its late outcome is logged.
+   */
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export const defaultWriteTimeoutMs = 5000;
 
 interface Outgoing {
   readonly key: string;
@@ -22,13 +35,25 @@ interface Outgoing {
  * by the partitioning rules (see partitioning.ts) and returns the position of the (last) record
  * written, so the caller can wait until its own store has applied it. Give it an idempotent
  * producer (`kafka.producer({ idempotent: true })`); the writer neither connects nor closes it.
+ *
+ * Broker outages: a produce the broker refuses as unavailable (no connection, no leader, timeouts,
+ * kafkajs retries spent) or does not confirm within `timeoutMs` fails with `BrokerUnavailableError`
+ * (retriable: apps answer 503 + Retry-After), never with an unclassified error.
  */
 export class ChatWriter {
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+
   constructor(
     private readonly producer: Producer,
     private readonly topics: ChatTopics,
     private readonly serdes: ChatSerdes,
-  ) {}
+    options: ChatWriterOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? defaultWriteTimeoutMs;
+    this.logger = options.logger ?? silentLogger;
+    if (!Number.isInteger(this.timeoutMs) || this.timeoutMs <= 0) throw new ChatStreamsError(`timeoutMs must be a positive integer, not ${this.timeoutMs}`);
+  }
 
   /** A new message or a new delivery state of one (same id). */
   writeMessage(message: Message): Promise<WritePosition> {
@@ -95,18 +120,34 @@ export class ChatWriter {
   }
 
   private async send(topic: string, messages: readonly Outgoing[]): Promise<WritePosition> {
-    let metadata;
-    try {
-      metadata = await this.producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })) });
-    } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable === true;
-      throw new WriteError(`cannot write to ${topic}: ${errorMessage(error)}`, topic, { cause: error, retriable });
-    }
+    const metadata = await this.produce(topic, messages);
     const last = messages[messages.length - 1]!;
     const sent = metadata.find((m) => m.partition === last.partition);
     if (!sent?.baseOffset) throw new WriteError(`the broker did not report the offset of the write to ${topic}`, topic);
     const count = messages.filter((m) => m.partition === last.partition).length;
     return { topic, partition: last.partition, offset: (BigInt(sent.baseOffset) + BigInt(count - 1)).toString() };
+  }
+
+  /** The producer's answer, or BrokerUnavailableError when the broker refuses as unavailable or misses the deadline. */
+  private async produce(topic: string, messages: readonly Outgoing[]) {
+    const sending = this.producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })) });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), this.timeoutMs)));
+    try {
+      const outcome = await Promise.race([sending, deadline]);
+      if (outcome !== 'deadline') return outcome;
+    } catch (error) {
+      if (isBrokerUnavailable(error)) throw new BrokerUnavailableError(`the broker cannot take writes to ${topic} now`, topic, false, { cause: error });
+      throw new WriteError(`cannot write to ${topic}: ${errorMessage(error)}`, topic, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+    // Past the deadline the produce is still in flight: it may land (the caller was told it may have).
+    sending.then(
+      () => this.logger.warn('a write answered as unavailable was written after the deadline', { topic, timeoutMs: this.timeoutMs }),
+      (error: unknown) => this.logger.warn('a write answered as unavailable failed after the deadline', { topic, error: errorMessage(error) }),
+    );
+    throw new BrokerUnavailableError(`the broker did not confirm the write to ${topic} within ${this.timeoutMs} ms; it may still be written`, topic, true);
   }
 
   private partitionsOf(topic: string): number {
