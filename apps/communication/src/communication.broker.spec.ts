@@ -1,14 +1,38 @@
-import { conversationId, metadataUpsert, withDeliveryState } from '@platform/chat-domain';
+import {
+  changelogRecordLimitBytes,
+  conversationId,
+  maxConversationMetadataBytes,
+  maxMessageContentBytes,
+  maxMetadataUpsertBytes,
+  maxRequestBodyBytes,
+  maxStoredMessageBytes,
+  metadataUpsert,
+  withDeliveryState,
+  type ConversationState,
+} from '@platform/chat-domain';
 import { issueUserToken } from '@platform/auth';
 import type { Channel, Message } from '@platform/schemas';
 import { formatPosition } from '@platform/nest-streams';
 import { waitFor } from '@platform/testing';
+import { CommunicationStores } from './streams/stores';
 import { jwtSecret, startTwoReplicas, type JsonAnswer, type Replica, type TwoReplicas } from './__fixtures__/two-replicas';
 
 const channel: Channel = { id: 'web', source: 'chatplugin', sourceChannelId: 'Website', connectionState: 'CONNECTED', token: null, createdAt: 1 };
 const disconnected: Channel = { ...channel, id: 'old', sourceChannelId: 'Old', connectionState: 'DISCONNECTED' };
 const conversations = Array.from({ length: 12 }, (_, i) => `conversation-${String(i).padStart(2, '0')}`);
 const t0 = 1_700_000_000_000;
+
+/** A message content whose JSON text is exactly `bytes` long, mostly `"` (which escapes worst once the content is stored as a JSON string). */
+function contentOfBytes(bytes: number): { text: string } {
+  const overhead = JSON.stringify({ text: '' }).length;
+  const quotes = Math.floor((bytes - overhead) / 2);
+  return { text: '"'.repeat(quotes) + 'x'.repeat(bytes - overhead - 2 * quotes) };
+}
+
+/** A `data` object whose JSON text is exactly `bytes` long. */
+function dataOfBytes(bytes: number, key = 'note'): Record<string, string> {
+  return { [key]: 'n'.repeat(bytes - JSON.stringify({ [key]: '' }).length) };
+}
 
 function contactMessage(id: string, conversation: string, sentAt: number): Message {
   return { id, conversationId: conversation, channelId: channel.id, source: 'chatplugin', senderId: 'visitor', isFromContact: true, deliveryState: 'DELIVERED', content: JSON.stringify({ text: id }), sentAt, updatedAt: null, sourceRecipientId: null, headers: {} };
@@ -198,6 +222,54 @@ describe('communication: two replicas on a real broker', () => {
       const bad = await replica.post('/metadata.upsert', { subject: 'contact', id, data: {} });
       expect(bad.status).toBe(400);
       expect(bad.json.message).toContain('subject');
+    }
+  });
+
+  it('bounds sizes: content and data exactly at their limits are accepted, one byte over is 413 naming the limit; the largest message with full metadata fits the changelog', async () => {
+    const id = conversations[11]!;
+    const { owner, other } = r.ownerOf(id);
+    const over = await other.post('/messages.send', { conversation_id: id, message: contentOfBytes(maxMessageContentBytes + 1) });
+    expect(over.status).toBe(413);
+    expect(over.json.message).toBe(`message content is ${maxMessageContentBytes + 1} bytes, limit ${maxMessageContentBytes} bytes`);
+    const huge = await other.post('/messages.send', { conversation_id: id, message: { text: 'x'.repeat(maxRequestBodyBytes) } });
+    expect(huge.status).toBe(413);
+    expect(huge.json.message).toContain(`limit ${maxRequestBodyBytes} bytes`);
+    const dataOver = await other.post('/metadata.upsert', { subject: 'conversation', id, data: dataOfBytes(maxMetadataUpsertBytes + 1) });
+    expect(dataOver.status).toBe(413);
+    expect(dataOver.json.message).toBe(`metadata data is ${maxMetadataUpsertBytes + 1} bytes, limit ${maxMetadataUpsertBytes} bytes`);
+
+    // Fill the conversation's metadata with upserts at the request limit until the budget refuses one.
+    let refused: JsonAnswer | undefined;
+    for (let i = 0; refused === undefined; i++) {
+      const answer = await other.post('/metadata.upsert', { subject: 'conversation', id, data: dataOfBytes(maxMetadataUpsertBytes, `note${i}`) });
+      if (answer.status === 413) refused = answer;
+      else expect(answer.status).toBe(200);
+      expect(i).toBeLessThan(20);
+    }
+    expect(refused.json.message).toMatch(new RegExp(`^metadata of conversation ${id} after this upsert is \\d+ bytes, limit ${maxConversationMetadataBytes} bytes$`));
+
+    const largest = await other.post('/messages.send', { conversation_id: id, message: contentOfBytes(maxMessageContentBytes) });
+    expect(largest.status).toBe(200);
+    const info = await owner.post('/conversations.info', { conversation_id: id });
+    expect(info.json.last_message.id).toBe(largest.json.id);
+    // The conversation record as the store's serde (JSON text, UTF-8) writes it to the changelog.
+    const state = owner.started.app.localStore<string, ConversationState>(CommunicationStores.conversations).get(id)!;
+    const recordBytes = Buffer.byteLength(JSON.stringify(state), 'utf8');
+    expect(recordBytes).toBeGreaterThan(maxStoredMessageBytes + maxConversationMetadataBytes - 40_000);
+    expect(recordBytes).toBeLessThan(changelogRecordLimitBytes);
+    expect(owner.started.app.state).toBe('RUNNING');
+  });
+
+  it('dead-letters a connector record over the budget and keeps serving the conversation', async () => {
+    const id = conversations[0]!;
+    const poison = { ...contactMessage(`${id}-poison`, id, t0 + 500_000), content: 'p'.repeat(maxStoredMessageBytes) };
+    await r.writer.writeMessage(poison);
+    const after = contactMessage(`${id}-after`, id, t0 + 600_000);
+    await r.writer.writeMessage(after);
+    await waitFor(async () => (await a.post('/conversations.info', { conversation_id: id })).json.last_message?.id === after.id, { description: 'the record after the poison one applied' });
+    for (const replica of both()) {
+      expect(replica.started.app.state).toBe('RUNNING');
+      expect((await replica.post('/messages.list', { conversation_id: id })).json.data.map((m: { id: string }) => m.id)).not.toContain(poison.id);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
 import type { LogLevel, PlatformErrorOptions } from '@platform/common';
+import { maxRequestBodyBytes } from '@platform/chat-domain';
 import { CommunicationError } from './errors';
 import { COMMUNICATION_APPLICATION_ID } from './streams/stores';
 
@@ -25,7 +26,8 @@ export interface CommunicationConfig {
   /** Longest wait of a write for its own store, and of a read for an `x-streams-position`. */
   readonly positionTimeoutMs: number;
   readonly retryAfterSeconds: number;
-  readonly bodyLimit: string;
+  /** Largest JSON body (`BODY_LIMIT`, e.g. `512kb`); default chat-domain's maxRequestBodyBytes (256 KiB), consistent with the size budgets. */
+  readonly bodyLimit: string | number;
 }
 
 export class ConfigError extends CommunicationError {
@@ -60,6 +62,6 @@ function readCommunicationConfig(env: Env): CommunicationConfig {
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 100, 10, 60_000),
     positionTimeoutMs: envInteger(env, 'POSITION_TIMEOUT_MS', 10_000, 100, 120_000),
     retryAfterSeconds: envInteger(env, 'RETRY_AFTER_SECONDS', 1, 1, 3600),
-    bodyLimit: envText(env, 'BODY_LIMIT') ?? '1mb',
+    bodyLimit: envText(env, 'BODY_LIMIT') ?? maxRequestBodyBytes,
   };
 }

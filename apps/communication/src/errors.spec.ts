@@ -1,4 +1,4 @@
-import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, MessageNotResendableError } from '@platform/chat-domain';
+import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, MessageNotResendableError, SizeLimitError } from '@platform/chat-domain';
 import { PlatformError } from '@platform/common';
 import { BadRequestError, errorStatus, NotFoundError, UnavailableError } from './errors';
 
@@ -12,6 +12,7 @@ describe('errorStatus', () => {
     expect(errorStatus(new InvalidPageSizeError(0, 1000)).message).toContain('page_size');
     expect(errorStatus(new InvalidMetadataError('bad key')).message).toBe('data: bad key');
     expect(errorStatus(new MessageNotResendableError('m', 'DELIVERED')).status).toBe(409);
+    expect(errorStatus(new SizeLimitError('metadata of conversation c', 300_000, 262_144))).toEqual({ status: 413, message: 'metadata of conversation c is 300000 bytes, limit 262144 bytes' });
   });
 
   it('answers 503 for retriable platform errors (a write the broker refused for now) and 500 for anything else', () => {

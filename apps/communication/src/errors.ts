@@ -1,5 +1,5 @@
 import { PlatformError, errorMessage, type PlatformErrorOptions } from '@platform/common';
-import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, InvalidSubjectError, MessageNotResendableError } from '@platform/chat-domain';
+import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, InvalidSubjectError, MessageNotResendableError, SizeLimitError } from '@platform/chat-domain';
 
 /** Base of the communication app's errors; `status` is the HTTP status an endpoint answers with. */
 export class CommunicationError extends PlatformError {
@@ -47,6 +47,7 @@ export function errorStatus(error: unknown): { status: number; message: string }
   if (error instanceof InvalidPageSizeError) return { status: 400, message: error.message };
   if (error instanceof InvalidMetadataError || error instanceof InvalidSubjectError) return { status: 400, message: `data: ${error.message}` };
   if (error instanceof MessageNotResendableError) return { status: 409, message: error.message };
+  if (error instanceof SizeLimitError) return { status: 413, message: error.message };
   // e.g. a write the broker refused for now (ChatWriter's WriteError with retriable set)
   if (error instanceof PlatformError && error.retriable) return { status: 503, message: `${errorMessage(error)}; retry later` };
   return { status: 500, message: 'internal error' };

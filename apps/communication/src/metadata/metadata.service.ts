@@ -1,4 +1,5 @@
 import {
+  checkMetadataUpsert,
   flattenMetadata,
   metadataUpsert,
   type ChannelPayload,
@@ -20,7 +21,9 @@ export type SubjectPayload = ConversationPayload | MessagePayload | ChannelPaylo
 /**
  * metadata.upsert: `data` flattened into `user_data.*` facts (flattenMetadata) about a conversation,
  * a message or a channel, written placed by the conversation (a message's conversation, or the
- * channel id for channels), answered with the subject as it is afterwards.
+ * channel id for channels), answered with the subject as it is afterwards. An upsert that would grow
+ * the subject's stored facts past its budget (chat-domain metadata-budget.ts) is refused with
+ * SizeLimitError (413) before anything is written.
  */
 export class MetadataService {
   constructor(
@@ -36,8 +39,9 @@ export class MetadataService {
     const target: MetadataSubject = { kind: subject, id };
     const changes = facts.map((fact) => metadataUpsert(target, fact.key, fact.value, now));
     if (subject === 'conversation') {
-      await requireConversation(this.context, id);
+      const { state } = await requireConversation(this.context, id);
       if (changes.length === 0) return { body: await this.conversations.info(id) };
+      checkMetadataUpsert('conversation', id, state.metadata, changes);
       const position = await this.context.writer.writeMetadata(target, changes);
       return { body: await this.conversations.info(id, position), position };
     }
@@ -46,11 +50,13 @@ export class MetadataService {
       if (owner === undefined) throw new NotFoundError(`message ${id} not found`);
       const before = await this.messages.rendered(owner, id);
       if (changes.length === 0) return { body: before };
+      checkMetadataUpsert('message', id, this.context.access.local.messageMetadata.get(id) ?? {}, changes);
       const position = await this.context.writer.writeMetadata(target, changes, owner);
       return { body: await this.messages.rendered(owner, id, position), position };
     }
     if (!this.context.lookups.channel(id)) throw new NotFoundError(`channel ${id} not found`);
     if (changes.length === 0) return { body: this.context.render.channel(id)! };
+    checkMetadataUpsert('channel', id, this.context.access.local.channelMetadata.get(id) ?? this.context.lookups.channelMetadata(id) ?? {}, changes);
     const position = await this.context.writer.writeMetadata(target, changes);
     const applied = await this.context.access.get(CommunicationStores.channelMetadata, id, position);
     if (applied === undefined) throw new NotAppliedError(`metadata of channel ${id} is not visible yet; retry later`);

@@ -1,7 +1,7 @@
 import {
+  applyBudgetedMetadataEntry,
   applyMessage,
   applyMetadata,
-  applyMetadataEntry,
   applyReadReceipt,
   emptyConversation,
   formatSubject,
@@ -50,7 +50,9 @@ function storesOf(context: ProcessorContext<never, never>): Stores {
  * Message records (key: message id): the latest version goes to `messages` (under a key that sorts
  * the conversation newest first) and `message-index`; every record folds into the conversation
  * state. An older version (smaller `updatedAt`) never replaces a newer one; a tombstone removes the
- * message from the history (the conversation keeps what it derived from it).
+ * message from the history (the conversation keeps what it derived from it). The conversation state
+ * is folded first: a record the reducer refuses (SizeLimitError: over the chat size budgets) throws
+ * before any store is written, and the app's processing exception handler dead-letters it.
  */
 export class MessageProcessor implements Processor<string, Message | null, never, never> {
   private stores!: Stores;
@@ -71,6 +73,7 @@ export class MessageProcessor implements Processor<string, Message | null, never
       messageIndex.delete(record.key);
       return;
     }
+    const state = applyMessage(conversations.get(message.conversationId) ?? emptyConversation(message.conversationId), message);
     const currentKey = messageIndex.get(message.id);
     const current = currentKey === undefined ? undefined : messages.get(currentKey);
     if (current === undefined || isSameOrNewerVersion(message, current)) {
@@ -79,15 +82,15 @@ export class MessageProcessor implements Processor<string, Message | null, never
       messages.put(key, message);
       messageIndex.put(message.id, key);
     }
-    const state = conversations.get(message.conversationId) ?? emptyConversation(message.conversationId);
-    storeConversation(this.stores, this.hooks, applyMessage(state, message));
+    storeConversation(this.stores, this.hooks, state);
   }
 }
 
 /**
  * Metadata records (key: metadata record id) about conversations, messages and channels; contact and
  * component facts belong to other apps and are skipped. `metadata-index` remembers each fact's
- * subject so its tombstone can be applied.
+ * subject so its tombstone can be applied. Facts are kept within the subject's size budget: a record
+ * that would pass it throws (SizeLimitError) before any store is written, and is dead-lettered.
  */
 export class MetadataProcessor implements Processor<string, Metadata | null, never, never> {
   private stores!: Stores;
@@ -112,8 +115,8 @@ export class MetadataProcessor implements Processor<string, Metadata | null, nev
     }
     const { subject: kind, identifier: id } = record.value;
     if (kind !== 'conversation' && kind !== 'message' && kind !== 'channel') return;
-    metadataIndex.put(recordId, formatSubject({ kind, id }));
     this.apply(kind, id, recordId, record.value);
+    metadataIndex.put(recordId, formatSubject({ kind, id }));
   }
 
   private apply(kind: string, id: string, recordId: string, value: Metadata | null): void {
@@ -121,9 +124,9 @@ export class MetadataProcessor implements Processor<string, Metadata | null, nev
     if (kind === 'conversation') {
       storeConversation(this.stores, this.hooks, applyMetadata(conversations.get(id) ?? emptyConversation(id), recordId, value));
     } else if (kind === 'message') {
-      saveEntries(messageMetadata, id, applyMetadataEntry(messageMetadata.get(id) ?? {}, recordId, value));
+      saveEntries(messageMetadata, id, applyBudgetedMetadataEntry('message', id, messageMetadata.get(id) ?? {}, recordId, value));
     } else if (kind === 'channel') {
-      saveEntries(channelMetadata, id, applyMetadataEntry(channelMetadata.get(id) ?? {}, recordId, value));
+      saveEntries(channelMetadata, id, applyBudgetedMetadataEntry('channel', id, channelMetadata.get(id) ?? {}, recordId, value));
     }
   }
 }
