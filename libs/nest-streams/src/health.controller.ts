@@ -4,10 +4,22 @@ import type { StreamsApplication } from '@platform/streams';
 import type { HttpResponse } from './http';
 import type { ResolvedModuleOptions } from './options';
 import { STREAMS_APPLICATION, STREAMS_MODULE_OPTIONS } from './tokens';
+import type { WriteReadiness } from './write-probe';
+
+/** The health JSON: the application's state, whether it serves reads, and whether it accepts writes. */
+export interface HealthReport {
+  readonly status: 'UP' | 'DOWN';
+  readonly state: string;
+  readonly reads: 'UP' | 'DOWN';
+  /** Reads UP and, with a write probe, the broker answering it (`status` DOWN when either is not). */
+  readonly writes: WriteReadiness;
+}
 
 /**
- * Probes and metrics. Live: the process runs and the application has not failed. Ready: the
- * application is RUNNING (not created, rebalancing, restoring, stopping or failed).
+ * Probes and metrics. Live: the process runs and the application has not failed (a broker outage
+ * never fails it: restarting the process would not help). Ready (reads): the application is
+ * RUNNING (not created, rebalancing, restoring, stopping or failed), so its stores answer. Writes:
+ * ready for reads and the write probe (when configured) reaches a leader of every written topic.
  */
 @Controller()
 export class HealthController {
@@ -24,10 +36,14 @@ export class HealthController {
 
   @Get('health/ready')
   ready(@Res() res: HttpResponse): void {
-    const state = this.app.state;
-    const ready = state === 'RUNNING';
-    if (!ready) res.setHeader('Retry-After', String(this.options.retryAfterSeconds));
-    res.status(ready ? 200 : 503).json({ status: ready ? 'UP' : 'DOWN', state });
+    const report = this.report();
+    this.send(res, report.reads === 'UP', { ...report, status: report.reads });
+  }
+
+  @Get('health/writes')
+  writes(@Res() res: HttpResponse): void {
+    const report = this.report();
+    this.send(res, report.writes.status === 'UP', { ...report, status: report.writes.status });
   }
 
   @Get('metrics')
@@ -38,5 +54,20 @@ export class HealthController {
     }
     res.setHeader('Content-Type', contentType);
     res.status(200).send(MetricsRegistry.merge(this.options.metrics));
+  }
+
+  private report(): HealthReport {
+    const state = this.app.state;
+    const reads = state === 'RUNNING' ? 'UP' : 'DOWN';
+    const probe = this.options.writeProbe?.report();
+    let writes: WriteReadiness;
+    if (reads === 'DOWN') writes = { status: 'DOWN', lastSuccessAgoMs: probe?.lastSuccessAgoMs ?? null, reason: `the application is ${state}` };
+    else writes = probe ?? { status: 'UP', lastSuccessAgoMs: null };
+    return { status: reads, state, reads, writes };
+  }
+
+  private send(res: HttpResponse, up: boolean, report: HealthReport): void {
+    if (!up) res.setHeader('Retry-After', String(this.options.retryAfterSeconds));
+    res.status(up ? 200 : 503).json(report);
   }
 }

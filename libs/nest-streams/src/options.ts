@@ -1,5 +1,6 @@
 import type { MetricsRegistry } from '@platform/metrics';
 import type { StreamsApplication } from '@platform/streams';
+import type { WriteProbe } from './write-probe';
 
 export interface StreamsModuleOptions {
   /** The application, or a (possibly async) factory creating it once the Nest app starts. */
@@ -12,6 +13,8 @@ export interface StreamsModuleOptions {
   readonly forwardTimeoutMs?: number;
   /** Wait for position reads before answering `NOT_UP_TO_POSITION` (default 5000 ms). */
   readonly positionTimeoutMs?: number;
+  /** "Can accept writes" for `/health/writes` (started and stopped with the module); without it writes follow reads. */
+  readonly writeProbe?: WriteProbe;
 }
 
 export interface ResolvedModuleOptions {
@@ -19,6 +22,7 @@ export interface ResolvedModuleOptions {
   readonly retryAfterSeconds: number;
   readonly forwardTimeoutMs: number;
   readonly positionTimeoutMs: number;
+  readonly writeProbe?: WriteProbe;
 }
 
 export function resolveModuleOptions(options: StreamsModuleOptions): ResolvedModuleOptions {
@@ -28,5 +32,6 @@ export function resolveModuleOptions(options: StreamsModuleOptions): ResolvedMod
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     forwardTimeoutMs: options.forwardTimeoutMs ?? 5000,
     positionTimeoutMs: options.positionTimeoutMs ?? 5000,
+    ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
   };
 }

@@ -3,12 +3,13 @@ import { HealthController } from './health.controller';
 import { resolveModuleOptions, type StreamsModuleOptions } from './options';
 import { QueryRouter } from './query-router.service';
 import { StreamsLifecycle } from './streams-lifecycle.service';
+import { WriteProbeLifecycle } from './write-probe.lifecycle';
 import { STREAMS_APPLICATION, STREAMS_MODULE_OPTIONS } from './tokens';
 
 /**
  * Runs a streams application inside a Nest app: `StreamsModule.forRoot({ application })` provides
  * the application (token `STREAMS_APPLICATION`) and `QueryRouter`, serves `/health/live`,
- * `/health/ready` and `/metrics`, starts the application on bootstrap and closes it on shutdown.
+ * `/health/ready`, `/health/writes` and `/metrics`, starts the application on bootstrap and closes it on shutdown.
  */
 @Module({})
 export class StreamsModule {
@@ -22,6 +23,7 @@ export class StreamsModule {
         { provide: STREAMS_MODULE_OPTIONS, useValue: resolveModuleOptions(options) },
         { provide: STREAMS_APPLICATION, useFactory: () => (typeof application === 'function' ? application() : application) },
         StreamsLifecycle,
+        WriteProbeLifecycle,
         QueryRouter,
       ],
       exports: [STREAMS_APPLICATION, QueryRouter],
