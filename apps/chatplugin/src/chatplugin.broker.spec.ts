@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import WebSocket from 'ws';
+import { maxMessageContentBytes, maxNameLength, maxRequestBodyBytes } from '@platform/chat-domain';
 import { ChatWriter, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
 import { freePort } from '@platform/infra-kafka';
@@ -328,5 +329,34 @@ describe('chatplugin with two replicas on a real broker', () => {
     const visitor = await conversationOn(a, b, connected.body!.id as string, connected.position);
     const sent = await call(b, 'chatplugin.send', { message: { text: 'still routed' } }, visitor.token);
     await waitFor(() => seen.some((s) => s.message.id === sent.body!.id), { timeoutMs: 30_000, description: 'routing after the poison record' });
+  });
+
+  it('bounds visitor sends: content exactly at the limit is routed, one byte over and oversized bodies are 413 naming the limit', async () => {
+    const tooLongName = await call(a, 'channels.chatplugin.connect', { name: 'n'.repeat(maxNameLength + 1) });
+    expect(tooLongName.status).toBe(413);
+    expect(tooLongName.body).toEqual({ message: `name must be at most ${maxNameLength} characters` });
+    const connected = await call(a, 'channels.chatplugin.connect', { name: 'n'.repeat(maxNameLength) });
+    expect(connected.status).toBe(200);
+    const started = await call(b, 'chatplugin.authenticate', { channel_id: connected.body!.id }, null, connected.position ? { 'x-streams-position': connected.position } : {});
+    expect(started.status).toBe(200);
+    const token = started.body!.token as string;
+    const content = (bytes: number) => {
+      const overhead = JSON.stringify({ text: '' }).length;
+      const quotes = Math.floor((bytes - overhead) / 2);
+      return { text: '"'.repeat(quotes) + 'x'.repeat(bytes - overhead - 2 * quotes) };
+    };
+
+    const over = await call(a, 'chatplugin.send', { message: content(maxMessageContentBytes + 1) }, token);
+    expect(over.status).toBe(413);
+    expect(over.body).toEqual({ message: `message content is ${maxMessageContentBytes + 1} bytes, limit ${maxMessageContentBytes} bytes` });
+    const huge = await call(a, 'chatplugin.send', { message: { text: 'x'.repeat(1_046_528) } }, token);
+    expect(huge.status).toBe(413);
+    expect(huge.body?.message).toContain(`limit ${maxRequestBodyBytes} bytes`);
+
+    const largest = await call(a, 'chatplugin.send', { message: content(maxMessageContentBytes) }, token);
+    expect(largest.status).toBe(200);
+    const routed = await waitFor(() => seen.find((s) => s.message.id === largest.body!.id), { timeoutMs: 30_000, description: 'the largest message routed' });
+    expect(Buffer.byteLength(routed.message.content)).toBe(maxMessageContentBytes);
+    expect([a, b].map((s) => s.app.state)).toEqual(['RUNNING', 'RUNNING']);
   });
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { Server } from 'node:http';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import type { INestApplication } from '@nestjs/common';
@@ -90,7 +91,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
 
     const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion) });
-    const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: '1mb' });
+    const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
     started = nest;
 
     // A disconnected channel refuses its visitors: close their sockets too.
