@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { channelPayload, MetadataKeys, messagePayload, metadataUpsert, type ChannelPayload, type MessagePayload, type MetadataObject } from '@platform/chat-domain';
-import type { ChatTopics, ChatWriter, WritePosition } from '@platform/chat-streams';
+import { placementPartition, type ChatTopics, type ChatWriter, type WritePosition } from '@platform/chat-streams';
 import type { Channel } from '@platform/schemas';
 import type { ChannelDirectory } from './channels';
 import type { HistoryReader } from './delivery/history-reader';
-import { ChannelNotFoundError, ChatpluginError, VisitorAuthError } from './errors';
+import { ChannelNotFoundError, ChatpluginError, ForeignConversationError, VisitorAuthError } from './errors';
 import { encodeRawEvent, type ChatpluginRawEvent } from './streams/raw-event';
 import { CHATPLUGIN_SOURCE, routeRawEvent } from './streams/router';
 import type { VisitorIdentity, VisitorTokens } from './visitor/visitor-tokens';
 
 export interface ChatpluginServiceOptions {
-  readonly topics: Pick<ChatTopics, 'chatpluginEvents'>;
+  readonly topics: Pick<ChatTopics, 'chatpluginEvents' | 'channels' | 'partitions'>;
   readonly writer: Pick<ChatWriter, 'writeChannel' | 'writeMetadata' | 'writeRaw'>;
   readonly channels: ChannelDirectory;
   readonly tokens: VisitorTokens;
@@ -23,6 +23,12 @@ export interface ChatpluginServiceOptions {
 export interface Written<T> {
   readonly value: T;
   readonly position: WritePosition;
+}
+
+/** Where a client's channel write landed (`x-streams-position` of connect/disconnect), already checked to name the channels topic. */
+export interface ChannelWrite {
+  readonly partition: number;
+  readonly offset: string | number | bigint;
 }
 
 export interface AuthenticateAnswer {
@@ -67,15 +73,30 @@ export class ChatpluginService {
     return { value: channelPayload(disconnected), position };
   }
 
-  /** A new conversation on an open channel: its visitor token, no messages yet (nothing is written until the visitor sends). */
-  authenticateNew(channelId: string): AuthenticateAnswer {
+  /** The topic and partition count a client's channel-write position may name. */
+  channelTopic(): { readonly topic: string; readonly partitions: number } {
+    const { channels, partitions } = this.options.topics;
+    return { topic: channels, partitions: partitions.get(channels) ?? 1 };
+  }
+
+  /**
+   * A new conversation on an open channel: its visitor token, no messages yet (nothing is written
+   * until the visitor sends). After `channelWrite` (a connect/disconnect of this channel) when given.
+   */
+  async authenticateNew(channelId: string, channelWrite?: ChannelWrite): Promise<AuthenticateAnswer> {
+    await this.awaitChannelWrite(channelId, channelWrite);
     this.requireOpenChannel(channelId, ChannelNotFoundError);
     return this.answer({ channelId, conversationId: randomUUID() }, []);
   }
 
-  /** The conversation of a resume token: a fresh visitor token and the messages so far. */
-  async authenticateResume(resumeToken: string): Promise<AuthenticateAnswer> {
+  /**
+   * The conversation of a resume token: a fresh visitor token and the messages so far. The token is
+   * verified before anything waits on `channelWrite`. HistoryUnavailableError (503) when the history
+   * cannot be read completely now (restoring, rebalancing, task not running, owner unreachable).
+   */
+  async authenticateResume(resumeToken: string, channelWrite?: ChannelWrite): Promise<AuthenticateAnswer> {
     const identity = this.options.tokens.verifyResumeToken(resumeToken);
+    await this.awaitChannelWrite(identity.channelId, channelWrite);
     this.requireOpenChannel(identity.channelId, ChannelNotFoundError);
     const history = await this.options.history.read(identity.conversationId);
     return this.answer(identity, history.map((m) => messagePayload(m)));
@@ -91,6 +112,22 @@ export class ChatpluginService {
 
   resumeToken(identity: VisitorIdentity): { resume_token: string } {
     return { resume_token: this.options.tokens.issueResumeToken(identity) };
+  }
+
+  /**
+   * A resume token minted on a visitor's behalf (system token or user JWT, checked by the caller):
+   * only for a conversation of that channel. ForeignConversationError (403) when the channel is not
+   * an open chat plugin channel, or the conversation has no chat plugin message on it (unknown, or
+   * of another channel); HistoryUnavailableError (503) when its history cannot be read now.
+   */
+  async resumeTokenOnBehalf(identity: VisitorIdentity): Promise<{ resume_token: string }> {
+    const { channelId, conversationId } = identity;
+    this.requireOpenChannel(channelId, ForeignConversationError);
+    const history = await this.options.history.read(conversationId);
+    if (history.length === 0 || history.some((m) => m.channelId !== channelId)) {
+      throw new ForeignConversationError(`conversation ${conversationId} is not a conversation of chat plugin channel ${channelId}`);
+    }
+    return this.resumeToken(identity);
   }
 
   /**
@@ -118,6 +155,12 @@ export class ChatpluginService {
       conversation_id: identity.conversationId,
       messages,
     };
+  }
+
+  /** Waits (bounded) for a write of this channel; a position on another partition cannot concern it and is not waited for. */
+  private async awaitChannelWrite(channelId: string, write: ChannelWrite | undefined): Promise<void> {
+    if (write === undefined || write.partition !== placementPartition(channelId, this.channelTopic().partitions)) return;
+    await this.options.channels.waitFor(write.partition, String(write.offset), this.options.channelWaitMs ?? 5000);
   }
 
   private requireOpenChannel(channelId: string, error: new (message: string) => ChatpluginError): void {

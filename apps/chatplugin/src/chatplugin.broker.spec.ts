@@ -209,6 +209,12 @@ describe('chatplugin with two replicas on a real broker', () => {
     const onBehalf = await call(b, 'chatplugin.resumeToken', { channel_id: channelId, conversation_id: visitor.conversation_id });
     expect(onBehalf.status).toBe(200);
     expect((await history(a, onBehalf.body!.resume_token as string)).map((m) => m.id)).toEqual([messageId]);
+    // On a visitor's behalf only for a conversation of that channel (a connects it and has applied it).
+    const other = await call(a, 'channels.chatplugin.connect', { name: 'Other site' });
+    const foreign = await call(a, 'chatplugin.resumeToken', { channel_id: other.body!.id, conversation_id: visitor.conversation_id });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toEqual({ message: `conversation ${visitor.conversation_id} is not a conversation of chat plugin channel ${String(other.body!.id)}` });
+    expect((await call(a, 'chatplugin.resumeToken', { channel_id: channelId, conversation_id: 'never-started' })).status).toBe(403);
   });
 
   it('pushes a reply to the connected visitor and marks it DELIVERED; a reply to a disconnected visitor stays PENDING until it reconnects', async () => {
@@ -288,6 +294,19 @@ describe('chatplugin with two replicas on a real broker', () => {
       expect((await call(replica, 'chatplugin.authenticate', {}, null)).body!.message).toContain('channel_id');
 
       expect((await call(replica, 'chatplugin.authenticate', { channel_id: 'no-such-channel' }, null)).status).toBe(404);
+      // A position is checked before anything waits on it: 400 naming the problem (a wait would end in 404).
+      const refusedPositions: [string, string][] = [
+        ['not-a-position', 'expected topic:partition:offset'],
+        [`${topics.chatpluginEvents}:0:1`, 'is not an input topic'],
+        [`${topics.channels}:999:1`, 'has no partition 999'],
+        [`${topics.channels}:0:1, ${topics.channels}:0:2`, 'one position only'],
+        [`${topics.channels}:0:99999999999999999999`, 'expected topic:partition:offset'],
+      ];
+      for (const [header, problem] of refusedPositions) {
+        const refused = await call(replica, 'chatplugin.authenticate', { channel_id: 'no-such-channel' }, null, { 'x-streams-position': header });
+        expect(refused.status).toBe(400);
+        expect(refused.body!.message).toContain(problem);
+      }
       expect((await call(replica, 'channels.chatplugin.disconnect', { channel_id: 'no-such-channel' })).status).toBe(404);
     }
     const refused = await new Promise<number>((resolve, reject) => {

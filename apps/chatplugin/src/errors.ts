@@ -15,6 +15,9 @@ export class ChatpluginConfigError extends ChatpluginError {}
 /** The channel is unknown, not a chat plugin channel, or disconnected (404 on authenticate/disconnect). */
 export class ChannelNotFoundError extends ChatpluginError {}
 
+/** A resume token asked on a visitor's behalf for a conversation that is not of that (open) chat plugin channel: 403. */
+export class ForeignConversationError extends ChatpluginError {}
+
 /** The conversation's history cannot be read right now (owner restoring, rebalancing or unreachable): 503. */
 export class HistoryUnavailableError extends ChatpluginError {
   constructor(message: string) {

@@ -1,5 +1,4 @@
 import { compareMessagesNewestFirst } from '@platform/chat-domain';
-import { errorMessage } from '@platform/common';
 import { FORWARDED_HEADER } from '@platform/nest-streams';
 import type { Message } from '@platform/schemas';
 import type { StreamsApplication } from '@platform/streams';
@@ -18,8 +17,10 @@ export interface HistoryReaderOptions {
 /**
  * A conversation's chat plugin messages, oldest first, from the `chatplugin-messages` store of the
  * instance that runs the task of the conversation's partition: read here when that is this instance,
- * else through the owner's internal route. Throws HistoryUnavailableError (503) while the owner is
- * unknown, rebalancing, restoring or unreachable; never answers a partial history.
+ * else through the owner's internal route. Throws HistoryUnavailableError (503) whenever the store of
+ * that partition cannot answer now: owner unknown, rebalancing, restoring, unreachable, or the task
+ * assigned but not running (reopening after an aborted transaction, isolated after failures). Never
+ * answers a partial or empty history in place of one it could not read. Messages name no address.
  */
 export class HistoryReader {
   constructor(
@@ -31,6 +32,8 @@ export class HistoryReader {
     const owner = this.app.metadataForKey(HISTORY_STORE, conversationId);
     if (owner?.local) return this.readLocal(conversationId);
     if (!owner?.endpoint) throw new HistoryUnavailableError('the conversation history is being rebalanced; retry later');
+    // Assigned here but its task is not open (reopening, isolated): asking ourselves would not help.
+    if (owner.endpoint === this.app.metadata()?.endpoint) throw new HistoryUnavailableError('the conversation history cannot be read now; retry later');
     return this.readRemote(owner.endpoint, conversationId);
   }
 
@@ -40,8 +43,11 @@ export class HistoryReader {
     if (!owner?.local) throw new HistoryUnavailableError('this instance does not hold the conversation history; retry later');
     const { from, to } = historyRange(conversationId);
     const result = this.app.queryRange<string, Message>(HISTORY_STORE, from, to);
-    if (!result.ok) throw new HistoryUnavailableError(`the conversation history is not available (${result.reason.toLowerCase()}); retry later`);
+    if (!result.ok) throw new HistoryUnavailableError(`the conversation history is not available (${String(result.reason).toLowerCase()}); retry later`);
     if (result.restoring.some((r) => r.taskId === owner.taskId)) throw new HistoryUnavailableError('the conversation history is restoring; retry later');
+    // The store of the conversation's partition must have answered: a task that is assigned but not
+    // running would otherwise read as an empty history.
+    if (!result.partitions.includes(owner.partition)) throw new HistoryUnavailableError('the conversation history cannot be read now; retry later');
     return result.entries
       .filter((e) => isHistoryKeyOf(e.key, conversationId))
       .map((e) => e.value)
@@ -58,11 +64,16 @@ export class HistoryReader {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
     } catch (error) {
-      throw new HistoryUnavailableError(`the owner of the conversation history (${endpoint}) is unreachable: ${errorMessage(error)}`);
+      throw new HistoryUnavailableError(`the owner of the conversation history is unreachable (${errorName(error)}); retry later`);
     }
-    if (response.status !== 200) throw new HistoryUnavailableError(`the owner of the conversation history (${endpoint}) answered ${response.status}; retry later`);
-    const body = (await response.json()) as { messages?: Message[] };
-    if (!Array.isArray(body.messages)) throw new HistoryUnavailableError(`the owner of the conversation history (${endpoint}) answered without messages`);
+    if (response.status !== 200) throw new HistoryUnavailableError(`the owner of the conversation history answered ${response.status}; retry later`);
+    const body = (await response.json().catch(() => ({}))) as { messages?: Message[] };
+    if (!Array.isArray(body.messages)) throw new HistoryUnavailableError('the owner of the conversation history answered without messages; retry later');
     return body.messages;
   }
+}
+
+/** The kind of a transport failure (`TimeoutError`, `TypeError`…), never its text: that names addresses. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'error';
 }

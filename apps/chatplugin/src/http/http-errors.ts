@@ -1,7 +1,7 @@
-import { HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { WriteError } from '@platform/chat-streams';
 import { RetryLaterException } from '@platform/nest-platform';
-import { ChannelNotFoundError, HistoryUnavailableError, VisitorAuthError } from '../errors';
+import { ChannelNotFoundError, ForeignConversationError, HistoryUnavailableError, VisitorAuthError } from '../errors';
 
 /** Runs a use case and turns its errors into the HTTP answers of the API (`{ message }`). */
 export async function answering<T>(work: () => T | Promise<T>): Promise<T> {
@@ -16,6 +16,7 @@ export function toHttpException(error: unknown): unknown {
   if (error instanceof HttpException) return error;
   if (error instanceof VisitorAuthError) return new UnauthorizedException(error.message);
   if (error instanceof ChannelNotFoundError) return new NotFoundException(error.message);
+  if (error instanceof ForeignConversationError) return new ForbiddenException(error.message);
   if (error instanceof HistoryUnavailableError) return new RetryLaterException(error.message);
   if (error instanceof WriteError && error.retriable) return new RetryLaterException('the broker could not take the write; retry later');
   return error;

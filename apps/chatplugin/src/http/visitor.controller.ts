@@ -1,13 +1,12 @@
-import { Controller, ForbiddenException, HttpCode, Inject, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UnauthorizedException } from '@nestjs/common';
 import type { Authenticator } from '@platform/auth';
 import type { MessagePayload, RequestBody } from '@platform/chat-domain';
 import { ChatBody, Public, type PlatformRequest } from '@platform/nest-platform';
-import { parsePosition, POSITION_HEADER } from '@platform/nest-streams';
-import type { ChannelDirectory } from '../channels';
-import type { AuthenticateAnswer, ChatpluginService } from '../chatplugin-service';
+import { checkPosition, partitionsOfCounts, POSITION_HEADER } from '@platform/nest-streams';
+import type { AuthenticateAnswer, ChannelWrite, ChatpluginService } from '../chatplugin-service';
 import { bearerToken } from '../visitor/visitor-tokens';
 import { answering } from './http-errors';
-import { AUTHENTICATOR, CHANNEL_DIRECTORY, CHATPLUGIN_SERVICE } from './tokens';
+import { AUTHENTICATOR, CHATPLUGIN_SERVICE } from './tokens';
 
 /**
  * The visitor API. Public for the platform's guard: it verifies visitor tokens itself (and, for
@@ -19,15 +18,14 @@ export class VisitorController {
   constructor(
     @Inject(CHATPLUGIN_SERVICE) private readonly service: ChatpluginService,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
-    @Inject(CHANNEL_DIRECTORY) private readonly channels: ChannelDirectory,
   ) {}
 
   /** `{channel_id}` → new conversation, or `{resume_token}` → same conversation with its messages. */
   @Post('chatplugin.authenticate')
   @HttpCode(200)
   async authenticate(@ChatBody('chatplugin.authenticate') body: RequestBody<'chatplugin.authenticate'>, @Req() req: PlatformRequest): Promise<AuthenticateAnswer> {
-    await this.waitForChannelWrite(req);
-    return answering(() => (body.resume_token !== undefined ? this.service.authenticateResume(body.resume_token) : this.service.authenticateNew(body.channel_id!)));
+    const write = this.channelWrite(req);
+    return answering(() => (body.resume_token !== undefined ? this.service.authenticateResume(body.resume_token, write) : this.service.authenticateNew(body.channel_id!, write)));
   }
 
   /** Visitor token → resume token; or, as Airy, system token / user JWT + `{channel_id, conversation_id}`. */
@@ -37,8 +35,8 @@ export class VisitorController {
     if (body.channel_id !== undefined && body.conversation_id !== undefined) {
       const auth = this.authenticator.authenticate(headerOf(req, 'authorization'));
       if (!auth.ok) throw new UnauthorizedException(auth.message);
-      if (!this.channels.isOpen(body.channel_id)) throw new ForbiddenException(`chat plugin channel ${body.channel_id} not found or disconnected`);
-      return this.service.resumeToken({ channelId: body.channel_id, conversationId: body.conversation_id });
+      const identity = { channelId: body.channel_id, conversationId: body.conversation_id };
+      return answering(() => this.service.resumeTokenOnBehalf(identity));
     }
     return answering(() => this.service.resumeToken(this.service.visitor(bearerToken(req.headers.authorization))));
   }
@@ -51,11 +49,17 @@ export class VisitorController {
     return value;
   }
 
-  /** A client that just connected a channel may pass the write's `x-streams-position`: wait until this instance has it. */
-  private async waitForChannelWrite(req: PlatformRequest): Promise<void> {
-    const position = parsePosition(headerOf(req, POSITION_HEADER));
-    if (position === undefined) return;
-    await this.channels.waitFor(position.partition, String(position.offset), 5000);
+  /**
+   * A client that just connected (or disconnected) a channel may pass the write's `x-streams-position`,
+   * so this instance answers after it. Checked before anything waits: one bounded position on a real
+   * partition of the channels topic, else 400 naming the problem. The service waits only for a
+   * position on the channel's own partition (and, for a resume, only after verifying the token).
+   */
+  private channelWrite(req: PlatformRequest): ChannelWrite | undefined {
+    const { topic, partitions } = this.service.channelTopic();
+    const check = checkPosition(req.headers[POSITION_HEADER], partitionsOfCounts([[topic, partitions]]));
+    if (!check.ok) throw new BadRequestException(check.message);
+    return check.position;
   }
 }
 
