@@ -18,3 +18,5 @@ export type { ClientConfig, ExternalKafkaConfig, ExternalRegistryConfig, SaslMec
 export { envText, envInteger, envRequired, envLogLevel, serviceConfigFromEnv, rethrowConfigError } from './service-config';
 export type { ServiceConfig, ServiceConfigOptions } from './service-config';
 export { killWhenParentDies } from './watchdog';
+export { RestartBackoff, Supervisor, describeExit } from './supervise';
+export type { ProcessExit, RestartPolicy, Supervisable, SupervisorOptions } from './supervise';

@@ -8,6 +8,7 @@ import { spawnJvm } from './internals/jvm';
 import { waitUntil } from './internals/wait';
 import { kafkaLog4j2Properties, kafkaServerProperties, newClusterId } from './kafka-config';
 import { KafkaRuntime } from './resolve';
+import type { ProcessExit } from './supervise';
 
 export interface StartKafkaOptions {
   runtime: KafkaRuntime;
@@ -36,6 +37,8 @@ export interface KafkaHandle {
   readonly brokers: string[];
   readonly pid: number;
   readonly logFile: string;
+  /** Resolves when the broker process ends (stopped or crashed). */
+  readonly exited: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -88,5 +91,5 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaHandl
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  return { brokers, pid: jvm.pid, logFile, stop: () => jvm.stop(options.stopTimeoutMs ?? 20_000) };
+  return { brokers, pid: jvm.pid, logFile, exited: jvm.exit, stop: () => jvm.stop(options.stopTimeoutMs ?? 20_000) };
 }

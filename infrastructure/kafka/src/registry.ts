@@ -5,6 +5,7 @@ import { StartError } from './errors';
 import { spawnJvm } from './internals/jvm';
 import { waitUntil } from './internals/wait';
 import { RegistryRuntime } from './resolve';
+import type { ProcessExit } from './supervise';
 
 export interface StartRegistryOptions {
   runtime: RegistryRuntime;
@@ -32,6 +33,8 @@ export interface RegistryHandle {
   readonly port: number;
   readonly pid: number;
   readonly logFile: string;
+  /** Resolves when the registry process ends (stopped or crashed). */
+  readonly exited: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -72,5 +75,5 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     const reason = error instanceof Error ? error.message : String(error);
     throw new StartError(`Apicurio Registry on ${host}:${options.port} did not become ready (${reason}) — see ${logFile}`, jvm.logTail());
   }
-  return { url, port: options.port, pid: jvm.pid, logFile, stop: () => jvm.stop(options.stopTimeoutMs ?? 20_000) };
+  return { url, port: options.port, pid: jvm.pid, logFile, exited: jvm.exit, stop: () => jvm.stop(options.stopTimeoutMs ?? 20_000) };
 }

@@ -5,6 +5,7 @@ import { freePort } from './ports';
 import { preflight } from './preflight';
 import { startRegistry, RegistryHandle } from './registry';
 import { isResolved, resolveKafka, resolveRegistry } from './resolve';
+import { Supervisor, type RestartPolicy } from './supervise';
 
 export interface LocalStackOptions {
   /** Runtime cache (see `cacheDirFromEnv`). */
@@ -26,6 +27,11 @@ export interface LocalStackOptions {
   mvnBin?: string;
   mavenRepoLocal?: string;
   logger?: Logger;
+  /**
+   * Restart a crashed broker or registry (same ports, same data) with this backoff, logging each
+   * restart; `onGiveUp` is called once the policy gives up. Omitted: nothing is restarted.
+   */
+  restart?: RestartPolicy & { readonly onGiveUp?: (message: string) => void };
 }
 
 export interface LocalStack {
@@ -34,6 +40,8 @@ export interface LocalStack {
   readonly registryUrl?: string;
   /** Milliseconds spent in each phase, for the README figures and start-up banners. */
   readonly timings: { preflightMs: number; resolveMs: number; kafkaMs: number; registryMs: number };
+  /** Process ids of the broker and the registry now running (they change when restarted). */
+  pids(): { kafka: number; registry?: number };
   stop(): Promise<void>;
 }
 
@@ -58,32 +66,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const resolveMs = clock() - t;
 
   t = clock();
-  const kafka: KafkaHandle = await startKafka({
+  const kafkaPort = options.kafkaPort ?? (await freePort());
+  const controllerPort = options.controllerPort ?? (await freePort());
+  const startBroker = () => startKafka({
     runtime: kafkaRuntime,
     dataDir: join(options.dir, 'kafka'),
     logDir: join(options.dir, 'logs'),
-    port: options.kafkaPort ?? (await freePort()),
-    controllerPort: options.controllerPort ?? (await freePort()),
+    port: kafkaPort,
+    controllerPort,
     heapMb: options.kafkaHeapMb,
     javaBin: options.javaBin,
     orphanCleanupDir: options.temporary ? options.dir : undefined,
     logger,
   });
+  const kafka: KafkaHandle = await startBroker();
   const kafkaMs = clock() - t;
 
   t = clock();
   let registry: RegistryHandle | undefined;
+  const registryPort = withRegistry ? (options.registryPort ?? (await freePort())) : 0;
+  const startRegistryAgain = (runtime: NonNullable<typeof registryRuntime>) =>
+    startRegistry({ runtime, brokers: kafka.brokers, port: registryPort, logDir: join(options.dir, 'logs'), journalTopic: options.journalTopic, javaBin: options.javaBin, logger });
   if (registryRuntime) {
     try {
-      registry = await startRegistry({
-        runtime: registryRuntime,
-        brokers: kafka.brokers,
-        port: options.registryPort ?? (await freePort()),
-        logDir: join(options.dir, 'logs'),
-        journalTopic: options.journalTopic,
-        javaBin: options.javaBin,
-        logger,
-      });
+      registry = await startRegistryAgain(registryRuntime);
     } catch (error) {
       await kafka.stop();
       throw error;
@@ -91,13 +97,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const registryMs = clock() - t;
 
+  const { restart } = options;
+  const watch = <T extends KafkaHandle | RegistryHandle>(name: string, first: T, again: () => Promise<T>) =>
+    new Supervisor(first, { name, restart: again, policy: restart, logger, ...(restart?.onGiveUp ? { onGiveUp: restart.onGiveUp } : {}) });
+  const supervisedKafka = restart ? watch('kafka', kafka, startBroker) : undefined;
+  const supervisedRegistry = restart && registry && registryRuntime ? watch('registry', registry, () => startRegistryAgain(registryRuntime)) : undefined;
+
   return {
     brokers: kafka.brokers,
     registryUrl: registry?.url,
     timings: { preflightMs, resolveMs, kafkaMs, registryMs },
+    pids: () => ({ kafka: (supervisedKafka?.current ?? kafka).pid, ...(registry ? { registry: (supervisedRegistry?.current ?? registry).pid } : {}) }),
     stop: async () => {
-      await registry?.stop();
-      await kafka.stop();
+      await (supervisedRegistry ?? registry)?.stop();
+      await (supervisedKafka ?? kafka).stop();
     },
   };
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { StartError } from '../errors';
 import { tail } from './exec';
+import type { ProcessExit } from '../supervise';
 import { killWhenParentDies } from '../watchdog';
 
 export interface JvmOptions {
@@ -20,6 +21,8 @@ export interface JvmOptions {
 export interface Jvm {
   readonly pid: number;
   readonly exited: Promise<number | null>;
+  /** Exit code and signal, once the JVM is gone. */
+  readonly exit: Promise<ProcessExit>;
   hasExited(): boolean;
   logTail(lines?: number): string;
   /** SIGTERM, wait up to `timeoutMs`, then SIGKILL; resolves once the process is gone. */
@@ -37,16 +40,17 @@ export function spawnJvm(options: JvmOptions): Jvm {
   }
   const pid = child.pid;
   let done = false;
-  const exited = new Promise<number | null>((resolve) => {
+  const exit = new Promise<ProcessExit>((resolve) => {
     child.on('exit', (code, signal) => {
       done = true;
-      resolve(code ?? (signal ? -1 : null));
+      resolve({ code, signal });
     });
     child.on('error', () => {
       done = true;
-      resolve(null);
+      resolve({ code: null, signal: null });
     });
   });
+  const exited = exit.then(({ code, signal }) => code ?? (signal ? -1 : null));
   if (options.dieWithParent ?? true) killWhenParentDies(pid, options.orphanCleanupDir);
 
   const stop = async (timeoutMs: number) => {
@@ -69,5 +73,5 @@ export function spawnJvm(options: JvmOptions): Jvm {
       await exited;
     }
   };
-  return { pid, exited, hasExited: () => done, logTail, stop };
+  return { pid, exited, exit, hasExited: () => done, logTail, stop };
 }
