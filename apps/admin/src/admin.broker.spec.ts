@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Producer } from 'kafkajs';
-import { channelId } from '@platform/chat-domain';
+import { channelId, maxNameLength, maxRequestBodyBytes, maxTagNameLength, maxTemplateContentBytes } from '@platform/chat-domain';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
@@ -239,5 +239,29 @@ describe('admin with two replicas on a real broker', () => {
     expect((await onBoth('templates.update', { id, name: 'x' })).status).toBe(404);
     expect((await onBoth('templates.list', {})).body!.message).toContain('source');
     expect((await onBoth('templates.create', { name: 'x', source: 'chatplugin' })).body!.message).toContain('content');
+  });
+
+  it('bounds templates, tags and channels: content and names exactly at their limits are accepted, one over is 413 naming the limit', async () => {
+    const content = (bytes: number) => ({ text: '€'.repeat(Math.floor((bytes - 11) / 3)) + 'x'.repeat((bytes - 11) % 3) });
+    expect(Buffer.byteLength(JSON.stringify(content(maxTemplateContentBytes)))).toBe(maxTemplateContentBytes);
+    const created = await call(a, 'templates.create', { name: 'n'.repeat(maxNameLength), source: 'chatplugin', content: content(maxTemplateContentBytes) });
+    expect(created.status).toBe(201);
+    const over = await call(b, 'templates.create', { name: 'Big', source: 'chatplugin', content: content(maxTemplateContentBytes + 1) });
+    expect(over.status).toBe(413);
+    expect(over.body).toEqual({ message: `template content is ${maxTemplateContentBytes + 1} bytes, limit ${maxTemplateContentBytes} bytes` });
+    const updateOver = await call(b, 'templates.update', { id: created.body!.id, content: content(maxTemplateContentBytes + 1) });
+    expect(updateOver.status).toBe(413);
+    expect((await call(a, 'templates.create', { name: 'n'.repeat(maxNameLength + 1), source: 'chatplugin', content: {} })).status).toBe(413);
+    const huge = await call(a, 'templates.create', { name: 'Huge', source: 'chatplugin', content: { text: 'x'.repeat(maxRequestBodyBytes) } });
+    expect(huge.status).toBe(413);
+    expect(huge.body!.message).toContain(`limit ${maxRequestBodyBytes} bytes`);
+
+    expect((await call(a, 'tags.create', { name: 't'.repeat(maxTagNameLength), color: 'tag-red' })).status).toBeLessThan(300);
+    const tagOver = await call(a, 'tags.create', { name: 't'.repeat(maxTagNameLength + 1), color: 'tag-red' });
+    expect(tagOver.status).toBe(413);
+    expect(tagOver.body).toEqual({ message: `name must be at most ${maxTagNameLength} characters` });
+    const channelOver = await call(a, 'channels.update', { channel_id: connected()[0]!.id, name: 'c'.repeat(maxNameLength + 1) });
+    expect(channelOver.status).toBe(413);
+    expect(channelOver.body).toEqual({ message: `name must be at most ${maxNameLength} characters` });
   });
 });

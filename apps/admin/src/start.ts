@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, logLevel as kafkaLogLevel, type KafkaConfig } from 'kafkajs';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
@@ -93,7 +94,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
       if (running) await producer.disconnect();
     };
     const module = adminModule({ app, metrics, context, auth: config.auth, version: config.appVersion, onShutdown });
-    const started = await bootstrapApi(module, { port: config.port, host: config.host, logger, bodyLimit: '1mb' });
+    const started = await bootstrapApi(module, { port: config.port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
     return { nest: started.app, url: started.url, app };
   };
 
