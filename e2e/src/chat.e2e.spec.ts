@@ -156,11 +156,11 @@ describe('chat platform end to end', () => {
     const second = await stack.startReplica('communication');
     extra.push(restarted, second);
 
-    const replayed = await metricSum(restarted.url, 'streams_restore_records_total');
+    const replayed = await metricSum(restarted.url, 'streams_restore_records_total', stack.systemToken);
     console.log(`e2e restart: changelog ${changelogRecords} records, replayed by the restarted process ${replayed}`);
     expect(replayed).toBeLessThan(changelogRecords / 2);
     // The new replica has no local state: what it took over, it restored from the changelog.
-    await waitFor(async () => (await metricSum(second.url, 'streams_restore_records_total')) > 0, { timeoutMs: 60_000, description: 'the new replica restoring its tasks' });
+    await waitFor(async () => (await metricSum(second.url, 'streams_restore_records_total', stack.systemToken)) > 0, { timeoutMs: 60_000, description: 'the new replica restoring its tasks' });
 
     // Both replicas answer every query the same, whichever of them owns the conversation.
     const replicas = [restarted, second].map((app) => new ApiClient(app.url, stack.systemToken));

@@ -109,9 +109,10 @@ describe('admin with two replicas on a real broker', () => {
       }
       // A user's JWT is as good as the system token.
       expect((await call(replica, 'tags.list', {}, issueUserToken(jwtSecret, 'agent-1', 'Ada'))).status).toBe(200);
-      // Probes, metrics and the OpenAPI document need no token.
+      // Probes and the OpenAPI document need no token; /metrics on the API port needs the system token.
       expect((await fetch(`${replica.url}/health/ready`)).status).toBe(200);
-      const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+      expect((await fetch(`${replica.url}/metrics`)).status).toBe(401);
+      const metrics = await (await fetch(`${replica.url}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } })).text();
       expect(metrics).toContain('http_requests_total');
       expect(metrics).toContain('process_resident_memory_bytes');
       const openapi = (await (await fetch(`${replica.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };

@@ -1,4 +1,4 @@
-import { envInteger, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
 import type { LogLevel } from '@platform/common';
 import { AdminConfigError } from './errors';
 import { ADMIN_APPLICATION_ID } from './streams/stores';
@@ -29,6 +29,8 @@ export interface AdminConfig {
    * this bounds the write latency; admin traffic is small, so frequent commits are cheap.
    */
   readonly commitIntervalMs: number;
+  /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
+  readonly managementPort: number | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -48,5 +50,6 @@ function readAdminConfig(env: Env): AdminConfig {
     applicationServer,
     writeTimeoutMs: envInteger(env, 'WRITE_TIMEOUT_MS', 10_000, 100, 600_000),
     commitIntervalMs: envInteger(env, 'COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
   };
 }

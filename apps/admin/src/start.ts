@@ -94,7 +94,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
       if (running) await producer.disconnect();
     };
     const module = adminModule({ app, metrics, context, auth: config.auth, version: config.appVersion, onShutdown });
-    const started = await bootstrapApi(module, { port: config.port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
+    const started = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port: config.port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
     return { nest: started.app, url: started.url, app };
   };
 

@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import type { Authenticator } from '@platform/auth';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
-import { PlatformModule } from '@platform/nest-platform';
+import { PlatformModule, type RateLimitPolicy } from '@platform/nest-platform';
 import { StreamsModule } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import type { ChannelDirectory } from './channels';
@@ -13,6 +13,7 @@ import { ChannelsController } from './http/channels.controller';
 import { InternalController } from './http/internal.controller';
 import { AUTHENTICATOR, CHANNEL_DIRECTORY, CHATPLUGIN_SERVICE, HISTORY_READER } from './http/tokens';
 import { VisitorController } from './http/visitor.controller';
+import { VISITOR_RATE_LIMIT } from './http/visitor-rate-limits';
 
 export interface ChatpluginModuleParts {
   readonly app: StreamsApplication;
@@ -24,6 +25,8 @@ export interface ChatpluginModuleParts {
   readonly channels: ChannelDirectory;
   readonly lifecycle: ChatpluginLifecycle;
   readonly version: string;
+  /** Limits of the visitor endpoints (`@RateLimit(VISITOR_RATE_LIMIT)`). */
+  readonly visitorRateLimit: RateLimitPolicy;
 }
 
 /** The root module: platform (auth, validation, errors, OpenAPI, HTTP metrics), the streams app, the controllers. */
@@ -34,6 +37,7 @@ export function chatpluginModule(parts: ChatpluginModuleParts): Type {
         authenticator: parts.authenticator,
         metrics: parts.metrics,
         logger: parts.logger,
+        rateLimits: { [VISITOR_RATE_LIMIT]: parts.visitorRateLimit },
         openapi: {
           title: 'chatplugin',
           version: parts.version,

@@ -26,6 +26,12 @@ export interface ChatpluginConfig {
   readonly logLevel: LogLevel;
   /** Streams commit interval: bounds how soon a visitor's message reaches the messages topic (default 200 ms). */
   readonly commitIntervalMs: number;
+  /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
+  readonly managementPort: number | undefined;
+  /** `TRUSTED_PROXIES` (default `loopback`): proxies whose `X-Forwarded-For` names the client (addresses, CIDRs, `loopback`, `uniquelocal`). */
+  readonly trustedProxies: readonly string[];
+  /** Rate limits of the visitor API and websocket: requests per window per client address and per channel. */
+  readonly visitorRateLimit: { readonly perAddress: number; readonly perChannel: number; readonly windowMs: number };
 }
 
 export const CHATPLUGIN_APPLICATION_ID = 'chatplugin';
@@ -57,6 +63,13 @@ function readChatpluginConfig(env: Env): ChatpluginConfig {
     jwtSecret,
     tokenSecret,
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
+    trustedProxies: (envText(env, 'TRUSTED_PROXIES') ?? 'loopback').split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0 && entry !== 'none'),
+    visitorRateLimit: {
+      perAddress: envInteger(env, 'VISITOR_RATE_LIMIT_PER_ADDRESS', 600, 1, 10_000_000),
+      perChannel: envInteger(env, 'VISITOR_RATE_LIMIT_PER_CHANNEL', 6000, 1, 10_000_000),
+      windowMs: envInteger(env, 'VISITOR_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions }
 import { jsonLogger, type Logger } from '@platform/common';
 import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
-import { bootstrapApi } from '@platform/nest-platform';
+import { bootstrapApi, rateLimitMessage } from '@platform/nest-platform';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { StreamsApplication } from '@platform/streams';
 import { chatpluginModule } from './app.module';
@@ -23,6 +23,7 @@ import { SocketHub } from './delivery/socket-hub';
 import { VisitorWebsocket } from './delivery/visitor-websocket';
 import { buildChatpluginTopology } from './streams/topology';
 import { VisitorTokens } from './visitor/visitor-tokens';
+import { visitorRateLimitPolicy } from './http/visitor-rate-limits';
 
 export interface StartedChatplugin {
   readonly nest: INestApplication;
@@ -90,8 +91,9 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const service = new ChatpluginService({ topics, writer, channels, tokens, history });
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
 
-    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion) });
-    const { app: nest, url } = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
+    const visitorRateLimit = visitorRateLimitPolicy({ config, tokens, authenticator });
+    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion), visitorRateLimit });
+    const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
     started = nest;
 
     // A disconnected channel refuses its visitors: close their sockets too.
@@ -99,7 +101,16 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
       if (channel?.connectionState !== 'CONNECTED') hub.closeChannel(id, 4403, 'channel disconnected');
     });
     lifecycle.beforeClose('channel listener', async () => unsubscribe());
-    const websocket = new VisitorWebsocket({ hub, delivery, authenticate: (token) => service.visitor(token), logger: logger.child({ component: 'websocket' }) });
+    const websocket = new VisitorWebsocket({
+      hub,
+      delivery,
+      authenticate: (token) => service.visitor(token),
+      admit: (req) => {
+        const verdict = visitorRateLimit.check(req);
+        return verdict.allowed ? undefined : { retryAfterSeconds: verdict.retryAfterSeconds, message: rateLimitMessage(verdict.scope) };
+      },
+      logger: logger.child({ component: 'websocket' }),
+    });
     websocket.attach(nest.getHttpServer() as Server);
     lifecycle.beforeClose('websocket', () => websocket.close());
 

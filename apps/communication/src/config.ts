@@ -26,6 +26,8 @@ export interface CommunicationConfig {
   /** Longest wait of a write for its own store, and of a read for an `x-streams-position`. */
   readonly positionTimeoutMs: number;
   readonly retryAfterSeconds: number;
+  /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
+  readonly managementPort: number | undefined;
   /** Largest JSON body (`BODY_LIMIT`, e.g. `512kb`); default chat-domain's maxRequestBodyBytes (256 KiB), consistent with the size budgets. */
   readonly bodyLimit: string | number;
 }
@@ -62,6 +64,7 @@ function readCommunicationConfig(env: Env): CommunicationConfig {
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 100, 10, 60_000),
     positionTimeoutMs: envInteger(env, 'POSITION_TIMEOUT_MS', 10_000, 100, 120_000),
     retryAfterSeconds: envInteger(env, 'RETRY_AFTER_SECONDS', 1, 1, 3600),
+    managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     bodyLimit: envText(env, 'BODY_LIMIT') ?? maxRequestBodyBytes,
   };
 }

@@ -148,7 +148,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   // Listening starts the streams application, which creates the changelog the channel-metadata table reads.
   let started;
   try {
-    started = await bootstrapApi(module, { port, host: config.host, logger, bodyLimit: config.bodyLimit });
+    started = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: config.bodyLimit });
   } catch (error) {
     await app.close().catch(() => undefined);
     await closeOpened();

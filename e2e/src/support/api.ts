@@ -44,9 +44,9 @@ export class ApiClient {
   }
 }
 
-/** Sum of a Prometheus counter's samples (all label sets) in an app's /metrics text. */
-export async function metricSum(baseUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+/** Sum of a Prometheus counter's samples (all label sets) in an app's /metrics text (on the API port it needs the system token). */
+export async function metricSum(baseUrl: string, name: string, systemToken: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } })).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue;

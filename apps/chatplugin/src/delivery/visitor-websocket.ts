@@ -17,6 +17,8 @@ export interface VisitorWebsocketOptions {
   readonly logger: Logger;
   /** Ping interval; a socket that missed a pong by the next ping is closed (default 30 s). */
   readonly heartbeatMs?: number;
+  /** Rate limit of connects: a refusal is answered 429 with `Retry-After` before the token is checked. */
+  readonly admit?: (req: IncomingMessage) => { readonly retryAfterSeconds: number; readonly message: string } | undefined;
 }
 
 /**
@@ -52,6 +54,12 @@ export class VisitorWebsocket {
     const url = new URL(req.url ?? '/', 'http://visitor');
     if (url.pathname !== VISITOR_WEBSOCKET_PATH) {
       refuse(socket, 404, 'Not Found');
+      return;
+    }
+    const refusal = this.options.admit?.(req);
+    if (refusal !== undefined) {
+      const body = JSON.stringify({ message: refusal.message });
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: ${refusal.retryAfterSeconds}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
     let identity: VisitorIdentity;

@@ -1,18 +1,21 @@
 import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UnauthorizedException } from '@nestjs/common';
 import type { Authenticator } from '@platform/auth';
 import type { MessagePayload, RequestBody } from '@platform/chat-domain';
-import { ChatBody, Public, type PlatformRequest } from '@platform/nest-platform';
+import { ChatBody, Public, RateLimit, type PlatformRequest } from '@platform/nest-platform';
 import { checkPosition, partitionsOfCounts, POSITION_HEADER } from '@platform/nest-streams';
 import type { AuthenticateAnswer, ChannelWrite, ChatpluginService } from '../chatplugin-service';
 import { bearerToken } from '../visitor/visitor-tokens';
 import { answering } from './http-errors';
 import { AUTHENTICATOR, CHATPLUGIN_SERVICE } from './tokens';
+import { VISITOR_RATE_LIMIT } from './visitor-rate-limits';
 
 /**
  * The visitor API. Public for the platform's guard: it verifies visitor tokens itself (and, for
- * `chatplugin.resumeToken` on behalf of a visitor, the system token or a user JWT).
+ * `chatplugin.resumeToken` on behalf of a visitor, the system token or a user JWT). Rate-limited per
+ * client address and per channel (429 + Retry-After).
  */
 @Public()
+@RateLimit(VISITOR_RATE_LIMIT)
 @Controller()
 export class VisitorController {
   constructor(
