@@ -1,4 +1,4 @@
-import { messageId } from '@platform/chat-domain';
+import { maxMessageContentBytes, messageId } from '@platform/chat-domain';
 import { placementPartition } from '@platform/chat-streams';
 import type { Message, Serde } from '@platform/schemas';
 import { Serdes } from '@platform/streams';
@@ -75,6 +75,15 @@ describe('chatplugin topology', () => {
       sourceRecipientId: null,
       headers: {},
     });
+  });
+
+  it('routes content exactly at the size limit and refuses one byte more', async () => {
+    const text = (bytes: number) => 'x'.repeat(bytes - JSON.stringify({ text: '' }).length);
+    await raw.pipeInput('event-1', encodeRawEvent(event({ message: { text: text(maxMessageContentBytes) } })));
+    expect(await driver.createOutputTopic(topics.messages, Serdes.string(), messageSerde).readRecordsToList()).toHaveLength(1);
+    await expect(raw.pipeInput('event-2', encodeRawEvent(event({ id: 'event-2', message: { text: text(maxMessageContentBytes + 1) } })))).rejects.toThrow(
+      `message content is ${maxMessageContentBytes + 1} bytes, limit ${maxMessageContentBytes} bytes`,
+    );
   });
 
   it('gives a replayed raw event the same message id', async () => {
