@@ -1,4 +1,4 @@
-import { POSITION_HEADER, QueryRouter, failureAnswer, parsePosition, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
+import { QueryRouter, failureAnswer, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
 import { WriteError, type WritePosition } from '@platform/chat-streams';
 import { RetryLaterException } from '@platform/nest-platform';
 import type { QueryPosition, StreamsApplication, TopologySpec } from '@platform/streams';
@@ -80,7 +80,10 @@ export class OwnerStore {
    */
   async runOnListOwner<V>(req: HttpRequest, list: (values: V[]) => HttpAnswer): Promise<HttpAnswer> {
     return this.run(req, this.store, async () => {
-      const position = parsePosition(headerOf(req, POSITION_HEADER));
+      // Checked before anything waits on it: malformed or not a partition this application reads → 400.
+      const read = this.router.readPosition(req);
+      if ('answer' in read) return read.answer;
+      const { position } = read;
       if (position && this.sourceTopics.includes(position.topic)) {
         const waited = await this.app.query(this.store, this.store, { position, timeoutMs: this.options.writeTimeoutMs });
         if (!waited.ok && waited.reason !== 'NOT_FOUND') return failureAnswer(waited, this.options.retryAfterSeconds);
@@ -110,9 +113,4 @@ export class OwnerStore {
   private ownsTask(taskId: string): boolean {
     return taskId.startsWith(`${this.subtopology}_`);
   }
-}
-
-function headerOf(req: HttpRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WritePosition } from '@platform/chat-streams';
-import { POSITION_HEADER, QueryRouter, STREAMS_APPLICATION, formatPosition, parsePosition, sendAnswer, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
+import { POSITION_HEADER, QueryRouter, STREAMS_APPLICATION, formatPosition, sendAnswer, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
 import { ownerEndpoints, type QueryPosition, type StreamsApplication } from '@platform/streams';
-import { errorStatus, NotFoundError, UnavailableError } from '../errors';
+import { BadRequestError, errorStatus, NotFoundError, UnavailableError } from '../errors';
 import { CommunicationStores } from '../streams/stores';
 import { COMMUNICATION, type CommunicationHandles } from './settings';
 
@@ -51,10 +51,13 @@ export class Routing {
   /**
    * The read-your-writes position a client sent, when it concerns `key`'s partition of one of our
    * input topics (a position of another conversation would only make the read wait in vain).
+   * Runs after the auth guard. A malformed position, or one naming a topic or partition this
+   * application does not read, is a BadRequestError (400) before anything waits on it.
    */
   positionFor(req: HttpRequest, key: string): QueryPosition | undefined {
-    const raw = req.headers[POSITION_HEADER];
-    const position = parsePosition(Array.isArray(raw) ? raw[0] : raw);
+    const check = this.router.checkPosition(req);
+    if (!check.ok) throw check.kind === 'invalid' ? new BadRequestError(check.message) : new UnavailableError(check.message);
+    const { position } = check;
     if (!position) return undefined;
     const { messages, metadata, readReceipts } = this.handles.topics;
     if (![messages, metadata, readReceipts].includes(position.topic)) return undefined;

@@ -1,6 +1,6 @@
 import type { ConversationState, MetadataEntries } from '@platform/chat-domain';
 import type { Message } from '@platform/schemas';
-import type { QueryPosition, ReadOnlyKeyValueStore, StreamsApplication } from '@platform/streams';
+import type { QueryFailure, QueryPosition, ReadOnlyKeyValueStore, StreamsApplication } from '@platform/streams';
 import { NotAppliedError, UnavailableError } from '../errors';
 import { CommunicationStores } from './stores';
 
@@ -58,27 +58,45 @@ export class StreamsStateAccess implements StateAccess {
 
   allConversations(): Iterable<ConversationState> {
     const result = this.app.queryAll<string, ConversationState>(CommunicationStores.conversations);
-    if (!result.ok) throw new UnavailableError(result.reason === 'REBALANCING' ? 'the streams application is rebalancing; retry later' : `the streams application is not running (${result.state}); retry later`);
+    if (!result.ok) throw unavailable(result);
     if (result.restoring.length > 0) throw new UnavailableError('a store of this instance is restoring; retry later');
+    // A task assigned here whose store did not answer (reopening, isolated after failures) would
+    // silently drop its conversations from the list.
+    const answered = new Set(result.partitions);
+    const missing = this.localPartitions().filter((p) => !answered.has(p));
+    if (missing.length > 0) throw new UnavailableError(`the conversations of partition ${missing.join(', ')} cannot be read now; retry later`);
     return result.entries.map((entry) => entry.value);
   }
 
   async get<V>(store: string, key: string, position?: QueryPosition): Promise<V | undefined> {
     const result = await this.app.query<V, string>(store, key, { position, timeoutMs: this.positionTimeoutMs });
     if (result.ok) return result.value;
-    switch (result.reason) {
-      case 'NOT_FOUND':
-        return undefined;
-      case 'NOT_UP_TO_POSITION':
-        throw new NotAppliedError(`the write at ${result.position.topic}:${result.position.partition}:${String(result.position.offset)} is not applied yet; retry later`);
-      case 'RESTORING':
-        throw new UnavailableError('the store is restoring; retry later');
-      case 'REBALANCING':
-        throw new UnavailableError('the streams application is rebalancing; retry later');
-      case 'NOT_OWNER':
-        throw new UnavailableError(`the owner of ${key} moved to ${result.owner}; retry later`);
-      case 'NOT_RUNNING':
-        throw new UnavailableError(`the streams application is not running (${result.state}); retry later`);
+    if (result.reason === 'NOT_FOUND') return undefined;
+    throw unavailable(result);
+  }
+}
+
+/**
+ * The 503 (UnavailableError, answered with `Retry-After`) for a query that cannot be answered now.
+ * Every reason but `NOT_FOUND` lands here, including any the engine adds later (a task isolated
+ * after repeated failures falls into `default`): never a stale or empty 200. No internal address.
+ */
+export function unavailable(failure: Exclude<QueryFailure, { reason: 'NOT_FOUND' }>): UnavailableError {
+  const reason: string = failure.reason;
+  switch (failure.reason) {
+    case 'NOT_UP_TO_POSITION': {
+      const { topic, partition, offset } = failure.position;
+      return new NotAppliedError(`the write at ${topic}:${partition}:${String(offset)} is not applied yet; retry later`);
     }
+    case 'RESTORING':
+      return new UnavailableError('the store is restoring; retry later');
+    case 'REBALANCING':
+      return new UnavailableError('the streams application is rebalancing; retry later');
+    case 'NOT_OWNER':
+      return new UnavailableError('the owner of this key moved to another instance; retry later');
+    case 'NOT_RUNNING':
+      return new UnavailableError(`the streams application is not running (${failure.state}); retry later`);
+    default:
+      return new UnavailableError(`the store cannot answer now (${reason.toLowerCase()}); retry later`);
   }
 }
