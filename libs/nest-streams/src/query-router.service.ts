@@ -4,7 +4,7 @@ import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, unavailab
 import { forwardTo } from './forward';
 import { headerValue, sendAnswer, type HttpAnswer, type HttpRequest, type HttpResponse } from './http';
 import type { ResolvedModuleOptions } from './options';
-import { checkPosition, inputPartitions } from './position';
+import { checkPosition, inputPartitions, type PositionCheck } from './position';
 import { STREAMS_APPLICATION, STREAMS_MODULE_OPTIONS } from './tokens';
 
 export interface RouteOptions<K> {
@@ -38,10 +38,15 @@ export class QueryRouter {
    * application has no assignment to check it against.
    */
   readPosition(req: HttpRequest): { readonly position: QueryPosition | undefined } | { readonly answer: HttpAnswer } {
-    const check = checkPosition(req.headers[POSITION_HEADER], inputPartitions(this.app.allMetadata()));
+    const check = this.checkPosition(req);
     if (check.ok) return { position: check.position };
     if (check.kind === 'unknown') return { answer: unavailable(check.message, this.options.retryAfterSeconds) };
     return { answer: jsonAnswer(400, { message: check.message }) };
+  }
+
+  /** `readPosition` as a value, for handlers that map problems to their own errors (`invalid` → 400, `unknown` → 503). */
+  checkPosition(req: HttpRequest): PositionCheck {
+    return checkPosition(req.headers[POSITION_HEADER], inputPartitions(this.app.allMetadata()));
   }
 
   /** Resolves a key query for a request without sending anything. */
