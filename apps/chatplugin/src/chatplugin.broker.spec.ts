@@ -257,7 +257,7 @@ describe('chatplugin with two replicas on a real broker', () => {
     });
     expect(again.frames.filter((f) => f.message.id === 'reply-1')).toEqual([]);
 
-    const metrics = await Promise.all([a, b].map(async (r) => (await fetch(`${r.url}/metrics`)).text()));
+    const metrics = await Promise.all([a, b].map(async (r) => (await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } })).text()));
     const delivered = metrics.map((text) => Number(/^chatplugin_replies_delivered_total (\d+)/m.exec(text)?.[1] ?? 0));
     expect(delivered[0]! + delivered[1]!).toBeGreaterThanOrEqual(2);
   });
