@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm start [-- --kafka-port=N --controller-port=N --registry-port=N --gateway-port=N --no-apps]`
+// `npm start [-- --kafka-port=N --controller-port=N --registry-port=N --gateway-port=N --no-apps --no-restart]`
 // Runs the platform locally: Kafka (data kept in .data/kafka) + Apicurio registry, or the external ones
 // named by KAFKA_BROKERS / SCHEMA_REGISTRY_URL; applies the declared topics; starts every serve-able app
 // with the local secrets (.data/secrets.json, generated once) and its own state dir, then the gateway (the
-// one API origin) in front of them; stops everything on Ctrl-C / SIGTERM. See infrastructure/README.md.
+// one API origin) in front of them; restarts a local broker, registry or app that crashes (capped exponential
+// backoff, giving up after repeated rapid failures; --no-restart turns it off); stops everything on Ctrl-C /
+// SIGTERM. See infrastructure/README.md.
 import { delimiter } from 'node:path';
 import { ensureDependencies } from './lib/deps.mjs';
 import { consoleLogger, fail, phases } from './lib/log.mjs';
@@ -33,6 +35,8 @@ const ports = {
 const host = process.env.HOST ?? '127.0.0.1';
 const appsBasePort = portOf('apps-base-port', 'APPS_BASE_PORT', 3000);
 const gatewayPort = portOf('gateway-port', 'GATEWAY_PORT', 8000);
+/** Restarts of a crashed broker, registry or app: 1 s, 2 s, 4 s … up to 30 s; giving up after 5 failures in a row within a minute of their start. */
+const restartPolicy = argv.includes('--no-restart') ? undefined : { initialDelayMs: 1000, maxDelayMs: 30_000, maxRapidFailures: 5, stableAfterMs: 60_000 };
 /** Apps the gateway routes to (apps/gateway/src/routing/path-rules.ts). */
 const gatewayUpstreams = ['communication', 'admin', 'chatplugin'];
 
@@ -67,7 +71,8 @@ try {
 }
 
 try {
-  stack = await bringUp({ dir: fromRoot('.data'), temporary: false, ports, logger });
+  const onGiveUp = (message) => logger.error(`${message}; the rest keeps running — fix the cause, then Ctrl-C and npm start`);
+  stack = await bringUp({ dir: fromRoot('.data'), temporary: false, ports, logger, ...(restartPolicy ? { restart: { ...restartPolicy, onGiveUp } } : {}) });
   if (stopping) process.exit(0);
   await applyDeclaredTopics({ connection: stack.connection, namespace: process.env.TOPICS_NAMESPACE, local: !stack.external, logger });
 } catch (error) {
@@ -79,15 +84,26 @@ try {
 const PATH = [fromRoot('node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter);
 const env = { ...stackEnv(stack), ...secretsEnv(secrets), HOST: host, PATH };
 const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+/** Starts an app; with a restart policy, a supervisor starts it again (same port and state) when it crashes. */
+function supervisedApp(app, appEnv) {
+  const start = () => startApp(app, appEnv, infra().killWhenParentDies);
+  const first = start();
+  if (!restartPolicy) {
+    first.exited.then(({ code, signal }) => stopping || logger.error(`app ${app.name} exited`, { code, signal }));
+    return first;
+  }
+  const onGiveUp = (message) => logger.error(`${message}; the other apps keep running`);
+  return new (infra().Supervisor)(first, { name: `app ${app.name}`, restart: async () => start(), policy: restartPolicy, logger, onGiveUp });
+}
 for (const app of found) {
   if (stopping) break;
-  apps.push(startApp(app, { ...env, PORT: String(app.port), STATE_DIR: fromRoot('.data', 'state', app.name) }, logger, infra().killWhenParentDies));
+  apps.push(supervisedApp(app, { ...env, PORT: String(app.port), STATE_DIR: fromRoot('.data', 'state', app.name) }));
   logger.info(`app ${app.name} started`, { port: app.port });
 }
 let gatewayUrl;
 if (gateway && !stopping) {
   const routes = Object.fromEntries(found.filter((app) => gatewayUpstreams.includes(app.name)).map((app) => [app.name, `http://${reachableHost}:${app.port}`]));
-  apps.push(startApp(gateway, { ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) }, logger, infra().killWhenParentDies));
+  apps.push(supervisedApp(gateway, { ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) }));
   gatewayUrl = `http://${reachableHost}:${gatewayPort}`;
   logger.info('app gateway started', { port: gatewayPort, routes: Object.keys(routes).join(',') });
   if (!(await waitForLive(gatewayUrl, 30_000))) logger.warn('the gateway did not answer /health/live within 30 s; see its log lines above');

@@ -3,7 +3,7 @@ import type { Authenticator } from '@platform/auth';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformModule, type OpenApiEndpoint } from '@platform/nest-platform';
-import { StreamsModule } from '@platform/nest-streams';
+import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import { ConversationsController } from './conversations/conversations.controller';
 import { Routing } from './http/routing';
@@ -38,6 +38,8 @@ export interface CommunicationModuleOptions {
   readonly positionTimeoutMs: number;
   /** Closed (together) after the streams application when Nest shuts down: global tables, the producer. */
   readonly resources: readonly { close(): Promise<void> }[];
+  /** "Can accept writes" for `/health/writes`. */
+  readonly writeProbe?: WriteProbe;
 }
 
 const RESOURCES = Symbol('communication-resources');
@@ -70,6 +72,7 @@ export class CommunicationModule {
           retryAfterSeconds: options.handles.retryAfterSeconds,
           positionTimeoutMs: options.positionTimeoutMs,
           forwardTimeoutMs: options.handles.peerTimeoutMs,
+          ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
         }),
       ],
       controllers: [ConversationsController, MessagesController, MetadataController, InternalController],

@@ -30,6 +30,8 @@ export interface CommunicationConfig {
   readonly managementPort: number | undefined;
   /** Largest JSON body (`BODY_LIMIT`, e.g. `512kb`); default chat-domain's maxRequestBodyBytes (256 KiB), consistent with the size budgets. */
   readonly bodyLimit: string | number;
+  /** Broker outages: write deadline (WRITE_TIMEOUT_MS) and write probe period (WRITE_PROBE_INTERVAL_MS). */
+  readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 
 export class ConfigError extends CommunicationError {
@@ -66,5 +68,6 @@ function readCommunicationConfig(env: Env): CommunicationConfig {
     retryAfterSeconds: envInteger(env, 'RETRY_AFTER_SECONDS', 1, 1, 3600),
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     bodyLimit: envText(env, 'BODY_LIMIT') ?? maxRequestBodyBytes,
+    writes: service.writes,
   };
 }

@@ -8,6 +8,7 @@ import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } fro
 import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
+import { WriteProbe } from '@platform/nest-streams';
 import { createSchemaRegistry, jsonSerde, type Channel, type Tag } from '@platform/schemas';
 import { StreamsApplication, applicationKey, internalTopicName, type ExceptionHandler } from '@platform/streams';
 import { CommunicationModule } from './app.module';
@@ -111,7 +112,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   tags.onChange(() => index.invalidate());
   const context: ServiceContext = {
     access,
-    writer: new ChatWriter(producer, topics, serdes),
+    writer: new ChatWriter(producer, topics, serdes, { timeoutMs: config.writes.timeoutMs, logger: logger.child({ component: 'writer' }) }),
     lookups,
     render,
     clock: Date.now,
@@ -141,6 +142,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     version: String(config.appVersion),
     positionTimeoutMs: config.positionTimeoutMs,
     resources,
+    writeProbe: new WriteProbe({ kafka: kafkaConfig, topics: [topics.messages, topics.metadata, topics.readReceipts], intervalMs: config.writes.probeIntervalMs, logger: logger.child({ component: 'write-probe' }) }),
   });
   @Module({ imports: [communication] })
   class CommunicationRoot {}

@@ -32,8 +32,11 @@ export function discoverApps() {
   return apps;
 }
 
-/** Starts one app with the stack's environment plus PORT; its output is prefixed with its name. */
-export function startApp(app, env, logger, killWhenParentDies) {
+/**
+ * Starts one app with the stack's environment plus PORT; its output is prefixed with its name.
+ * `exited` resolves with `{ code, signal }` when it ends (the caller's supervisor restarts it).
+ */
+export function startApp(app, env, killWhenParentDies) {
   const child = spawn(app.command, app.args, { cwd: root, env: withStreamNodeOptions({ ...process.env, ...env }), shell: app.shell, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let buffered = '';
@@ -52,9 +55,6 @@ export function startApp(app, env, logger, killWhenParentDies) {
     exited = true;
     resolve({ code, signal });
   }));
-  done.then(({ code, signal }) => {
-    if (!stopping) logger.error(`app ${app.name} exited`, { code, signal });
-  });
   let stopping = false;
   const stop = async (timeoutMs = 10_000) => {
     stopping = true;
@@ -72,5 +72,5 @@ export function startApp(app, env, logger, killWhenParentDies) {
     clearTimeout(timer);
     group('SIGKILL'); // grandchildren that ignored SIGTERM
   };
-  return { name: app.name, pid: child.pid, stop };
+  return { name: app.name, pid: child.pid, exited: done, stop };
 }

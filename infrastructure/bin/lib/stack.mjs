@@ -9,8 +9,9 @@ import { infra } from './ts.mjs';
  * @param {{kafkaPort?: number, controllerPort?: number, registryPort?: number}} [options.ports] omitted → free ports
  * @param {object} options.logger
  * @param {Record<string,string|undefined>} [options.env]
+ * @param {object} [options.restart] restart policy of a local broker/registry that crashes (see infra-kafka `RestartPolicy`); omitted → none
  */
-export async function bringUp({ dir, temporary, ports = {}, logger, env = process.env }) {
+export async function bringUp({ dir, temporary, ports = {}, logger, env = process.env, restart }) {
   const lib = infra();
   const external = lib.kafkaClientConfigFromEnv(env);
   const cacheDir = lib.cacheDirFromEnv(env);
@@ -48,7 +49,7 @@ export async function bringUp({ dir, temporary, ports = {}, logger, env = proces
   }
 
   if (external.registry) logger.warn('SCHEMA_REGISTRY_URL is set without KAFKA_BROKERS: starting a local Kafka and using that registry');
-  const stack = await lib.startLocalStack({ cacheDir, dir, temporary, ...ports, registry: !external.registry, javaBin, logger });
+  const stack = await lib.startLocalStack({ cacheDir, dir, temporary, ...ports, registry: !external.registry, javaBin, logger, ...(restart ? { restart } : {}) });
   if (external.registry) await lib.checkRegistryReachable(external.registry);
   const registryUrl = external.registry?.url ?? stack.registryUrl;
   return { brokers: stack.brokers, connection: { brokers: stack.brokers }, registryUrl, startMs: Date.now() - started, timings: stack.timings, external: false, stop: () => stack.stop() };
