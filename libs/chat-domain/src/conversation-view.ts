@@ -1,7 +1,8 @@
 import type { Message } from '@platform/schemas';
 import { unreadCount, type ConversationState } from './conversation';
-import { MetadataKeys, isPlainObject, type MetadataObject } from './metadata';
+import { MetadataKeys, isPlainObject, type MetadataObject, type MetadataValue } from './metadata';
 import { assembleMetadata } from './metadata-document';
+import { nullObject, ownValue } from './safe-keys';
 
 /**
  * A conversation as reads see it: what `conversations.list` filters and sorts, and what the
@@ -67,18 +68,23 @@ export function conversationView(state: ConversationState, options: Conversation
   const source = state.source ?? last.source;
   const metadata = assembleMetadata(Object.values(state.metadata));
 
-  const tags = isPlainObject(metadata[MetadataKeys.tags]) ? (metadata[MetadataKeys.tags] as MetadataObject) : {};
+  // metadata objects have no prototype and are read by own property only (user keys, see safe-keys.ts)
+  const tagsValue = ownValue(metadata, MetadataKeys.tags);
+  const tags = isPlainObject(tagsValue) ? tagsValue : nullObject<MetadataValue>();
   const tagIds = Object.keys(tags).filter((id) => options.tagExists?.(id) ?? true).sort();
-  metadata[MetadataKeys.tags] = Object.fromEntries(tagIds.map((id) => [id, tags[id]!]));
+  const keptTags = nullObject<MetadataValue>();
+  for (const id of tagIds) keptTags[id] = tags[id]!;
+  metadata[MetadataKeys.tags] = keptTags;
 
-  const contact = isPlainObject(metadata.contact) ? metadata.contact : {};
-  const name = contact.display_name;
+  const contactValue = ownValue(metadata, 'contact');
+  const contact = isPlainObject(contactValue) ? contactValue : nullObject<MetadataValue>();
+  const name = ownValue(contact, 'display_name');
   const displayName = typeof name === 'string' && name.trim() !== '' ? name : defaultDisplayName(source, state.id);
-  metadata.contact = { ...contact, display_name: displayName };
+  metadata.contact = Object.assign(nullObject<MetadataValue>(), contact, { display_name: displayName });
 
   const count = unreadCount(state);
   metadata[MetadataKeys.unreadCount] = count;
-  const stateValue = metadata[MetadataKeys.state];
+  const stateValue = ownValue(metadata, MetadataKeys.state);
 
   return {
     id: state.id,

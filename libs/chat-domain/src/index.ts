@@ -13,6 +13,7 @@ export {
   parseSubject,
   subjectOf,
   splitKey,
+  safeKeySegments,
   valueTypeOf,
   metadataRecord,
   metadataUpsert,
@@ -28,6 +29,9 @@ export type { MetadataSubjectKind, MetadataSubject, MetadataValue, MetadataObjec
 export { applyMetadataEntry, assembleMetadata, metadataLeaves, metadataAt } from './metadata-document';
 export type { MetadataEntries } from './metadata-document';
 
+// Prototype safety of user-keyed objects
+export { reservedKeys, isReservedKey, ReservedKeyError, checkKey, checkKeysDeep, findReservedKey, ownValue, nullObject, parseJsonSafely } from './safe-keys';
+
 // Messages
 export { isSameOrNewerVersion, resendMessage, withDeliveryState, parseMessageContent, compareMessagesNewestFirst, isLaterMessage, checkStoredMessage } from './message';
 
@@ -40,8 +44,10 @@ export { listConversations } from './conversation-list';
 export type { ConversationListRequest } from './conversation-list';
 
 // Filter language
-export { parseFilter, parseDate, maxFilterLength, maxFilterDepth } from './filter/parser';
-export { compileFilter, matchesFilter } from './filter/evaluator';
+export { parseFilter, parseDate, maxFilterLength, maxFilterDepth, maxFilterTerms, maxFilterTermLength, maxFilterWildcards } from './filter/parser';
+export { compileFilter, matchesFilter, maxMatchedFieldLength } from './filter/evaluator';
+export { compileGlob } from './filter/glob';
+export type { GlobMatcher } from './filter/glob';
 export type { ConversationPredicate } from './filter/evaluator';
 export { filterFields, metadataFieldPrefix, defaultFilterField, fieldKind } from './filter/ast';
 export type { FilterNode, RangeBound, FieldKind } from './filter/ast';

@@ -1,6 +1,7 @@
 import type { Metadata, MetadataValueType } from '@platform/schemas';
 import { InvalidMetadataError, InvalidSubjectError } from './errors';
 import { metadataRecordId } from './ids';
+import { checkKey, checkKeysDeep, isReservedKey, parseJsonSafely } from './safe-keys';
 
 /**
  * The metadata model: a fact is (subject, identifier, dotted key) → typed value. The Avro record
@@ -76,11 +77,25 @@ export function subjectOf(record: Metadata): MetadataSubject {
   return { kind: record.subject, id: record.identifier };
 }
 
-/** Segments of a dotted key; every segment must be non-empty. */
+/**
+ * Segments of a dotted key; every segment must be non-empty and none may be a reserved name
+ * (`__proto__`, `constructor`, `prototype`: ReservedKeyError).
+ */
 export function splitKey(key: string): string[] {
   const segments = key.split('.');
   if (segments.some((s) => s === '')) throw new InvalidMetadataError(`invalid metadata key "${key}": empty segment`);
+  for (const segment of segments) checkKey(segment, `invalid metadata key "${key}"`);
   return segments;
+}
+
+/**
+ * Segments of a record's key, or undefined when the key is not one this library would write
+ * (empty or reserved segment). For records read from Kafka: such a fact is skipped, never thrown
+ * over and never walked into an object.
+ */
+export function safeKeySegments(key: string): string[] | undefined {
+  const segments = key.split('.');
+  return segments.every((s) => s !== '' && !isReservedKey(s)) ? segments : undefined;
 }
 
 /** Value type of a JSON value as stored in a record. */
@@ -146,7 +161,7 @@ export function readMetadataValue(record: Metadata): MetadataValue {
       return value === 'true' ? true : value === 'false' ? false : value;
     default:
       try {
-        return JSON.parse(value) as MetadataValue;
+        return parseJsonSafely(value) as MetadataValue;
       } catch {
         return value;
       }
@@ -158,19 +173,21 @@ export function tagKey(tagId: string): string {
   return `${MetadataKeys.tags}.${tagId}`;
 }
 
-/** The tag id of a `tags.<tagId>` key, else undefined. */
+/** The tag id of a `tags.<tagId>` key, else undefined (also for a reserved name as tag id). */
 export function tagIdOfKey(key: string): string | undefined {
   const prefix = `${MetadataKeys.tags}.`;
-  return key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : undefined;
+  return key.startsWith(prefix) && key.length > prefix.length && !isReservedKey(key.slice(prefix.length)) ? key.slice(prefix.length) : undefined;
 }
 
 /**
  * Flattens a JSON object (the `data` of `metadata.upsert`) into dotted keys under `prefix`
  * (Airy: `user_data`). Nested objects recurse; arrays, scalars and null are single facts; an
  * empty object produces no fact. Keys containing dots or empty keys are refused (they would not
- * read back as the same object).
+ * read back as the same object), and so are `__proto__`, `constructor` and `prototype` anywhere in
+ * `data`, arrays included (ReservedKeyError, 400).
  */
 export function flattenMetadata(data: MetadataObject, prefix: string = MetadataKeys.userData): Array<{ key: string; value: MetadataValue }> {
+  checkKeysDeep(data, 'metadata');
   const out: Array<{ key: string; value: MetadataValue }> = [];
   const walk = (object: MetadataObject, path: string) => {
     for (const [name, value] of Object.entries(object)) {

@@ -3,6 +3,7 @@ import { tagColorValues } from '@platform/schemas';
 import type { ConversationView } from './conversation-view';
 import { isPlainObject, MetadataKeys, type MetadataObject } from './metadata';
 import { parseMessageContent } from './message';
+import { nullObject, ownValue } from './safe-keys';
 
 /**
  * Airy-compatible JSON payloads (snake_case, ISO-8601 dates, lower-case delivery states), so
@@ -102,22 +103,25 @@ export function senderOf(message: Message, conversationMetadata: MetadataObject 
 }
 
 function contactOf(metadata: MetadataObject): Omit<SenderPayload, 'id'> {
-  const contact = isPlainObject(metadata.contact) ? metadata.contact : {};
+  const contact = ownValue(metadata, 'contact');
   const out: Omit<SenderPayload, 'id'> = {};
-  if (typeof contact.display_name === 'string') out.name = contact.display_name;
-  if (typeof contact.avatar_url === 'string') out.avatar_url = contact.avatar_url;
+  if (!isPlainObject(contact)) return out;
+  const name = ownValue(contact, 'display_name');
+  const avatarUrl = ownValue(contact, 'avatar_url');
+  if (typeof name === 'string') out.name = name;
+  if (typeof avatarUrl === 'string') out.avatar_url = avatarUrl;
   return out;
 }
 
 /** Channel with its metadata (`name` defaults to the source channel id). */
 export function channelPayload(channel: Channel, metadata: MetadataObject = {}): ChannelPayload {
-  const name = metadata[MetadataKeys.name];
+  const name = ownValue(metadata, MetadataKeys.name);
   return {
     id: channel.id,
     source: channel.source,
     source_channel_id: channel.sourceChannelId,
     connected: channel.connectionState === 'CONNECTED',
-    metadata: { ...metadata, name: typeof name === 'string' && name !== '' ? name : channel.sourceChannelId },
+    metadata: Object.assign(nullObject<MetadataObject[string]>(), metadata, { name: typeof name === 'string' && name !== '' ? name : channel.sourceChannelId }),
   };
 }
 

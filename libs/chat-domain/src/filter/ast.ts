@@ -1,3 +1,5 @@
+import { isReservedKey } from '../safe-keys';
+
 /**
  * AST of the `conversations.list` filter language (a Lucene query-string subset, see README).
  * Field names are normalized to lower case; term values are lower-cased (matching is
@@ -49,7 +51,7 @@ export const defaultFilterField = 'id';
 export function fieldKind(field: string): FieldKind | undefined {
   if (field.startsWith(metadataFieldPrefix)) {
     const key = field.slice(metadataFieldPrefix.length);
-    return key !== '' && !key.split('.').includes('') ? 'text' : undefined;
+    return key !== '' && key.split('.').every((segment) => segment !== '' && !isReservedKey(segment)) ? 'text' : undefined;
   }
   return Object.prototype.hasOwnProperty.call(filterFields, field) ? filterFields[field] : undefined;
 }

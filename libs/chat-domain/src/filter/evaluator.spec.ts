@@ -1,5 +1,5 @@
 import { aView } from '../internals/fixtures';
-import { compileFilter, globToRegExp, matchesFilter } from './evaluator';
+import { compileFilter, matchesFilter, maxMatchedFieldLength } from './evaluator';
 import { parseFilter } from './parser';
 
 const views = [
@@ -131,11 +131,33 @@ describe('filter evaluation', () => {
   });
 });
 
-describe('globToRegExp', () => {
-  it('anchors and translates wildcards', () => {
-    expect(globToRegExp('a*c').test('abbc')).toBe(true);
-    expect(globToRegExp('a?c').test('abbc')).toBe(false);
-    expect(globToRegExp('a\\?c').test('a?c')).toBe(true);
-    expect(globToRegExp('a\\\\c').test('a\\c')).toBe(true);
+describe('bounded work', () => {
+  it('searches the first maxMatchedFieldLength characters of a field, across its values', () => {
+    const head = 'a'.repeat(maxMatchedFieldLength - 8); // "far-beyond" is cut after "fa"
+    const view = aView({ id: 'x', metadata: { user_data: { note: `${head} near far-beyond`, list: ['one', 'two'] } } });
+    expect(matchesFilter('metadata.user_data.note:near', view)).toBe(true);
+    expect(matchesFilter('metadata.user_data.note:far*', view)).toBe(false);
+    expect(matchesFilter('metadata.user_data.note:*', view)).toBe(true);
+    expect(matchesFilter('metadata.user_data.list:two', view)).toBe(true);
+  });
+
+  it('finds phrases in repetitive text (word-level KMP)', () => {
+    const view = aView({ id: 'x', metadata: { user_data: { note: `${'a '.repeat(500)}a b` } } });
+    expect(matchesFilter('metadata.user_data.note:"a a a b"', view)).toBe(true);
+    expect(matchesFilter('metadata.user_data.note:"a b a"', view)).toBe(false);
+    expect(matchesFilter('metadata.user_data.note:"a a"', view)).toBe(true);
+  });
+
+  it('reads each field once per evaluation however many terms use it', () => {
+    let reads = 0;
+    const view = aView({ id: 'x', displayName: 'Ada Lovelace' });
+    Object.defineProperty(view, 'displayName', {
+      get: () => {
+        reads++;
+        return 'Ada Lovelace';
+      },
+    });
+    expect(compileFilter('display_name:ada AND display_name:love* AND display_name:"ada lovelace" AND NOT display_name:bob')(view)).toBe(true);
+    expect(reads).toBe(1);
   });
 });

@@ -2,14 +2,24 @@ import type { ConversationView } from '../conversation-view';
 import { isPlainObject, type MetadataValue } from '../metadata';
 import { metadataAt } from '../metadata-document';
 import { fieldKind, metadataFieldPrefix, type FilterNode, type RangeBound } from './ast';
+import { compileGlob } from './glob';
 import { parseFilter } from './parser';
 
 /** A compiled filter: a predicate over conversation views. */
 export type ConversationPredicate = (view: ConversationView) => boolean;
 
 /**
- * Compiles a filter (query text or AST) into a predicate; wildcard patterns become regular
- * expressions once, so filtering a long list costs one call per conversation.
+ * Characters of a field searched by terms, wildcards and phrases (the values in order, the last
+ * one cut): a conversation's metadata may hold tens of KB, and a filter runs over every
+ * conversation. Lucene's analyzers likewise drop tokens over 255 characters.
+ */
+export const maxMatchedFieldLength = 1_024;
+
+/**
+ * Compiles a filter (query text or AST) into a predicate; wildcard patterns are compiled once
+ * (to bit-parallel automata, linear in the value length, see glob.ts), and each field of a view
+ * is read, lower-cased and split into words once per evaluation however many terms use it, so a
+ * term costs at most O(maxMatchedFieldLength).
  *
  * Matching rules (case-insensitive throughout):
  * - keyword fields (id, channel_id, source) compare the whole value; `tag_ids` matches when
@@ -23,7 +33,8 @@ export type ConversationPredicate = (view: ConversationView) => boolean;
  */
 export function compileFilter(filter: string | FilterNode): ConversationPredicate {
   const node = typeof filter === 'string' ? parseFilter(filter) : filter;
-  return compile(node);
+  const predicate = compile(node);
+  return (view) => predicate(new ViewFields(view));
 }
 
 /** Evaluates a filter against one view (compiles on every call; prefer compileFilter for lists). */
@@ -31,7 +42,9 @@ export function matchesFilter(filter: string | FilterNode, view: ConversationVie
   return compileFilter(filter)(view);
 }
 
-function compile(node: FilterNode): ConversationPredicate {
+type FieldsPredicate = (fields: ViewFields) => boolean;
+
+function compile(node: FilterNode): FieldsPredicate {
   switch (node.type) {
     case 'all':
       return () => true;
@@ -48,33 +61,83 @@ function compile(node: FilterNode): ConversationPredicate {
       return (view) => !child(view);
     }
     case 'exists':
-      return (view) => fieldRaw(view, node.field).length > 0;
+      return (fields) => fields.get(node.field).raw.length > 0;
     case 'term': {
       const text = isText(node.field);
-      return (view) => fieldValues(view, node.field).some((v) => (text ? words(v).includes(node.value) : false) || v === node.value);
+      return (fields) => {
+        const field = fields.get(node.field);
+        return field.values.includes(node.value) || (text && field.words().some((w) => w.includes(node.value)));
+      };
     }
     case 'wildcard': {
-      const regex = globToRegExp(node.pattern);
+      const matches = compileGlob(node.pattern);
       const text = isText(node.field);
-      return (view) => fieldValues(view, node.field).some((v) => regex.test(v) || (text && words(v).some((w) => regex.test(w))));
+      return (fields) => {
+        const field = fields.get(node.field);
+        if (!matches.possibleIn(field.joined())) return false;
+        return field.values.some(matches) || (text && field.words().some((w) => w.some(matches)));
+      };
     }
     case 'phrase': {
       const text = isText(node.field);
       const joined = node.words.join(' ');
-      return (view) => fieldValues(view, node.field).some((v) => (text ? containsSequence(words(v), node.words) : v === joined) || (node.words.length === 0 && v === ''));
+      const find = text ? sequenceFinder(node.words) : undefined;
+      return (fields) => {
+        const field = fields.get(node.field);
+        if (node.words.length === 0 && field.values.includes('')) return true;
+        return find !== undefined ? field.words().some(find) : field.values.includes(joined);
+      };
     }
     case 'range':
-      return (view) => fieldRaw(view, node.field).some((v) => inRange(v, node.lower, node.upper));
+      return (fields) => fields.get(node.field).raw.some((v) => inRange(v, node.lower, node.upper));
   }
+}
+
+/** A field of one view as the matchers need it; computed on first use within one evaluation. */
+interface Field {
+  /** Numbers for numeric fields, strings otherwise (ranges, `field:*`). */
+  raw: Array<string | number>;
+  /** Lower-cased, numbers in decimal, cut to maxMatchedFieldLength characters in total. */
+  values: string[];
+  /** Whitespace-separated words of each value. */
+  words(): string[][];
+  /** The values joined by a newline (for a quick necessary check before matching each word). */
+  joined(): string;
+}
+
+/** The fields of one view, each read once per evaluation. */
+class ViewFields {
+  private readonly cache = new Map<string, Field>();
+
+  constructor(private readonly view: ConversationView) {}
+
+  get(name: string): Field {
+    let field = this.cache.get(name);
+    if (field === undefined) {
+      field = readField(this.view, name);
+      this.cache.set(name, field);
+    }
+    return field;
+  }
+}
+
+function readField(view: ConversationView, name: string): Field {
+  const raw = fieldRaw(view, name);
+  const values: string[] = [];
+  let budget = maxMatchedFieldLength;
+  for (const v of raw) {
+    if (budget <= 0) break;
+    const text = typeof v === 'number' ? String(v) : v.length > budget ? v.slice(0, budget) : v;
+    budget -= Math.max(text.length, 1);
+    values.push(text.toLowerCase());
+  }
+  let split: string[][] | undefined;
+  let joined: string | undefined;
+  return { raw, values, words: () => (split ??= values.map(words)), joined: () => (joined ??= values.join('\n')) };
 }
 
 function isText(field: string): boolean {
   return fieldKind(field) === 'text';
-}
-
-/** Values of a field, lower-cased strings (numbers rendered in decimal). */
-function fieldValues(view: ConversationView, field: string): string[] {
-  return fieldRaw(view, field).map((v) => (typeof v === 'number' ? String(v) : v.toLowerCase()));
 }
 
 /** Raw values of a field: numbers for numeric fields, strings otherwise. */
@@ -102,25 +165,51 @@ function fieldRaw(view: ConversationView, field: string): Array<string | number>
   return metadataStrings(value);
 }
 
-/** Metadata value as indexed strings: scalars as text, arrays element-wise; objects exist but match no term. */
+/**
+ * Metadata value as indexed strings: scalars as text, arrays element-wise (nested objects and
+ * arrays as their JSON); objects exist but match no term. Elements are taken while they fit in
+ * maxMatchedFieldLength characters (the first one always).
+ */
 function metadataStrings(value: MetadataValue | undefined): string[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.flatMap((v) => (isPlainObject(v) || Array.isArray(v) ? [JSON.stringify(v)] : metadataStrings(v)));
   if (isPlainObject(value)) return Object.keys(value).length > 0 ? [''] : [];
-  return [String(value)];
+  if (!Array.isArray(value)) return [String(value)];
+  const out: string[] = [];
+  let budget = maxMatchedFieldLength;
+  for (const element of value) {
+    if (budget <= 0) break;
+    if (element === null) continue;
+    const text = typeof element === 'object' ? JSON.stringify(element) : String(element);
+    out.push(text);
+    budget -= Math.max(text.length, 1);
+  }
+  return out;
 }
 
 function words(value: string): string[] {
   return value.split(/\s+/).filter((w) => w !== '');
 }
 
-function containsSequence(haystack: string[], needle: string[]): boolean {
-  if (needle.length === 0) return false;
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
+/**
+ * Whether `needle` occurs as consecutive words of a haystack: Knuth–Morris–Pratt over words, so
+ * O(haystack + needle) word comparisons (a naive scan is O(haystack × needle) on repetitive text).
+ */
+function sequenceFinder(needle: string[]): (haystack: string[]) => boolean {
+  const failure = new Array<number>(needle.length).fill(0);
+  for (let i = 1, k = 0; i < needle.length; i++) {
+    while (k > 0 && needle[i] !== needle[k]) k = failure[k - 1]!;
+    if (needle[i] === needle[k]) k++;
+    failure[i] = k;
   }
-  return false;
+  return (haystack) => {
+    if (needle.length === 0) return false;
+    for (let i = 0, k = 0; i < haystack.length; i++) {
+      while (k > 0 && haystack[i] !== needle[k]) k = failure[k - 1]!;
+      if (haystack[i] === needle[k]) k++;
+      if (k === needle.length) return true;
+    }
+    return false;
+  };
 }
 
 function inRange(raw: string | number, lower: RangeBound | null, upper: RangeBound | null): boolean {
@@ -145,26 +234,4 @@ function numeric(text: string): number | undefined {
   if (text.trim() === '') return undefined;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
-}
-
-/** Glob (with `\*`, `\?`, `\\` escapes) → anchored RegExp. */
-export function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) {
-      source += escapeRegExp(pattern[++i]!);
-    } else if (c === '*') {
-      source += '[\\s\\S]*';
-    } else if (c === '?') {
-      source += '[\\s\\S]';
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
-function escapeRegExp(c: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
 }

@@ -1,6 +1,6 @@
 import { PlatformError } from '@platform/common';
 import { ChatDomainError, FilterSyntaxError } from '../errors';
-import { maxFilterDepth, parseDate, parseFilter } from './parser';
+import { maxFilterDepth, maxFilterTermLength, maxFilterTerms, maxFilterWildcards, parseDate, parseFilter } from './parser';
 
 describe('parseFilter: AST', () => {
   it('parses the empty query as match-all', () => {
@@ -151,5 +151,24 @@ describe('parseFilter: errors', () => {
     expect(() => parseFilter('NOT '.repeat(maxFilterDepth + 1) + 'a')).toThrow('nested deeper');
     expect(() => parseFilter('a '.repeat(6_000))).toThrow('longer than');
     expect(parseFilter('('.repeat(10) + 'a' + ')'.repeat(10))).toEqual({ type: 'term', field: 'id', value: 'a' });
+  });
+
+  it('caps wildcards per term, naming the cap (escaped ones do not count)', () => {
+    expect(parseFilter(`display_name:${'*'.repeat(maxFilterWildcards)}z`)).toEqual({ type: 'wildcard', field: 'display_name', pattern: `${'*'.repeat(maxFilterWildcards)}z` });
+    expect(parseFilter(`a?${'*'.repeat(maxFilterWildcards - 1)}`)).toMatchObject({ type: 'wildcard' });
+    expect(() => parseFilter(`display_name:${'*'.repeat(maxFilterWildcards + 1)}z`)).toThrow(`term has more than ${maxFilterWildcards} wildcards ("*" or "?") at position 13`);
+    expect(() => parseFilter(`${'?'.repeat(maxFilterWildcards + 1)}`)).toThrow(`more than ${maxFilterWildcards} wildcards`);
+    expect(parseFilter(`${'\\*'.repeat(maxFilterWildcards + 1)}*`)).toMatchObject({ type: 'wildcard' });
+  });
+
+  it('caps the length of a term or phrase and the number of terms', () => {
+    expect(parseFilter('a'.repeat(maxFilterTermLength))).toMatchObject({ type: 'term' });
+    expect(() => parseFilter('a'.repeat(maxFilterTermLength + 1))).toThrow(`term longer than ${maxFilterTermLength} characters at position 0`);
+    expect(() => parseFilter(`display_name:"${'a'.repeat(maxFilterTermLength + 1)}"`)).toThrow(`term longer than ${maxFilterTermLength}`);
+    expect(() => parseFilter(`unread_count:[${'1'.repeat(maxFilterTermLength + 1)} TO *]`)).toThrow(`term longer than ${maxFilterTermLength}`);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`).join(' OR ');
+    expect(parseFilter(many(maxFilterTerms))).toMatchObject({ type: 'or' });
+    expect(() => parseFilter(many(maxFilterTerms + 1))).toThrow(`filter has more than ${maxFilterTerms} terms`);
+    expect(() => parseFilter(`unread_count:[1 TO 2] ${many(maxFilterTerms - 1)}`)).toThrow(`more than ${maxFilterTerms} terms`);
   });
 });

@@ -1,10 +1,17 @@
 import { FilterSyntaxError } from '../errors';
 import { defaultFilterField, fieldKind, filterFields, metadataFieldPrefix, type FieldKind, type FilterNode, type RangeBound } from './ast';
+import { isReservedKey, reservedKeys } from '../safe-keys';
 import { tokenize, type Token, type TokenType } from './tokenizer';
 
 /** Limits that keep a hostile query from exhausting the stack or CPU. */
 export const maxFilterLength = 10_000;
 export const maxFilterDepth = 64;
+/** Terms, phrases and range bounds in one filter (each one is evaluated against every conversation). */
+export const maxFilterTerms = 64;
+/** Characters of one term or phrase. */
+export const maxFilterTermLength = 256;
+/** Unescaped `*` and `?` in one term. */
+export const maxFilterWildcards = 10;
 
 /**
  * Parses a `conversations.list` filter into an AST. Grammar (precedence NOT > AND > OR;
@@ -47,6 +54,7 @@ class Parser {
   private readonly tokens: Token[];
   private index = 0;
   private depth = 0;
+  private terms = 0;
 
   constructor(private readonly query: string) {
     this.tokens = tokenize(query);
@@ -76,6 +84,21 @@ class Parser {
 
   private unexpected(t: Token, message?: string): FilterSyntaxError {
     return this.error(message ?? (t.type === 'eof' ? 'unexpected end of filter' : `unexpected ${t.type === 'term' ? `"${t.raw}"` : tokenNames[t.type]}`), t.position);
+  }
+
+  /** Counts a term, phrase or range bound against maxFilterTerms and checks its length and wildcards. */
+  private checkTerm(t: Token): void {
+    if (++this.terms > maxFilterTerms) throw this.error(`filter has more than ${maxFilterTerms} terms`, t.position);
+    if (t.value.length > maxFilterTermLength) throw this.error(`term longer than ${maxFilterTermLength} characters`, t.position);
+    if (t.type === 'term' && t.wildcard) {
+      let wildcards = 0;
+      for (let i = 0; i < t.pattern.length; i++) {
+        const c = t.pattern[i];
+        if (c === '\\') i++;
+        else if (c === '*' || c === '?') wildcards++;
+      }
+      if (wildcards > maxFilterWildcards) throw this.error(`term has more than ${maxFilterWildcards} wildcards ("*" or "?")`, t.position);
+    }
   }
 
   private nested<T>(at: Token, body: () => T): T {
@@ -167,6 +190,9 @@ class Parser {
   private fieldName(t: Token): string {
     const name = t.value.toLowerCase();
     if (t.wildcard) throw this.error(`wildcards are not allowed in field names ("${t.raw}")`, t.position);
+    if (name.startsWith(metadataFieldPrefix) && name.split('.').some(isReservedKey)) {
+      throw this.error(`field "${t.raw}" has a reserved segment (${reservedKeys.join(', ')})`, t.position);
+    }
     if (fieldKind(name) === undefined) {
       const hint = name.startsWith(metadataFieldPrefix) ? 'metadata fields are "metadata.<dotted key>"' : `known fields: ${Object.keys(filterFields).join(', ')}, metadata.<key>`;
       throw this.error(`unknown field "${t.raw}" (${hint})`, t.position);
@@ -179,6 +205,7 @@ class Parser {
     const t = this.peek();
     if (t.type === 'lbracket' || t.type === 'lbrace') return this.range(field, kind);
     if (t.type === 'phrase') {
+      this.checkTerm(t);
       this.next();
       if (kind === 'integer' || kind === 'date') return exact(field, this.bound(kind, t));
       if (kind === 'text') return { type: 'phrase', field, words: words(t.value) };
@@ -187,11 +214,13 @@ class Parser {
     if (t.type === 'minus' && this.peek(1).type === 'term' && this.peek(1).position === t.position + 1) {
       this.next();
       const term = this.next();
+      this.checkTerm(term);
       return this.termValue(field, kind, { ...term, position: t.position, raw: `-${term.raw}`, value: `-${term.value}`, pattern: `-${term.pattern}` });
     }
     if (t.type !== 'term') {
       throw this.error(colon !== null ? `expected a value after "${field}:"` : `expected a term but found ${describe(t)}`, t.position);
     }
+    this.checkTerm(t);
     this.next();
     return this.termValue(field, kind, t);
   }
@@ -238,6 +267,7 @@ class Parser {
       t = { ...term, position: t.position, raw: `-${term.raw}`, value: `-${term.value}` };
     }
     if (t.type === 'term' && t.raw === '*') return null;
+    if (t.type === 'term' || t.type === 'phrase') this.checkTerm(t);
     if (t.type !== 'term' && t.type !== 'phrase') throw this.error(`expected the ${which} bound of the range but found ${describe(t)}`, t.position);
     if (t.type === 'term' && t.raw === 'TO') throw this.error(`expected the ${which} bound of the range but found TO`, t.position);
     if (t.type === 'term' && t.wildcard) throw this.error('wildcards are not allowed in range bounds (use * for an open bound)', t.position);
