@@ -1,4 +1,4 @@
-import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, MessageNotResendableError, SizeLimitError } from '@platform/chat-domain';
+import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, MessageNotResendableError, ReservedKeyError, SizeLimitError, flattenMetadata, parseFilter, type MetadataObject } from '@platform/chat-domain';
 import { PlatformError } from '@platform/common';
 import { BadRequestError, errorStatus, NotFoundError, UnavailableError } from './errors';
 
@@ -11,6 +11,13 @@ describe('errorStatus', () => {
     expect(errorStatus(new InvalidCursorError('!!'))).toEqual({ status: 400, message: 'cursor: invalid cursor "!!"' });
     expect(errorStatus(new InvalidPageSizeError(0, 1000)).message).toContain('page_size');
     expect(errorStatus(new InvalidMetadataError('bad key')).message).toBe('data: bad key');
+    // issue #9: prototype keys in metadata.upsert data and filter fields are 400, never 500
+    const hostile = JSON.parse('{"__proto__": {"x": "y"}}') as MetadataObject;
+    expect(() => flattenMetadata(hostile)).toThrow(ReservedKeyError);
+    expect(errorStatus(new ReservedKeyError('__proto__', 'metadata')).status).toBe(400);
+    expect(errorStatus(catchError(() => flattenMetadata(hostile)))).toEqual({ status: 400, message: 'data: metadata at "__proto__": key "__proto__" is not allowed (__proto__, constructor, prototype are reserved)' });
+    expect(errorStatus(catchError(() => parseFilter('metadata.constructor.x:y'))).status).toBe(400);
+    expect(errorStatus(catchError(() => parseFilter('*'.repeat(11) + 'z')))).toEqual({ status: 400, message: 'filters: term has more than 10 wildcards ("*" or "?") at position 0' });
     expect(errorStatus(new MessageNotResendableError('m', 'DELIVERED')).status).toBe(409);
     expect(errorStatus(new SizeLimitError('metadata of conversation c', 300_000, 262_144))).toEqual({ status: 413, message: 'metadata of conversation c is 300000 bytes, limit 262144 bytes' });
   });
@@ -21,3 +28,12 @@ describe('errorStatus', () => {
     expect(errorStatus(new TypeError('x'))).toEqual({ status: 500, message: 'internal error' });
   });
 });
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
