@@ -31,6 +31,8 @@ export interface AdminConfig {
   readonly commitIntervalMs: number;
   /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
   readonly managementPort: number | undefined;
+  /** Broker outages: write deadline (`KAFKA_WRITE_TIMEOUT_MS`) and write probe period (`KAFKA_WRITE_PROBE_INTERVAL_MS`). */
+  readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

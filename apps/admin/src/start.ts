@@ -7,6 +7,7 @@ import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } fro
 import { kafkaJsConnection } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
+import { WriteProbe } from '@platform/nest-streams';
 import { createSchemaRegistry } from '@platform/schemas';
 import { StreamsApplication, type FailedRecord } from '@platform/streams';
 import type { AdminContext } from './app/admin-context';
@@ -50,7 +51,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
   await producer.connect();
 
   const topology = adminTopology(topics, serdes);
-  const writer = new ChatWriter(producer, topics, serdes);
+  const writer = new ChatWriter(producer, topics, serdes, { timeoutMs: config.writes.timeoutMs, logger: logger.child({ component: 'writer' }) });
   const poison = (failure: FailedRecord) => {
     logger.error('record sent to the dead-letter topic', {
       stage: failure.stage,
@@ -93,7 +94,8 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
       processMetrics.stop();
       if (running) await producer.disconnect();
     };
-    const module = adminModule({ app, metrics, context, auth: config.auth, version: config.appVersion, onShutdown });
+    const writeProbe = new WriteProbe({ kafka: kafkaConfig, topics: [topics.channels, topics.tags, topics.templates, topics.metadata], intervalMs: config.writes.probeIntervalMs, logger: logger.child({ component: 'write-probe' }) });
+    const module = adminModule({ app, metrics, context, auth: config.auth, version: config.appVersion, onShutdown, writeProbe });
     const started = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port: config.port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
     return { nest: started.app, url: started.url, app };
   };

@@ -3,7 +3,7 @@ import type { Authenticator } from '@platform/auth';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformModule, type RateLimitPolicy } from '@platform/nest-platform';
-import { StreamsModule } from '@platform/nest-streams';
+import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import type { ChannelDirectory } from './channels';
 import type { ChatpluginService } from './chatplugin-service';
@@ -27,6 +27,8 @@ export interface ChatpluginModuleParts {
   readonly version: string;
   /** Limits of the visitor endpoints (`@RateLimit(VISITOR_RATE_LIMIT)`). */
   readonly visitorRateLimit: RateLimitPolicy;
+  /** "Can accept writes" for `/health/writes`. */
+  readonly writeProbe?: WriteProbe;
 }
 
 /** The root module: platform (auth, validation, errors, OpenAPI, HTTP metrics), the streams app, the controllers. */
@@ -51,7 +53,7 @@ export function chatpluginModule(parts: ChatpluginModuleParts): Type {
           ],
         },
       }),
-      StreamsModule.forRoot({ application: parts.app, metrics: parts.metrics }),
+      StreamsModule.forRoot({ application: parts.app, metrics: parts.metrics, ...(parts.writeProbe ? { writeProbe: parts.writeProbe } : {}) }),
     ],
     controllers: [ChannelsController, VisitorController, InternalController],
     providers: [

@@ -32,6 +32,8 @@ export interface ChatpluginConfig {
   readonly trustedProxies: readonly string[];
   /** Rate limits of the visitor API and websocket: requests per window per client address and per channel. */
   readonly visitorRateLimit: { readonly perAddress: number; readonly perChannel: number; readonly windowMs: number };
+  /** Broker outages: write deadline (`KAFKA_WRITE_TIMEOUT_MS`) and write probe period (`KAFKA_WRITE_PROBE_INTERVAL_MS`). */
+  readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 
 export const CHATPLUGIN_APPLICATION_ID = 'chatplugin';

@@ -11,6 +11,7 @@ import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, rateLimitMessage } from '@platform/nest-platform';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { StreamsApplication } from '@platform/streams';
+import { WriteProbe } from '@platform/nest-streams';
 import { chatpluginModule } from './app.module';
 import { ChatpluginLifecycle } from './lifecycle';
 import { ChannelDirectory } from './channels';
@@ -61,7 +62,8 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     lifecycle.afterClose('producer', () => producer.disconnect());
-    const writer = new ChatWriter(producer, topics, serdes);
+    const writer = new ChatWriter(producer, topics, serdes, { timeoutMs: config.writes.timeoutMs, logger: logger.child({ component: 'writer' }) });
+    const writeProbe = new WriteProbe({ kafka: kafkaConfig, topics: [topics.chatpluginEvents, topics.messages, topics.channels], intervalMs: config.writes.probeIntervalMs, logger: logger.child({ component: 'write-probe' }) });
 
     const channelTable = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'channels' }) });
     lifecycle.afterClose('channels table', () => channelTable.close());
@@ -92,7 +94,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
 
     const visitorRateLimit = visitorRateLimitPolicy({ config, tokens, authenticator });
-    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion), visitorRateLimit });
+    const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion), visitorRateLimit, writeProbe });
     const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
     started = nest;
 

@@ -48,8 +48,8 @@ describe('communication during a broker outage', () => {
       PORT: '0',
       AUTH_SYSTEM_TOKEN: systemToken,
       AUTH_JWT_SECRET: jwtSecret,
-      WRITE_TIMEOUT_MS: String(writeTimeoutMs),
-      WRITE_PROBE_INTERVAL_MS: '500',
+      KAFKA_WRITE_TIMEOUT_MS: String(writeTimeoutMs),
+      KAFKA_WRITE_PROBE_INTERVAL_MS: '500',
     });
     app = await startCommunication(config, silentLogger);
     await waitFor(async () => (await fetch(`${app.url}/health/writes`)).status === 200, { timeoutMs: 60_000, description: 'communication ready for writes' });

@@ -30,7 +30,7 @@ export interface CommunicationConfig {
   readonly managementPort: number | undefined;
   /** Largest JSON body (`BODY_LIMIT`, e.g. `512kb`); default chat-domain's maxRequestBodyBytes (256 KiB), consistent with the size budgets. */
   readonly bodyLimit: string | number;
-  /** Broker outages: write deadline (WRITE_TIMEOUT_MS) and write probe period (WRITE_PROBE_INTERVAL_MS). */
+  /** Broker outages: write deadline (KAFKA_WRITE_TIMEOUT_MS) and write probe period (KAFKA_WRITE_PROBE_INTERVAL_MS). */
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 

@@ -48,8 +48,8 @@ describe('serviceConfigFromEnv', () => {
       auth: { systemToken: 'system', jwtSecret: 'secret' },
       writes: { timeoutMs: 5000, probeIntervalMs: 2000 },
     });
-    expect(serviceConfigFromEnv({ ...base, WRITE_TIMEOUT_MS: '750', WRITE_PROBE_INTERVAL_MS: '500' }, { app: 'svc', defaultPort: 3000 }).writes).toEqual({ timeoutMs: 750, probeIntervalMs: 500 });
-    expect(() => serviceConfigFromEnv({ ...base, WRITE_TIMEOUT_MS: '0' }, { app: 'svc', defaultPort: 3000 })).toThrow('WRITE_TIMEOUT_MS must be an integer from 100 to 120000, not "0"');
+    expect(serviceConfigFromEnv({ ...base, KAFKA_WRITE_TIMEOUT_MS: '750', KAFKA_WRITE_PROBE_INTERVAL_MS: '500' }, { app: 'svc', defaultPort: 3000 }).writes).toEqual({ timeoutMs: 750, probeIntervalMs: 500 });
+    expect(() => serviceConfigFromEnv({ ...base, KAFKA_WRITE_TIMEOUT_MS: '0' }, { app: 'svc', defaultPort: 3000 })).toThrow('KAFKA_WRITE_TIMEOUT_MS must be an integer from 100 to 120000, not "0"');
     expect(serviceConfigFromEnv(base, { app: 'svc', defaultPort: 3000, defaultStateDir: 'state/here' }).stateDir).toBe(path.resolve('state/here'));
   });
 

@@ -65,13 +65,13 @@ export interface ServiceConfig {
   readonly appVersion: number;
   readonly logLevel: LogLevel;
   readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
-  /** Broker outages: longest wait for a write (`WRITE_TIMEOUT_MS`, default 5000) and the write probe's period (`WRITE_PROBE_INTERVAL_MS`, default 2000). */
+  /** Broker outages: longest wait for a write (`KAFKA_WRITE_TIMEOUT_MS`, default 5000) and the write probe's period (`KAFKA_WRITE_PROBE_INTERVAL_MS`, default 2000). */
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 
 /**
  * Pure: reads HOST, PORT, KAFKA_* and SCHEMA_REGISTRY_* (through kafkaClientConfigFromEnv), TOPICS_NAMESPACE,
- * STATE_DIR, APPLICATION_SERVER, APP_VERSION, LOG_LEVEL, AUTH_SYSTEM_TOKEN, AUTH_JWT_SECRET, WRITE_TIMEOUT_MS and WRITE_PROBE_INTERVAL_MS, or throws one
+ * STATE_DIR, APPLICATION_SERVER, APP_VERSION, LOG_LEVEL, AUTH_SYSTEM_TOKEN, AUTH_JWT_SECRET, KAFKA_WRITE_TIMEOUT_MS and KAFKA_WRITE_PROBE_INTERVAL_MS, or throws one
  * ConfigError naming the variable. KAFKA_BROKERS, SCHEMA_REGISTRY_URL and both AUTH_* variables are required.
  */
 export function serviceConfigFromEnv(env: Env, options: ServiceConfigOptions): ServiceConfig {
@@ -102,8 +102,8 @@ export function serviceConfigFromEnv(env: Env, options: ServiceConfigOptions): S
       jwtSecret: envRequired(env, 'AUTH_JWT_SECRET', 'the HS256 secret that signs and verifies user tokens'),
     },
     writes: {
-      timeoutMs: envInteger(env, 'WRITE_TIMEOUT_MS', 5000, 100, 120_000),
-      probeIntervalMs: envInteger(env, 'WRITE_PROBE_INTERVAL_MS', 2000, 100, 60_000),
+      timeoutMs: envInteger(env, 'KAFKA_WRITE_TIMEOUT_MS', 5000, 100, 120_000),
+      probeIntervalMs: envInteger(env, 'KAFKA_WRITE_PROBE_INTERVAL_MS', 2000, 100, 60_000),
     },
   };
 }

@@ -3,7 +3,7 @@ import { Authenticator } from '@platform/auth';
 import type { RequestName } from '@platform/chat-domain';
 import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformModule } from '@platform/nest-platform';
-import { StreamsModule } from '@platform/nest-streams';
+import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import { ChannelsController } from '../channels/channels.controller';
 import { ChannelsService } from '../channels/channels.service';
@@ -38,6 +38,8 @@ export interface AdminModuleOptions {
   readonly version: number;
   /** Run once Nest has shut down (producer, process metrics). */
   readonly onShutdown: () => Promise<void>;
+  /** "Can accept writes" for `/health/writes`. */
+  readonly writeProbe?: WriteProbe;
 }
 
 /**
@@ -59,6 +61,7 @@ export function adminModule(options: AdminModuleOptions): Type {
     retryAfterSeconds: context.retryAfterSeconds,
     forwardTimeoutMs: context.forwardTimeoutMs,
     positionTimeoutMs: context.writeTimeoutMs,
+    ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
   });
 
   @Module({
