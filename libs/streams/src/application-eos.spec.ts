@@ -89,8 +89,7 @@ describe('exactly-once on a real broker', () => {
     const input = uniqueName('abort-in');
     const output = uniqueName('abort-out');
     await createTopic(admin, input, { partitions: 3 });
-    // outputs larger than this fail to produce (MESSAGE_TOO_LARGE) until the limit is raised
-    await createTopic(admin, output, { partitions: 3, config: { 'max.message.bytes': '1500' } });
+    await createTopic(admin, output, { partitions: 3 });
     const count = new StreamsApplication(countTopology(input, output), {
       app: { id: uniqueName('abort-app'), version: 1 },
       kafka,
@@ -102,6 +101,12 @@ describe('exactly-once on a real broker', () => {
     const aborted: string[] = [];
     count.on('transaction.aborted', (e) => aborted.push(e.taskId));
     await count.start();
+    // lowered after the start, where the application read the limit (so its size check lets the
+    // record through): outputs larger than this fail in the producer (MESSAGE_TOO_LARGE) until the limit is raised
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: output, configEntries: [{ name: 'max.message.bytes', value: '1500' }] }],
+    });
     const big = `big-${'x'.repeat(3000)}`;
     const counts = () => [...KEYS, big].map((k) => count.localStore<string, number>('counts').get(k) ?? 0);
     await produceRound(input, 0);

@@ -9,6 +9,7 @@ import { StreamsRuntime } from './internals/runtime/streams-runtime';
 import { InteractiveQueries, type ListQueryOptions } from './internals/query/interactive-queries';
 import type { KeyMetadata, KeyQueryOptions, KeyQueryResult, ListQueryResult } from './internals/query/query-result';
 import type { TopologySpec } from './internals/topology/spec';
+import type { IsolatedTask } from './internals/runtime/task-isolation';
 
 /**
  * Runs a compiled topology against Kafka: creates the internal topics, joins the consumer group
@@ -18,7 +19,8 @@ import type { TopologySpec } from './internals/topology/spec';
  * 'exactly-once'` (one Kafka transaction per task, SQLite applied after it commits), and leaves the
  * group on `close()`.
  *
- * A processing error stops the application in state ERROR with the cause (`cause`).
+ * A record no exception handler takes stops the application in state ERROR with the cause
+ * (`cause`), or, with `taskFailureHandling: 'isolate'`, isolates only the task it belongs to.
  */
 export class StreamsApplication {
   private readonly runtime: StreamsRuntime;
@@ -95,6 +97,15 @@ export class StreamsApplication {
   /** Every member of the group: endpoint → tasks and partitions, as the leader assigned them. */
   allMetadata(): StreamsMetadata[] {
     return metadataFrom(this.runtime.assignmentInfo);
+  }
+
+  /**
+   * Tasks of this instance isolated after repeated failures on one record (with
+   * `taskFailureHandling: 'isolate'`): their input is paused at that record while every other task
+   * keeps running; queries of their keys answer `TASK_ISOLATED`. Empty when all is well.
+   */
+  isolatedTasks(): IsolatedTask[] {
+    return this.runtime.isolatedTasks();
   }
 
   /** Ids of the tasks running here. */

@@ -79,6 +79,9 @@ export {
   ProductionError,
   IllegalStateError,
   DeserializationError,
+  RecordProductionError,
 } from './internals/runtime/errors';
+export type { TaskFailureHandling, IsolatedTask } from './internals/runtime/task-isolation';
+export { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './internals/runtime/topic-limits';
 export type { ExceptionHandler, ExceptionHandlerDecision, FailedRecord, FailureStage } from './internals/runtime/exception-handlers';
 export { DEAD_LETTER_HEADERS } from './internals/runtime/dead-letter';

@@ -18,7 +18,8 @@ interface Position {
  * - `streams_punctuations_total`: wall-clock punctuators fired;
  * - `streams_restore_records_total{store,partition}` and `streams_restore_remaining_records{store,partition}`;
  * - `streams_store_operation_seconds{store,operation}`: sampled store operation latency (MeteredStore);
- * - `streams_dead_letter_records_total{stage,topic}`: records written to a dead-letter topic.
+ * - `streams_dead_letter_records_total{stage,topic}`: records written to a dead-letter topic;
+ * - `streams_isolated_tasks`: tasks of this instance isolated after repeated failures.
  * Without a registry every method is a cheap no-op.
  */
 export class StreamsMetrics {
@@ -32,6 +33,7 @@ export class StreamsMetrics {
   private readonly remaining?: Gauge<'application' | 'store' | 'partition'>;
   private readonly storeLatency?: Histogram<'application' | 'store' | 'operation'>;
   private readonly deadLetters?: Counter<'application' | 'stage' | 'topic'>;
+  private isolated = 0;
 
   constructor(
     registry: MetricsRegistry | undefined,
@@ -83,6 +85,17 @@ export class StreamsMetrics {
       help: 'Records written to a dead-letter topic.',
       labelNames: ['application', 'stage', 'topic'],
     });
+    registry.gauge({
+      name: 'streams_isolated_tasks',
+      help: 'Tasks isolated after repeated failures on one record (their input is paused).',
+      labelNames: ['application'],
+      collect: (gauge) => gauge.labels(app).set(this.isolated),
+    });
+  }
+
+  /** Number of tasks isolated here now. */
+  isolatedTasks(count: number): void {
+    this.isolated = count;
   }
 
   get enabled(): boolean {

@@ -111,6 +111,7 @@ export class InteractiveQueries {
     const plan = this.source.plan()!;
     const location = locateKey(this.source.spec, plan, store, key, options.keySerde as never);
     const task = this.source.tasks()?.all.find((t) => t.id === location.taskId);
+    if (task?.isolated) return { ok: false, reason: 'TASK_ISOLATED', taskId: task.id, isolation: task.isolated };
     if (task && task.executor.store(store)) return { location, task };
     const restoring = this.restores.status(location.taskId);
     if (restoring) return { ok: false, reason: 'RESTORING', progress: restoring };
@@ -158,15 +159,21 @@ export class InteractiveQueries {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const entries: { key: K; value: V }[] = [];
     const partitions: number[] = [];
+    const isolated = [];
     for (const task of this.source.tasks()?.all ?? []) {
       const s = task.executor.store(store);
       if (!s) continue;
+      if (task.isolated) {
+        isolated.push(task.isolated);
+        continue;
+      }
       partitions.push(task.descriptor.partition);
       for (const entry of iterate(s)) {
         if (entries.length >= limit) break;
         entries.push({ key: entry.key as K, value: entry.value as V });
       }
     }
-    return { ok: true, entries, partitions: partitions.sort((a, b) => a - b), restoring: this.restores.restoringTasks() };
+    const answer = { ok: true as const, entries, partitions: partitions.sort((a, b) => a - b), restoring: this.restores.restoringTasks() };
+    return isolated.length > 0 ? { ...answer, isolated } : answer;
   }
 }

@@ -1,4 +1,5 @@
 import type { StreamsState } from '../runtime/lifecycle';
+import type { IsolatedTask } from '../runtime/task-isolation';
 
 /** Where a key lives: its partition, the task that holds it and the owner's advertised endpoint. */
 export interface KeyMetadata {
@@ -35,6 +36,8 @@ export interface RestoreStatus {
  * - `NOT_FOUND`: this instance owns the key and the store has no value for it.
  * - `NOT_UP_TO_POSITION`: the store had not applied the requested position within the timeout.
  * - `NOT_RUNNING`: the application is stopped, stopping or failed.
+ * - `TASK_ISOLATED`: the task that holds the key is isolated after repeated failures (its store
+ *   stopped at the failing record, so an answer could be stale); `isolation` says where and why.
  */
 export type QueryFailure =
   | { readonly ok: false; readonly reason: 'NOT_OWNER'; readonly owner: string; readonly taskId: string }
@@ -42,7 +45,8 @@ export type QueryFailure =
   | { readonly ok: false; readonly reason: 'RESTORING'; readonly progress: RestoreStatus }
   | { readonly ok: false; readonly reason: 'NOT_FOUND' }
   | { readonly ok: false; readonly reason: 'NOT_UP_TO_POSITION'; readonly position: QueryPosition; readonly applied?: string }
-  | { readonly ok: false; readonly reason: 'NOT_RUNNING'; readonly state: StreamsState };
+  | { readonly ok: false; readonly reason: 'NOT_RUNNING'; readonly state: StreamsState }
+  | { readonly ok: false; readonly reason: 'TASK_ISOLATED'; readonly taskId: string; readonly isolation: IsolatedTask };
 
 export type QueryFailureReason = QueryFailure['reason'];
 
@@ -58,6 +62,8 @@ export type ListQueryResult<K, V> =
       readonly partitions: readonly number[];
       /** Tasks of this instance whose stores were restoring (their keys are missing from `entries`). */
       readonly restoring: readonly RestoreStatus[];
+      /** Tasks of this instance isolated after repeated failures (their partitions are not in `partitions`). */
+      readonly isolated?: readonly IsolatedTask[];
     }
   | Extract<QueryFailure, { reason: 'REBALANCING' | 'NOT_RUNNING' }>;
 

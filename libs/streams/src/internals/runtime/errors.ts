@@ -50,3 +50,43 @@ export class DeserializationError extends ProcessingError {
     this.message = `deserialization failed in task ${taskId} at ${topic}-${partition}@${offset}: ${String((cause as Error)?.message ?? cause)}`;
   }
 }
+
+/**
+ * A record derived from the input record being processed (a sink output, a changelog record of a
+ * store write, a repartition record) cannot be produced: it is larger than its topic's
+ * `max.message.bytes`, or its serializer threw. Raised synchronously where the record is handed
+ * over, so the productionExceptionHandler decides about the input record.
+ */
+export class RecordProductionError extends StreamsError {
+  constructor(
+    readonly topic: string,
+    readonly kind: 'too-large' | 'serialization',
+    message: string,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? {} : { cause });
+  }
+
+  static tooLarge(topic: string, bytes: number, limit: number): RecordProductionError {
+    return new RecordProductionError(topic, 'too-large', `record of ${bytes} bytes for ${topic} exceeds max.message.bytes ${limit}`);
+  }
+
+  static serialization(topic: string, cause: unknown): RecordProductionError {
+    return new RecordProductionError(topic, 'serialization', `serializing a record for ${topic} failed: ${String((cause as Error)?.message ?? cause)}`, cause);
+  }
+}
+
+/** A task failed on one record more often than allowed and is isolated (its input paused). */
+export class TaskIsolationError extends StreamsError {
+  constructor(
+    readonly taskId: string,
+    readonly stage: string,
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(`task ${taskId} isolated after ${attempts} failed attempt(s) at ${topic}-${partition}@${offset}: ${String((cause as Error)?.message ?? cause)}`, { cause });
+  }
+}

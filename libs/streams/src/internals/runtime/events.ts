@@ -1,3 +1,5 @@
+import type { IsolatedTask } from './task-isolation';
+
 /**
  * Namespaced runtime events. Listeners are only invoked when registered; `on` returns an
  * unsubscribe function.
@@ -26,6 +28,8 @@ export interface StreamsEvents {
   'task.fenced': { readonly taskId: string };
   /** Exactly-once: the task's transaction failed and was aborted; the task reprocesses from its last commit. */
   'transaction.aborted': { readonly taskId: string; readonly error: string };
+  /** A task failed on one record (or commit) more often than allowed and was isolated; its input is paused. */
+  'task.isolated': IsolatedTask;
   'rebalance.assigned': { readonly memberId: string; readonly tasks: readonly string[] };
   'commit.done': { readonly tasks: number; readonly records: number };
 }

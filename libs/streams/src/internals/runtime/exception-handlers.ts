@@ -8,7 +8,8 @@ export type { FailedRecord, FailureStage } from './dead-letter';
 export type ExceptionHandlerDecision = 'continue' | 'fail';
 
 /**
- * How the application treats a record that cannot be deserialized or processed:
+ * How the application treats a record that cannot be deserialized, processed, or whose derived
+ * records cannot be produced:
  * - `'fail'` (default): the application stops in ERROR naming topic, partition and offset;
  * - `{ deadLetterTopic? }`: the original record bytes go to the dead-letter topic (default
  *   `<applicationKey>-dlq`) with headers describing the failure, and processing continues;
@@ -45,14 +46,18 @@ export class PoisonRecordPolicy {
   private readonly handlers: Record<FailureStage, ResolvedHandler>;
 
   constructor(
-    options: { deserialization?: ExceptionHandler; processing?: ExceptionHandler; defaultTopic: string },
+    options: { deserialization?: ExceptionHandler; processing?: ExceptionHandler; production?: ExceptionHandler; defaultTopic: string },
     private readonly observe: DeadLetterObserver = () => undefined,
   ) {
     this.handlers = {
       deserialization: resolve(options.deserialization, options.defaultTopic),
       processing: resolve(options.processing, options.defaultTopic),
+      production: resolve(options.production, options.defaultTopic),
     };
   }
+
+  /** `max.message.bytes` of the dead-letter topics (a record that would not fit goes without its value). */
+  limits: ((topic: string) => number | undefined) | undefined;
 
   /** Dead-letter topics the application must create. */
   get deadLetterTopics(): string[] {
@@ -76,7 +81,7 @@ export class PoisonRecordPolicy {
       decision = false;
     }
     if (!decision || handler.deadLetterTopic === undefined) return false;
-    sendToDeadLetter(collector, handler.deadLetterTopic, failure);
+    sendToDeadLetter(collector, handler.deadLetterTopic, failure, Date.now(), this.limits?.(handler.deadLetterTopic));
     this.observe(failure, handler.deadLetterTopic);
     return true;
   }

@@ -2,6 +2,8 @@ import type { Kafka, KafkaConfig } from 'kafkajs';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
 import type { ExceptionHandler } from './exception-handlers';
+import { DEFAULT_MAX_TASK_ATTEMPTS, type TaskFailureHandling } from './task-isolation';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './topic-limits';
 import type { ApplicationIdentity } from '../topology/names';
 
 export interface StreamsApplicationOptions {
@@ -35,6 +37,19 @@ export interface StreamsApplicationOptions {
   readonly deserializationExceptionHandler?: ExceptionHandler;
   /** Records a processor throws on: `'fail'` (default), `{ deadLetterTopic? }` or a function. */
   readonly processingExceptionHandler?: ExceptionHandler;
+  /**
+   * Input records of which a derived record (sink output, changelog record of a store write,
+   * repartition record) cannot be produced — larger than its topic's `max.message.bytes`, or its
+   * serializer throws: `'fail'` (default), `{ deadLetterTopic? }` or a function. Checked when the
+   * record is handed over; the input record's store writes and outputs are rolled back first.
+   */
+  readonly productionExceptionHandler?: ExceptionHandler;
+  /** A task failing on a record no handler took: `'fail'` (default: application ERROR) or `'isolate'`. */
+  readonly taskFailureHandling?: TaskFailureHandling;
+  /** Attempts on one record (or consecutive aborted transactions) before a task is isolated (default 3). */
+  readonly maxTaskAttempts?: number;
+  /** `max.message.bytes` of the changelog and repartition topics the application creates (default 1048588, the broker default). */
+  readonly internalTopicMaxMessageBytes?: number;
   /** Prometheus registry for the application's metrics; none by default. */
   readonly metrics?: MetricsRegistry;
   /** Wall clock (epoch ms); injectable for tests. */
@@ -50,6 +65,9 @@ export interface ResolvedOptions {
   readonly chunkSize: number;
   readonly maxBufferedOutputs: number;
   readonly sessionTimeoutMs: number;
+  readonly taskFailureHandling: TaskFailureHandling;
+  readonly maxTaskAttempts: number;
+  readonly internalTopicMaxMessageBytes: number;
 }
 
 export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
@@ -60,5 +78,8 @@ export function resolveOptions(options: StreamsApplicationOptions): ResolvedOpti
     chunkSize: options.chunkSize ?? 500,
     maxBufferedOutputs: options.maxBufferedOutputs ?? 5000,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30000,
+    taskFailureHandling: options.taskFailureHandling ?? 'fail',
+    maxTaskAttempts: Math.max(1, Math.floor(options.maxTaskAttempts ?? DEFAULT_MAX_TASK_ATTEMPTS)),
+    internalTopicMaxMessageBytes: options.internalTopicMaxMessageBytes ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES,
   };
 }

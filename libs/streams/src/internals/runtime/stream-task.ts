@@ -1,20 +1,27 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { TaskDescriptor } from '../assignment/task-layout';
 import type { TaskState } from '../state/task-state';
-import type { TaskExecutor } from '../task/contract';
+import type { RecordScope, TaskExecutor } from '../task/contract';
 import type { SourceNodeSpec, TopologySpec } from '../topology/spec';
 import type { ChangelogSend } from './record-collector';
 import { INPUT_OFFSETS_HEADER } from './restorer';
 import { headersOf } from './record-collector';
 import type { StreamRecord } from '../../api/record';
 import type { FailureStage } from './dead-letter';
-import { DeserializationError, ProcessingError } from './errors';
+import { DeserializationError, ProcessingError, RecordProductionError, TaskIsolationError } from './errors';
+import type { IsolatedTask, TaskFailureHandling } from './task-isolation';
 
 export interface DeserializedRecord {
   readonly offset: string;
   readonly record: StreamRecord<unknown, unknown>;
   /** The record as fetched (for the dead-letter topic). */
   readonly message: KafkaMessage;
+}
+
+/** A record that failed, already rolled back. */
+interface Failure {
+  readonly stage: 'processing' | 'production';
+  readonly error: unknown;
 }
 
 /** Decides on a failed record: true = it was dead-lettered, skip it; false = fail the task. */
@@ -34,6 +41,12 @@ export class StreamTask {
   processedSinceCommit = 0;
   /** Set by the task manager when an exception handler other than 'fail' is configured. */
   poison: PoisonHook | undefined;
+  /** The outputs of the record being processed (set by the task manager: the task's collector). */
+  scope: RecordScope | undefined;
+  /** What an unhandled failure does (set by the task manager). */
+  failureHandling: { readonly mode: TaskFailureHandling; readonly maxAttempts: number } = { mode: 'fail', maxAttempts: 1 };
+  /** Set when the task is isolated: it processes nothing more until it is assigned anew. */
+  isolated: IsolatedTask | undefined;
 
   constructor(
     readonly descriptor: TaskDescriptor,
@@ -86,15 +99,20 @@ export class StreamTask {
    * A record failed: dead-lettered by the poison hook (the input position moves past it, so it is
    * committed like a processed record), or thrown as the error that stops the application.
    */
-  failed(stage: FailureStage, topic: string, partition: number, message: KafkaMessage, error: unknown): void {
-    if (this.poison?.(stage, topic, partition, message, error)) {
-      const key = `${topic}|${partition}`;
-      this.next.set(key, BigInt(message.offset) + 1n);
-      this.dirty.add(key);
-      return;
-    }
+  failed(stage: FailureStage, topic: string, partition: number, message: KafkaMessage, error: unknown, attempts = 1): void {
+    if (this.deadLettered(stage, topic, partition, message, error)) return;
+    if (this.failureHandling.mode === 'isolate') throw new TaskIsolationError(this.id, stage, topic, partition, message.offset, attempts, error);
     if (stage === 'deserialization') throw new DeserializationError(this.id, topic, partition, message.offset, error);
     throw new ProcessingError(this.id, topic, partition, message.offset, error);
+  }
+
+  /** True when the exception handler dead-lettered the record: the input position moves past it. */
+  private deadLettered(stage: FailureStage, topic: string, partition: number, message: KafkaMessage, error: unknown): boolean {
+    if (!this.poison?.(stage, topic, partition, message, error)) return false;
+    const key = `${topic}|${partition}`;
+    this.next.set(key, BigInt(message.offset) + 1n);
+    this.dirty.add(key);
+    return true;
   }
 
   /**
@@ -109,9 +127,63 @@ export class StreamTask {
     return first === 0 ? messages : messages.slice(first);
   }
 
-  process(topic: string, partition: number, item: DeserializedRecord): void {
-    this.executor.process(topic, item.record, { topic, partition, offset: item.offset });
-    this.processedSinceCommit++;
+  /**
+   * Processes one record. If it fails — a processor throws, or a record derived from it cannot be
+   * produced (even when a processor caught that error) — its store writes, changelog records and
+   * outputs are rolled back, then the exception handler decides: dead-lettered (skipped), or, under
+   * `'isolate'`, retried up to `maxAttempts` times before a {@link TaskIsolationError}; under
+   * `'fail'` the error is thrown. Returns a promise only when asynchronous serdes must be awaited.
+   */
+  process(topic: string, partition: number, item: DeserializedRecord): void | Promise<void> {
+    const failure = this.attempt(topic, partition, item);
+    if (failure === undefined) return;
+    if (failure instanceof Promise) return failure.then((f) => (f === undefined ? undefined : this.recover(topic, partition, item, f, 1)));
+    return this.recover(topic, partition, item, failure, 1);
+  }
+
+  private attempt(topic: string, partition: number, item: DeserializedRecord): Failure | undefined | Promise<Failure | undefined> {
+    this.scope?.beginRecord();
+    this.state?.journal.begin();
+    let thrown: { error: unknown } | undefined;
+    try {
+      this.executor.process(topic, item.record, { topic, partition, offset: item.offset });
+    } catch (error) {
+      thrown = { error };
+    }
+    const settling = thrown ? undefined : this.scope?.settleRecord();
+    if (settling) return settling.then(() => this.conclude(thrown));
+    return this.conclude(thrown);
+  }
+
+  /** Keeps the record's effects, or rolls them back and says why. */
+  private conclude(thrown: { error: unknown } | undefined): Failure | undefined {
+    const production = this.scope?.takeFailure();
+    if (thrown === undefined && production === undefined) {
+      this.state?.journal.end();
+      this.scope?.endRecord();
+      this.processedSinceCommit++;
+      return undefined;
+    }
+    this.scope?.discardRecord();
+    this.scope?.endRecord();
+    this.state?.journal.rollback();
+    if (production !== undefined) return { stage: 'production', error: production };
+    // a store write refused because its changelog record would not fit
+    if (thrown!.error instanceof RecordProductionError) return { stage: 'production', error: thrown!.error };
+    return { stage: 'processing', error: thrown!.error };
+  }
+
+  private recover(topic: string, partition: number, item: DeserializedRecord, failure: Failure, attempts: number): void | Promise<void> {
+    const { mode, maxAttempts } = this.failureHandling;
+    if (mode !== 'isolate' || attempts >= maxAttempts) {
+      this.failed(failure.stage, topic, partition, item.message, failure.error, attempts);
+      return;
+    }
+    if (this.deadLettered(failure.stage, topic, partition, item.message, failure.error)) return;
+    const again = this.attempt(topic, partition, item);
+    if (again === undefined) return;
+    if (again instanceof Promise) return again.then((f) => (f === undefined ? undefined : this.recover(topic, partition, item, f, attempts + 1)));
+    return this.recover(topic, partition, item, again, attempts + 1);
   }
 
   /** Moves the input position past `offset` (never back): called once per processed chunk. */

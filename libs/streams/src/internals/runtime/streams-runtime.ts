@@ -11,7 +11,7 @@ import { ensureDeadLetterTopics } from './dead-letter';
 import { PoisonRecordPolicy } from './exception-handlers';
 import { commitTasks, GroupOffsets } from './committer';
 import { ExactlyOnce } from './eos/exactly-once';
-import { ProcessingError, ProductionError } from './errors';
+import { ProcessingError, ProductionError, TaskIsolationError } from './errors';
 import { EventHub } from './events';
 import { Lifecycle } from './lifecycle';
 import { fetchAssignmentInfo } from './metadata';
@@ -22,6 +22,10 @@ import { TaskManager } from './task-manager';
 import type { FetchConnection } from './restorer';
 import { prepareTopics } from './topic-setup';
 import type { TopicPlan } from './topic-plan';
+import { byTopic } from './eos/rewind';
+import type { IsolatedTask } from './task-isolation';
+import { readTopicLimits, TopicLimits } from './topic-limits';
+import { DEAD_LETTER_HEADROOM_BYTES } from './dead-letter';
 
 interface Connected {
   readonly admin: Admin;
@@ -57,6 +61,8 @@ export class StreamsRuntime {
   private eos: ExactlyOnce | undefined;
   private readonly metrics: StreamsMetrics;
   private readonly poison: PoisonRecordPolicy;
+  /** Tasks whose input this runtime paused because they were isolated. */
+  private readonly pausedForIsolation = new Set<string>();
 
   constructor(
     private readonly spec: TopologySpec,
@@ -71,6 +77,7 @@ export class StreamsRuntime {
       {
         deserialization: options.deserializationExceptionHandler,
         processing: options.processingExceptionHandler,
+        production: options.productionExceptionHandler,
         defaultTopic: deadLetterTopicName(options.app),
       },
       (failure, topic) => {
@@ -103,21 +110,23 @@ export class StreamsRuntime {
     const admin = kafka.admin();
     await admin.connect();
     let plan: TopicPlan;
+    let limits: TopicLimits;
     try {
-      plan = await prepareTopics(admin, this.spec, this.options.app, this.logger);
-      await ensureDeadLetterTopics(admin, this.poison.deadLetterTopics);
+      plan = await prepareTopics(admin, this.spec, this.options.app, this.logger, this.resolved.internalTopicMaxMessageBytes);
+      limits = await this.prepareLimits(admin, plan);
     } catch (error) {
       await admin.disconnect().catch(() => undefined);
       throw error;
     }
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
-    const collector = new ProducerCollector(producer, plan.partitionCount);
+    const collector = new ProducerCollector(producer, plan.partitionCount, limits);
     if (this.resolved.processingGuarantee === 'exactly-once') {
       const { app } = this.options;
       const { sessionTimeoutMs: reclaimAfterMs } = this.resolved;
       const { logger, events, clock } = this;
-      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, logger, events, clock, reclaimAfterMs });
+      const maxAbortsBeforeIsolation = this.resolved.taskFailureHandling === 'isolate' ? this.resolved.maxTaskAttempts : undefined;
+      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, limits, maxAbortsBeforeIsolation, logger, events, clock, reclaimAfterMs });
     }
     const tasks = new TaskManager({
       spec: this.spec,
@@ -132,6 +141,8 @@ export class StreamsRuntime {
       poison: this.poison,
       metrics: this.metrics,
       transactions: this.eos,
+      limits,
+      failureHandling: { mode: this.resolved.taskFailureHandling, maxAttempts: this.resolved.maxTaskAttempts },
     });
     const consumer = kafka.consumer({
       groupId: this.groupId,
@@ -187,6 +198,59 @@ export class StreamsRuntime {
     if (!failed) this.lifecycle.transition('NOT_RUNNING');
   }
 
+  /**
+   * Creates the dead-letter topics (room for the largest input record plus its `dlq.*` headers) and
+   * reads `max.message.bytes` of every topic the application writes. A failed describe (e.g. no
+   * DescribeConfigs permission) falls back to the broker default for every topic.
+   */
+  private async prepareLimits(admin: Admin, plan: TopicPlan): Promise<TopicLimits> {
+    const sinks = [...this.spec.nodes.values()].flatMap((n) => (n.kind === 'sink' ? [plan.resolve(n.topic)] : []));
+    const internal = plan.internalTopics.map((t) => t.name);
+    const read = (topics: string[]) =>
+      readTopicLimits(admin, topics).catch((error) => {
+        this.logger.warn('could not read max.message.bytes of the topics; assuming the broker default', { error: String(error) });
+        return new TopicLimits(topics.map((t) => [t, this.resolved.internalTopicMaxMessageBytes] as const));
+      });
+    const inputs = await read([...plan.inputTopics]);
+    const largestInput = inputs.largest(plan.inputTopics) ?? this.resolved.internalTopicMaxMessageBytes;
+    await ensureDeadLetterTopics(admin, this.poison.deadLetterTopics, largestInput + DEAD_LETTER_HEADROOM_BYTES);
+    const limits = await read([...new Set([...sinks, ...internal, ...this.poison.deadLetterTopics])]);
+    this.poison.limits = (topic) => limits.get(topic);
+    return limits;
+  }
+
+  /** Tasks isolated on this instance after repeated failures. */
+  isolatedTasks(): IsolatedTask[] {
+    return this.connected?.tasks.isolated() ?? [];
+  }
+
+  /** Isolates a task: no more processing or punctuation, input paused, reported. */
+  private isolate(c: Connected, isolated: IsolatedTask): void {
+    const task = c.tasks.all.find((t) => t.id === isolated.taskId);
+    if (!task || task.isolated) return;
+    c.tasks.isolate(isolated);
+    c.consumer.pause(byTopic(task.descriptor.inputs));
+    this.pausedForIsolation.add(task.id);
+    this.metrics.isolatedTasks(c.tasks.isolated().length);
+    this.logger.error('task isolated after repeated failures; its input is paused, other tasks keep running', { ...isolated });
+    this.events.emit('task.isolated', isolated);
+  }
+
+  /** After an assignment: keep isolated tasks paused, resume tasks whose isolation ended (reassigned). */
+  private reconcileIsolation(c: Connected): void {
+    for (const id of [...this.pausedForIsolation]) {
+      const task = c.tasks.all.find((t) => t.id === id);
+      if (task?.isolated) {
+        c.consumer.pause(byTopic(task.descriptor.inputs));
+        continue;
+      }
+      this.pausedForIsolation.delete(id);
+      const inputs = layoutTasks(c.plan.sourceTopics, c.plan.partitionCount).find((t) => t.id === id)?.inputs ?? [];
+      if (inputs.length > 0) c.consumer.resume(byTopic(inputs));
+    }
+    this.metrics.isolatedTasks(c.tasks.isolated().length);
+  }
+
   private subscription() {
     const held: Record<string, number> = { ...localTaskOffsets(this.options.stateDir, this.groupId) };
     for (const id of this.connected?.tasks.ids() ?? []) held[id] = held[id] ?? 0;
@@ -211,6 +275,7 @@ export class StreamsRuntime {
     this.metrics.retainPartitions(owned);
     const before = new Set(c.tasks.ids());
     await c.tasks.assign(mine);
+    this.reconcileIsolation(c);
     // Exactly-once: the new tasks' producers fenced any zombie; now start from what committed.
     const opened = mine.filter((t) => !before.has(t.id)).flatMap((t) => t.inputs);
     if (this.eos) await this.eos.opened(c.consumer, c.admin, opened);
@@ -235,21 +300,31 @@ export class StreamsRuntime {
     await this.serial.run(async () => {
       const c = this.connected!;
       const task = c.tasks.taskFor(batch.topic, batch.partition);
-      if (!task || this.stopping || this.lifecycle.state === 'ERROR') return;
+      if (!task || task.isolated || this.stopping || this.lifecycle.state === 'ERROR') return;
       const { chunkSize } = this.resolved;
       for (let i = 0; i < batch.messages.length; i += chunkSize) {
         if (!isRunning() || isStale()) return;
         const chunk = task.newMessages(batch.topic, batch.partition, batch.messages.slice(i, i + chunkSize));
-        const records = await task.deserialize(batch.topic, chunk, batch.partition).catch((error) => {
-          if (error instanceof ProcessingError) throw error;
-          throw new ProcessingError(task.id, batch.topic, batch.partition, chunk[0]?.offset ?? '?', error);
-        });
-        for (const item of records) {
-          try {
-            task.process(batch.topic, batch.partition, item);
-          } catch (error) {
-            task.failed('processing', batch.topic, batch.partition, item.message, error);
+        let n = 0;
+        let records: Awaited<ReturnType<typeof task.deserialize>> = [];
+        try {
+          records = await task.deserialize(batch.topic, chunk, batch.partition).catch((error) => {
+            if (error instanceof ProcessingError || error instanceof TaskIsolationError) throw error;
+            throw new ProcessingError(task.id, batch.topic, batch.partition, chunk[0]?.offset ?? '?', error);
+          });
+          for (; n < records.length; n++) {
+            const pending = task.process(batch.topic, batch.partition, records[n]!);
+            if (pending) await pending;
           }
+        } catch (error) {
+          if (!(error instanceof TaskIsolationError)) throw error;
+          // everything before the failing record was processed: commit up to it, pause the rest
+          if (n > 0) task.advance(batch.topic, batch.partition, records[n - 1]!.offset);
+          this.metrics.recordsProcessed(task.id, batch.topic, n);
+          const { stage, topic, partition, offset, attempts } = error;
+          const reason = String((error.cause as Error)?.message ?? error.cause);
+          this.isolate(c, { taskId: task.id, stage, topic, partition, offset, reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
+          return;
         }
         if (records.length > 0) task.advance(batch.topic, batch.partition, records[records.length - 1]!.offset);
         const last = batch.messages[Math.min(i + chunkSize, batch.messages.length) - 1];
@@ -273,7 +348,7 @@ export class StreamsRuntime {
     const c = this.connected;
     if (!c || this.stopping || this.lifecycle.state === 'ERROR') return;
     const now = this.clock();
-    for (const task of c.tasks.all) this.metrics.punctuations(task.executor.punctuateWallClock(now));
+    for (const task of c.tasks.all) if (!task.isolated) this.metrics.punctuations(task.executor.punctuateWallClock(now));
     await this.commitIfDue();
   }
 
@@ -290,7 +365,11 @@ export class StreamsRuntime {
   private commitAll(c: Connected): Promise<number> {
     if (!this.eos) return commitTasks(c.tasks.all, c.collector, c.offsets);
     const { tasks, consumer, admin } = c;
-    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (d) => tasks.reopen(d), consumer, admin });
+    const isolate = (taskId: string, reason: string, attempts: number) => {
+      const task = tasks.all.find((t) => t.id === taskId);
+      if (task) this.isolate(c, { taskId, stage: 'commit', reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
+    };
+    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (d) => tasks.reopen(d), isolate, consumer, admin });
   }
 
   private fail(error: unknown): void {

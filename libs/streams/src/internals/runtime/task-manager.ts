@@ -2,7 +2,7 @@ import type { Logger } from '@platform/common';
 import type { TaskDescriptor } from '../assignment/task-layout';
 import { taskDirectory } from '../state/state-directory';
 import { TaskState } from '../state/task-state';
-import type { RecordCollector } from '../task/contract';
+import type { RecordCollector, RecordScope } from '../task/contract';
 import { createTaskExecutor } from '../task/task-executor';
 import { internalTopicName, type ApplicationIdentity, applicationKey } from '../topology/names';
 import type { StoreSpec, TopologySpec } from '../topology/spec';
@@ -15,6 +15,9 @@ import type { ProducerCollector } from './record-collector';
 import { restore, restoreRequests, type RestorerOptions } from './restorer';
 import { StreamTask } from './stream-task';
 import type { TopicPlan } from './topic-plan';
+import type { IsolatedTask, TaskFailureHandling } from './task-isolation';
+import type { TopicLimits } from './topic-limits';
+import { INPUT_OFFSETS_HEADER } from './restorer';
 
 export interface TaskManagerOptions {
   readonly spec: TopologySpec;
@@ -31,6 +34,9 @@ export interface TaskManagerOptions {
   readonly metrics?: StreamsMetrics;
   /** Exactly-once: each task gets its own transactional producer and collector. */
   readonly transactions?: Pick<ExactlyOnce, 'open' | 'close'>;
+  /** `max.message.bytes` of the topics the tasks write (changelogs checked at every store write). */
+  readonly limits?: TopicLimits;
+  readonly failureHandling?: { readonly mode: TaskFailureHandling; readonly maxAttempts: number };
 }
 
 /**
@@ -41,6 +47,8 @@ export interface TaskManagerOptions {
 export class TaskManager {
   private readonly tasks = new Map<string, StreamTask>();
   private readonly byInput = new Map<string, StreamTask>();
+  /** Isolated tasks still open here (forgotten when the task is closed). */
+  private readonly isolatedTasks = new Map<string, IsolatedTask>();
 
   constructor(private readonly options: TaskManagerOptions) {}
 
@@ -50,6 +58,23 @@ export class TaskManager {
 
   ids(): string[] {
     return [...this.tasks.keys()];
+  }
+
+  /** Isolated tasks of this instance. */
+  isolated(): IsolatedTask[] {
+    return [...this.isolatedTasks.values()];
+  }
+
+  isolation(taskId: string): IsolatedTask | undefined {
+    return this.isolatedTasks.get(taskId);
+  }
+
+  /** Marks an open task isolated: it processes and punctuates nothing more until it is reassigned. */
+  isolate(isolated: IsolatedTask): void {
+    const task = this.tasks.get(isolated.taskId);
+    if (!task) return;
+    task.isolated = isolated;
+    this.isolatedTasks.set(isolated.taskId, isolated);
   }
 
   taskFor(topic: string, partition: number): StreamTask | undefined {
@@ -66,7 +91,7 @@ export class TaskManager {
     }
     const states = opened.map((o) => o.state).filter((s): s is TaskState => s !== undefined);
     const { events, logger } = this.options;
-    const collectors = new Map<string, RecordCollector>();
+    const collectors = new Map<string, RecordCollector & RecordScope>();
     try {
       // Under exactly-once the producers are opened (fencing any zombie and aborting its open
       // transactions) before restoring, so restoration reads every committed changelog record.
@@ -101,6 +126,8 @@ export class TaskManager {
       const { poison } = this.options;
       const collector = collectors.get(descriptor.id) ?? this.options.collector;
       if (poison) task.poison = (stage, topic, partition, message, error) => poison.handle(stage, collector, { taskId: descriptor.id, topic, partition }, message, error);
+      task.scope = collector;
+      if (this.options.failureHandling) task.failureHandling = this.options.failureHandling;
       this.tasks.set(descriptor.id, task);
       for (const input of descriptor.inputs) this.byInput.set(`${input.topic}|${input.partition}`, task);
       events.emit('task.opened', { taskId: descriptor.id, localState: state?.outcome ?? 'stateless' });
@@ -127,6 +154,7 @@ export class TaskManager {
 
   private close(task: StreamTask): void {
     this.tasks.delete(task.id);
+    this.isolatedTasks.delete(task.id);
     this.options.transactions?.close(task.id);
     for (const input of task.descriptor.inputs) this.byInput.delete(`${input.topic}|${input.partition}`);
     try {
@@ -153,6 +181,10 @@ export class TaskManager {
         return undefined;
       },
       logger: logger.child({ task: descriptor.id }),
+      changelogLimit: this.options.limits ? (topic) => this.options.limits?.get(topic) : undefined,
+      // the last changelog record of a commit carries the input position of every input partition
+      changelogHeaderBytes:
+        10 + INPUT_OFFSETS_HEADER.length + 2 + descriptor.inputs.reduce((sum, i) => sum + Buffer.byteLength(i.topic) + 36, 0),
     });
   }
 }

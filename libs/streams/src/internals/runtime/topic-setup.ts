@@ -6,15 +6,15 @@ import type { TopologySpec } from '../topology/spec';
 import { createTopicsAndWait } from './topic-creation';
 import { InternalTopicMismatchError, MissingSourceTopicError } from './errors';
 import { externalSourceTopics, planTopics, type TopicPlan } from './topic-plan';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './topic-limits';
 
-/** Repartition topics keep data until the app consumed it; changelogs are compacted. */
-const CONFIGS = {
-  changelog: [{ name: 'cleanup.policy', value: 'compact' }],
-  repartition: [
-    { name: 'cleanup.policy', value: 'delete' },
-    { name: 'retention.ms', value: '-1' },
-  ],
-};
+/** Repartition topics keep data until the app consumed it; changelogs are compacted; both get an
+ * explicit `max.message.bytes`. */
+function configs(kind: 'changelog' | 'repartition', maxMessageBytes: number) {
+  const limit = { name: 'max.message.bytes', value: String(maxMessageBytes) };
+  if (kind === 'changelog') return [{ name: 'cleanup.policy', value: 'compact' }, limit];
+  return [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '-1' }, limit];
+}
 
 /**
  * Runs before the application joins its group, so it fails fast: reads the partition counts of
@@ -26,6 +26,7 @@ export async function prepareTopics(
   spec: TopologySpec,
   app: ApplicationIdentity,
   logger: Logger,
+  maxMessageBytes = BROKER_DEFAULT_MAX_MESSAGE_BYTES,
 ): Promise<TopicPlan> {
   const existing = new Set(await admin.listTopics());
   const externals = externalSourceTopics(spec);
@@ -52,7 +53,7 @@ export async function prepareTopics(
   if (toCreate.length > 0) {
     await createTopicsAndWait(
       admin,
-      toCreate.map((t) => ({ topic: t.name, numPartitions: t.partitions, configEntries: CONFIGS[t.kind] })),
+      toCreate.map((t) => ({ topic: t.name, numPartitions: t.partitions, configEntries: configs(t.kind, maxMessageBytes) })),
     );
     logger.info('internal topics created', { topics: toCreate.map((t) => `${t.name}(${t.partitions})`) });
   }

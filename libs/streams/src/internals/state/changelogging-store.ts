@@ -2,12 +2,19 @@ import type { KeyValue } from '../../api/record';
 import { bytesKey } from './bytes';
 import type { BytesStore } from './bytes-store';
 import type { BufferedWrite } from './merge-iterator';
+import type { WriteJournal } from './write-journal';
+import { RecordProductionError } from '../runtime/errors';
+import { recordBatchBytes } from '../runtime/topic-limits';
 
 /**
  * Records every write for the store's compacted changelog topic, keyed by the serialized key, with
  * a tombstone (null value) for a delete. Writes are deduplicated per commit (the last write of a
  * key wins); the runtime drains them at commit, produces them, awaits the acks and only then
  * flushes the stores together with the changelog offsets the produce returned.
+ *
+ * With a `maxRecordBytes` (the changelog's `max.message.bytes`), a put whose changelog record
+ * would not fit is refused before anything changes, with a {@link RecordProductionError}: the
+ * input record that made it is dead-lettered or retried instead of failing the commit later.
  */
 export class ChangeloggingStore implements BytesStore {
   private pending = new Map<string, BufferedWrite>();
@@ -16,6 +23,8 @@ export class ChangeloggingStore implements BytesStore {
     private readonly inner: BytesStore,
     readonly changelogTopic: string,
     readonly changelogPartition: number,
+    private readonly limit?: { readonly maxRecordBytes: number; readonly headerBytes: number },
+    private readonly journal?: WriteJournal,
   ) {}
 
   get name(): string {
@@ -27,13 +36,21 @@ export class ChangeloggingStore implements BytesStore {
   }
 
   put(key: Buffer, value: Buffer): void {
+    if (this.limit) {
+      const bytes = recordBatchBytes(key.length, value.length, this.limit.headerBytes);
+      if (bytes > this.limit.maxRecordBytes) throw RecordProductionError.tooLarge(this.changelogTopic, bytes, this.limit.maxRecordBytes);
+    }
     this.inner.put(key, value);
-    this.pending.set(bytesKey(key), { key: Buffer.from(key), value: Buffer.from(value) });
+    const k = bytesKey(key);
+    this.journal?.record(this.pending, k, this.pending.get(k));
+    this.pending.set(k, { key: Buffer.from(key), value: Buffer.from(value) });
   }
 
   delete(key: Buffer): Buffer | undefined {
     const previous = this.inner.delete(key);
-    this.pending.set(bytesKey(key), { key: Buffer.from(key), value: null });
+    const k = bytesKey(key);
+    this.journal?.record(this.pending, k, this.pending.get(k));
+    this.pending.set(k, { key: Buffer.from(key), value: null });
     return previous;
   }
 

@@ -3,6 +3,7 @@ import { bytesKey, compareBytes, inRange, prefixUpperBound, type ByteRange } fro
 import type { BytesStore } from './bytes-store';
 import { mergeWithBuffer, type BufferedWrite } from './merge-iterator';
 import type { StoreTable } from './task-database';
+import type { WriteJournal } from './write-journal';
 
 /**
  * The innermost store: a table of the task's SQLite database plus an in-memory write buffer.
@@ -19,6 +20,7 @@ export class SqliteStore implements BytesStore {
   constructor(
     readonly name: string,
     private readonly table: StoreTable,
+    private readonly journal?: WriteJournal,
   ) {}
 
   get(key: Buffer): Buffer | undefined {
@@ -28,12 +30,16 @@ export class SqliteStore implements BytesStore {
   }
 
   put(key: Buffer, value: Buffer): void {
-    this.buffer.set(bytesKey(key), { key: Buffer.from(key), value: Buffer.from(value) });
+    const k = bytesKey(key);
+    this.journal?.record(this.buffer, k, this.buffer.get(k));
+    this.buffer.set(k, { key: Buffer.from(key), value: Buffer.from(value) });
   }
 
   delete(key: Buffer): Buffer | undefined {
     const previous = this.get(key);
-    this.buffer.set(bytesKey(key), { key: Buffer.from(key), value: null });
+    const k = bytesKey(key);
+    this.journal?.record(this.buffer, k, this.buffer.get(k));
+    this.buffer.set(k, { key: Buffer.from(key), value: null });
     return previous;
   }
 

@@ -8,6 +8,7 @@ import { changelogOffsetName, inputOffsetName, offsetSum } from './offset-names'
 import { SqliteStore } from './sqlite-store';
 import { TaskDatabase, type OpenOutcome } from './task-database';
 import { TypedStore } from './typed-store';
+import { WriteJournal } from './write-journal';
 
 /** Where a store's changelog lives: an internal topic it writes, or the source topic it reads. */
 export interface ChangelogBinding {
@@ -25,6 +26,10 @@ export interface TaskStateOptions {
   /** Resolved changelog topic of a store, undefined for unlogged stores. */
   readonly changelogTopic: (spec: StoreSpec) => { kind: 'internal' | 'source'; topic: string } | undefined;
   readonly logger: Logger;
+  /** `max.message.bytes` of a changelog topic (undefined: not checked). */
+  readonly changelogLimit?: (topic: string) => number | undefined;
+  /** Bytes of the headers a changelog record may carry (the input position header on the last one). */
+  readonly changelogHeaderBytes?: number;
 }
 
 export interface ChangelogBatch {
@@ -43,6 +48,8 @@ export class TaskState {
   private readonly specs = new Map<string, StoreSpec>();
   private readonly built = new Map<string, TaskStore>();
   private readonly logging = new Map<string, ChangeloggingStore>();
+  /** Undo log of the input record being processed (its store writes and changelog records). */
+  readonly journal = new WriteJournal();
 
   constructor(private readonly options: TaskStateOptions) {
     this.db = TaskDatabase.open(options.dir, options.logger);
@@ -64,9 +71,11 @@ export class TaskState {
     const existing = this.built.get(spec.name);
     if (existing) return existing;
     const binding = this.bindings.find((b) => b.store === spec.name);
-    let stack: BytesStore = new SqliteStore(spec.name, this.db.table(spec.name));
+    let stack: BytesStore = new SqliteStore(spec.name, this.db.table(spec.name), this.journal);
     if (binding?.kind === 'internal') {
-      const logged = new ChangeloggingStore(stack, binding.topic, binding.partition);
+      const maxRecordBytes = this.options.changelogLimit?.(binding.topic);
+      const limit = maxRecordBytes === undefined ? undefined : { maxRecordBytes, headerBytes: this.options.changelogHeaderBytes ?? 0 };
+      const logged = new ChangeloggingStore(stack, binding.topic, binding.partition, limit, this.journal);
       this.logging.set(spec.name, logged);
       stack = logged;
     }

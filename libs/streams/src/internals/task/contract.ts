@@ -14,6 +14,22 @@ export interface RecordCollector {
   send(topic: string, record: StreamRecord<unknown, unknown>, sink: SinkNodeSpec): void;
 }
 
+/**
+ * The outputs of one input record, as the production collectors track them: a record whose
+ * outputs cannot be produced is dead-lettered (or retried) without them.
+ */
+export interface RecordScope {
+  /** Starts the scope of one input record's outputs. */
+  beginRecord(): void;
+  /** Awaits asynchronous serializations of the record's outputs; undefined when there are none. */
+  settleRecord(): Promise<void> | undefined;
+  /** The production failure raised in this scope, if any (also when a processor caught it). */
+  takeFailure(): Error | undefined;
+  /** Drops the outputs handed over in this scope. */
+  discardRecord(): void;
+  endRecord(): void;
+}
+
 /** A store instance as the task sees it: the public store plus lifecycle hooks. */
 export interface TaskStore extends KeyValueStore<unknown, unknown> {
   /** Makes buffered writes durable (and logged); called at commit. */

@@ -1,19 +1,24 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@platform/common';
 import type { TaskDescriptor } from '../../assignment/task-layout';
-import type { RecordCollector } from '../../task/contract';
+import type { RecordCollector, RecordScope } from '../../task/contract';
 import { transactionalId, type ApplicationIdentity } from '../../topology/names';
 import type { EventHub } from '../events';
 import type { StreamTask } from '../stream-task';
 import { isFencingError } from './fencing';
 import { byTopic, rewindToCommitted } from './rewind';
 import { TaskTransaction } from './task-transaction';
+import type { TopicLimits } from '../topic-limits';
 
 export interface ExactlyOnceOptions {
   readonly kafka: Kafka;
   readonly app: ApplicationIdentity;
   readonly groupId: string;
   readonly partitionCount: (topic: string) => number | undefined;
+  /** `max.message.bytes` of the topics the tasks write. */
+  readonly limits?: TopicLimits;
+  /** Consecutive aborted transactions of one task after which `target.isolate` is called (absent: reopen forever). */
+  readonly maxAbortsBeforeIsolation?: number;
   readonly logger: Logger;
   readonly events: EventHub;
   /** A fenced task whose partitions no rebalance took away within this time is reopened here
@@ -29,6 +34,8 @@ export interface ExactlyOnceTarget {
   drop(taskId: string): void;
   /** Closes tasks (if open) without committing and opens them again on their last committed local state. */
   reopen(tasks: readonly TaskDescriptor[]): Promise<void>;
+  /** Isolates a task whose transactions keep aborting (pauses its input, reports it). */
+  isolate?(taskId: string, reason: string, attempts: number): void;
   readonly consumer: Consumer;
   readonly admin: Admin;
 }
@@ -50,16 +57,19 @@ export class ExactlyOnce {
   private readonly closing = new Set<Promise<void>>();
   /** Tasks dropped because their producer was fenced, with when; cleared by the next assignment. */
   private readonly fenced = new Map<string, { descriptor: TaskDescriptor; at: number }>();
+  /** Consecutive aborted transactions per task (cleared by a commit of the task). */
+  private readonly aborts = new Map<string, number>();
 
   constructor(private readonly options: ExactlyOnceOptions) {}
 
   /** Opens (and fences) the task's transactional producer; its collector is the task's collector. */
-  async open(taskId: string): Promise<RecordCollector> {
+  async open(taskId: string): Promise<RecordCollector & RecordScope> {
     this.close(taskId);
     const transaction = await TaskTransaction.open({
       kafka: this.options.kafka,
       transactionalId: transactionalId(this.options.app, taskId),
       partitionCount: this.options.partitionCount,
+      limits: this.options.limits,
     });
     this.transactions.set(taskId, transaction);
     return transaction.collector;
@@ -119,6 +129,7 @@ export class ExactlyOnce {
     for (const result of results) {
       if ('changelogOffsets' in result) {
         result.task.commitState(result.changelogOffsets);
+        this.aborts.delete(result.task.id);
         committed += result.records;
       } else if (isFencingError(result.error)) {
         fenced.push(result.task);
@@ -145,6 +156,15 @@ export class ExactlyOnce {
       const inputs = reopen.flatMap((d) => d.inputs);
       target.consumer.resume(byTopic(inputs));
       await rewindToCommitted(target.consumer, target.admin, groupId, inputs);
+    }
+    const limit = this.options.maxAbortsBeforeIsolation;
+    for (const task of aborted) {
+      const count = (this.aborts.get(task.id) ?? 0) + 1;
+      this.aborts.set(task.id, count);
+      if (limit === undefined || count < limit || !target.isolate) continue;
+      const error = results.find((r) => r.task === task && 'error' in r) as { error: unknown } | undefined;
+      this.aborts.delete(task.id);
+      target.isolate(task.id, `transaction aborted ${count} times in a row: ${String((error?.error as Error)?.message ?? error?.error)}`, count);
     }
     return committed;
   }

@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { ChangelogSend } from '../record-collector';
 import { TransactionalCollector } from './transactional-collector';
+import type { TopicLimits } from '../topic-limits';
 
 export interface InputPosition {
   readonly topic: string;
@@ -13,6 +14,8 @@ export interface TaskTransactionOptions {
   readonly kafka: Kafka;
   readonly transactionalId: string;
   readonly partitionCount: (topic: string) => number | undefined;
+  /** `max.message.bytes` of the topics the task writes (records over it are refused when handed over). */
+  readonly limits?: TopicLimits;
   /** Kafka transaction timeout (default 60 000 ms): an open transaction of a dead producer blocks
    * read-committed consumers of its partitions at most this long (or until the next owner fences it). */
   readonly transactionTimeoutMs?: number;
@@ -34,8 +37,9 @@ export class TaskTransaction {
     readonly transactionalId: string,
     private readonly producer: Producer,
     partitionCount: (topic: string) => number | undefined,
+    limits?: TopicLimits,
   ) {
-    this.collector = new TransactionalCollector(producer, partitionCount);
+    this.collector = new TransactionalCollector(producer, partitionCount, limits);
   }
 
   /** Connects and fences older producers of the same transactional id. */
@@ -56,7 +60,7 @@ export class TaskTransaction {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
-    return new TaskTransaction(options.transactionalId, producer, options.partitionCount);
+    return new TaskTransaction(options.transactionalId, producer, options.partitionCount, options.limits);
   }
 
   /**

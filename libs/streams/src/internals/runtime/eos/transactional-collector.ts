@@ -1,8 +1,9 @@
 import type { Producer, Transaction } from 'kafkajs';
 import type { StreamRecord } from '../../../api/record';
-import type { RecordCollector } from '../../task/contract';
+import type { RecordCollector, RecordScope } from '../../task/contract';
 import type { SinkNodeSpec } from '../../topology/spec';
 import { ProducerCollector, type ChangelogSend } from '../record-collector';
+import type { TopicLimits } from '../topic-limits';
 
 /**
  * The record collector of one task under exactly-once. Outputs are serialized and buffered like
@@ -10,7 +11,7 @@ import { ProducerCollector, type ChangelogSend } from '../record-collector';
  * transaction, which is begun lazily by the first send after a commit or abort. Each transaction
  * gets a fresh inner collector, so a failed send never outlives the transaction it broke.
  */
-export class TransactionalCollector implements RecordCollector {
+export class TransactionalCollector implements RecordCollector, RecordScope {
   private inner: ProducerCollector;
   private current: Promise<Transaction> | undefined;
   private generation = 0;
@@ -18,6 +19,7 @@ export class TransactionalCollector implements RecordCollector {
   constructor(
     private readonly producer: Producer,
     private readonly partitionCount: (topic: string) => number | undefined,
+    private readonly limits?: TopicLimits,
   ) {
     this.inner = this.fresh();
   }
@@ -33,6 +35,26 @@ export class TransactionalCollector implements RecordCollector {
 
   send(topic: string, record: StreamRecord<unknown, unknown>, sink: SinkNodeSpec): void {
     this.inner.send(topic, record, sink);
+  }
+
+  beginRecord(): void {
+    this.inner.beginRecord();
+  }
+
+  settleRecord(): Promise<void> | undefined {
+    return this.inner.settleRecord();
+  }
+
+  takeFailure(): Error | undefined {
+    return this.inner.takeFailure();
+  }
+
+  discardRecord(): void {
+    this.inner.discardRecord();
+  }
+
+  endRecord(): void {
+    this.inner.endRecord();
   }
 
   sendBuffered(): void {
@@ -66,6 +88,6 @@ export class TransactionalCollector implements RecordCollector {
       if (generation !== this.generation) throw new Error('transaction already ended');
       return (await this.transaction()).sendBatch(batch);
     };
-    return new ProducerCollector({ sendBatch }, this.partitionCount);
+    return new ProducerCollector({ sendBatch }, this.partitionCount, this.limits);
   }
 }
