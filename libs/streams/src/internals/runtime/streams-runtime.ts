@@ -7,7 +7,6 @@ import { localTaskOffsets } from '../state/state-directory';
 import type { TopologySpec } from '../topology/spec';
 import { applicationKey, deadLetterTopicName } from '../topology/names';
 import { StreamsMetrics } from '../metrics/streams-metrics';
-import { ensureDeadLetterTopics } from './dead-letter';
 import { PoisonRecordPolicy } from './exception-handlers';
 import { commitTasks, GroupOffsets } from './committer';
 import { ExactlyOnce } from './eos/exactly-once';
@@ -24,8 +23,7 @@ import { prepareTopics } from './topic-setup';
 import type { TopicPlan } from './topic-plan';
 import { byTopic } from './eos/rewind';
 import type { IsolatedTask } from './task-isolation';
-import { readTopicLimits, TopicLimits } from './topic-limits';
-import { DEAD_LETTER_HEADROOM_BYTES } from './dead-letter';
+import { prepareWriteLimits, type TopicLimits } from './topic-limits';
 
 interface Connected {
   readonly admin: Admin;
@@ -113,7 +111,7 @@ export class StreamsRuntime {
     let limits: TopicLimits;
     try {
       plan = await prepareTopics(admin, this.spec, this.options.app, this.logger, this.resolved.internalTopicMaxMessageBytes);
-      limits = await this.prepareLimits(admin, plan);
+      limits = await prepareWriteLimits(admin, this.spec, plan, this.poison, this.resolved.internalTopicMaxMessageBytes, this.logger);
     } catch (error) {
       await admin.disconnect().catch(() => undefined);
       throw error;
@@ -196,27 +194,6 @@ export class StreamsRuntime {
       await c.admin.disconnect().catch(() => undefined);
     }
     if (!failed) this.lifecycle.transition('NOT_RUNNING');
-  }
-
-  /**
-   * Creates the dead-letter topics (room for the largest input record plus its `dlq.*` headers) and
-   * reads `max.message.bytes` of every topic the application writes. A failed describe (e.g. no
-   * DescribeConfigs permission) falls back to the broker default for every topic.
-   */
-  private async prepareLimits(admin: Admin, plan: TopicPlan): Promise<TopicLimits> {
-    const sinks = [...this.spec.nodes.values()].flatMap((n) => (n.kind === 'sink' ? [plan.resolve(n.topic)] : []));
-    const internal = plan.internalTopics.map((t) => t.name);
-    const read = (topics: string[]) =>
-      readTopicLimits(admin, topics).catch((error) => {
-        this.logger.warn('could not read max.message.bytes of the topics; assuming the broker default', { error: String(error) });
-        return new TopicLimits(topics.map((t) => [t, this.resolved.internalTopicMaxMessageBytes] as const));
-      });
-    const inputs = await read([...plan.inputTopics]);
-    const largestInput = inputs.largest(plan.inputTopics) ?? this.resolved.internalTopicMaxMessageBytes;
-    await ensureDeadLetterTopics(admin, this.poison.deadLetterTopics, largestInput + DEAD_LETTER_HEADROOM_BYTES);
-    const limits = await read([...new Set([...sinks, ...internal, ...this.poison.deadLetterTopics])]);
-    this.poison.limits = (topic) => limits.get(topic);
-    return limits;
   }
 
   /** Tasks isolated on this instance after repeated failures. */

@@ -1,5 +1,10 @@
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import type { Logger } from '@platform/common';
 import type { RecordHeaders } from '../../api/record';
+import type { TopologySpec } from '../topology/spec';
+import { DEAD_LETTER_HEADROOM_BYTES, ensureDeadLetterTopics } from './dead-letter';
+import type { PoisonRecordPolicy } from './exception-handlers';
+import type { TopicPlan } from './topic-plan';
 
 /** Kafka's default `message.max.bytes` (and so the default `max.message.bytes` of a topic). */
 export const BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
@@ -81,5 +86,34 @@ export async function readTopicLimits(admin: Admin, topics: readonly string[], f
     const bytes = Number(entry?.configValue);
     if (resource.errorCode === 0 && Number.isSafeInteger(bytes) && bytes > 0) limits.set(resource.resourceName, bytes);
   }
+  return limits;
+}
+
+/**
+ * At start: creates the dead-letter topics (room for the largest input record plus its `dlq.*`
+ * headers) and reads `max.message.bytes` of every topic the application writes (sinks, internal
+ * topics, dead-letter topics). A failed describe (e.g. no DescribeConfigs permission) assumes
+ * `fallback` for every topic.
+ */
+export async function prepareWriteLimits(
+  admin: Admin,
+  spec: TopologySpec,
+  plan: TopicPlan,
+  poison: PoisonRecordPolicy,
+  fallback: number,
+  logger: Logger,
+): Promise<TopicLimits> {
+  const sinks = [...spec.nodes.values()].flatMap((n) => (n.kind === 'sink' ? [plan.resolve(n.topic)] : []));
+  const internal = plan.internalTopics.map((t) => t.name);
+  const read = (topics: string[]) =>
+    readTopicLimits(admin, topics).catch((error) => {
+      logger.warn('could not read max.message.bytes of the topics; assuming the broker default', { error: String(error) });
+      return new TopicLimits(topics.map((t) => [t, fallback] as const));
+    });
+  const inputs = await read([...plan.inputTopics]);
+  const largestInput = inputs.largest(plan.inputTopics) ?? fallback;
+  await ensureDeadLetterTopics(admin, poison.deadLetterTopics, largestInput + DEAD_LETTER_HEADROOM_BYTES);
+  const limits = await read([...new Set([...sinks, ...internal, ...poison.deadLetterTopics])]);
+  poison.limits = (topic) => limits.get(topic);
   return limits;
 }
