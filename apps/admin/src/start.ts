@@ -78,6 +78,8 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
       logger: logger.child({ component: 'streams' }),
       deserializationExceptionHandler: poison,
       processingExceptionHandler: poison,
+      productionExceptionHandler: poison,
+      taskFailureHandling: 'isolate',
     });
     const context: AdminContext = {
       topology,

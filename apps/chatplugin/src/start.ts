@@ -82,6 +82,8 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},
       processingExceptionHandler: {},
+      productionExceptionHandler: {},
+      taskFailureHandling: 'isolate',
       metrics,
       logger: logger.child({ component: 'streams' }),
     });

@@ -75,6 +75,8 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     logger: logger.child({ component: 'streams' }),
     deserializationExceptionHandler: deadLetter,
     processingExceptionHandler: deadLetter,
+    productionExceptionHandler: deadLetter,
+    taskFailureHandling: 'isolate',
   });
 
   const groupIdPrefix = applicationKey(identity);
