@@ -1,4 +1,4 @@
-import { listConversations } from './conversation-list';
+import { listConversations, listConversationsCooperatively } from './conversation-list';
 import { FilterSyntaxError, InvalidCursorError } from './errors';
 import { aView } from './internals/fixtures';
 import { decodeCursor } from './pagination';
@@ -30,5 +30,23 @@ describe('listConversations', () => {
   it('fails on bad filters and cursors', () => {
     expect(() => listConversations(views, { filters: 'unread_count:[' })).toThrow(FilterSyntaxError);
     expect(() => listConversations(views, { cursor: 'nope!' })).toThrow(InvalidCursorError);
+  });
+});
+
+describe('listConversationsCooperatively', () => {
+  it('answers what listConversations answers', async () => {
+    for (const filters of ['unread_count:[1 TO *]', 'id:c1*', '']) {
+      expect(await listConversationsCooperatively(views, { filters, pageSize: 7 })).toEqual(listConversations(views, { filters, pageSize: 7 }));
+    }
+  });
+
+  it('lets the event loop run while a costly filter scans many conversations', async () => {
+    const many = Array.from({ length: 2_000 }, (_, i) => aView({ id: `conv-${i}`, displayName: `${'a '.repeat(500)}${i}` }));
+    const filters = Array.from({ length: 8 }, (_, i) => `display_name:"${'a '.repeat(40)}b${i}"`).join(' OR ');
+    let ranMeanwhile = false;
+    setImmediate(() => (ranMeanwhile = true));
+    const page = await listConversationsCooperatively(many, { filters, pageSize: 5 });
+    expect(page.pagination_data.total).toBe(0);
+    expect(ranMeanwhile).toBe(true);
   });
 });

@@ -20,3 +20,33 @@ export function listConversations(views: Iterable<ConversationView>, request: Co
   matching.sort(compareConversations);
   return paginate(matching, request, options);
 }
+
+/** Longest stretch the cooperative list evaluates filters before it lets the event loop run. */
+export const listSliceMs = 4;
+/** Views evaluated between two clock reads. */
+const SLICE_CHECK_EVERY = 64;
+
+/**
+ * `listConversations` for servers: the same answer, but the filter is evaluated in slices of at most
+ * about `listSliceMs`, yielding to the event loop between them, so a costly filter over many
+ * conversations delays other requests and health checks by milliseconds, never by the whole scan.
+ */
+export async function listConversationsCooperatively(
+  views: readonly ConversationView[],
+  request: ConversationListRequest,
+  options: PaginationOptions = {},
+): Promise<Page<ConversationView>> {
+  const predicate = compileFilter(request.filters ?? '');
+  const matching: ConversationView[] = [];
+  let sliceStart = performance.now();
+  for (let i = 0; i < views.length; i++) {
+    const view = views[i]!;
+    if (predicate(view)) matching.push(view);
+    if (i % SLICE_CHECK_EVERY === SLICE_CHECK_EVERY - 1 && performance.now() - sliceStart >= listSliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  matching.sort(compareConversations);
+  return paginate(matching, request, options);
+}

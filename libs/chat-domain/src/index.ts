@@ -40,7 +40,7 @@ export { emptyConversation, hasMessages, unreadCount, applyMessage, applyMetadat
 export type { ConversationState } from './conversation';
 export { conversationView, compareConversations, sourceDisplayName, defaultDisplayName } from './conversation-view';
 export type { ConversationView, ConversationViewOptions } from './conversation-view';
-export { listConversations } from './conversation-list';
+export { listConversations, listConversationsCooperatively, listSliceMs } from './conversation-list';
 export type { ConversationListRequest } from './conversation-list';
 
 // Filter language
@@ -76,6 +76,7 @@ export {
   maxUrlLength,
   maxSourceLength,
   maxStateLength,
+  maxRequestBodyBytes,
   maxConversationRecordBytes,
   conversationFixedBytes,
   SizeLimitError,

@@ -76,6 +76,13 @@ export const maxSourceLength = 100;
 /** Characters of a conversation state. */
 export const maxStateLength = 200;
 
+/**
+ * JSON body limit of the chat apps' HTTP APIs: 256 KiB. The largest valid body is about 66 KB
+ * (`messages.send` with 64 KiB of content and three ids); 4× headroom lets pretty-printed or
+ * `\u`-escaped JSON of a valid request through, so the field limits (413 naming the field) decide.
+ */
+export const maxRequestBodyBytes = 262_144;
+
 /** Every limit by name, for docs, OpenAPI and the README table. */
 export const chatLimits = {
   changelogRecordLimitBytes,
@@ -95,6 +102,7 @@ export const chatLimits = {
   maxUrlLength,
   maxSourceLength,
   maxStateLength,
+  maxRequestBodyBytes,
 } as const;
 
 /** Fixed part of the conversation record (see the table above). */

@@ -5,7 +5,7 @@ import { ConversationsService } from './conversations.service';
 describe('conversation index', () => {
   let indexed: DriverContext;
   let scanned: DriverContext;
-  const ids = (t: DriverContext, filters?: string) => new ConversationsService(t.context).listLocal(filters, 100).items.map((i) => i.id);
+  const ids = async (t: DriverContext, filters?: string) => (await new ConversationsService(t.context).listLocal(filters, 100)).items.map((i) => i.id);
   const both = async (step: (t: DriverContext) => Promise<unknown>) => {
     await step(indexed);
     await step(scanned);
@@ -26,8 +26,8 @@ describe('conversation index', () => {
   });
 
   it('lists what a store scan lists, and follows the processors after it was built', async () => {
-    expect(ids(indexed)).toEqual(ids(scanned));
-    expect(ids(indexed)).toEqual(['c5', 'c4', 'c3', 'c2', 'c1', 'c0']);
+    expect(await ids(indexed)).toEqual(await ids(scanned));
+    expect(await ids(indexed)).toEqual(['c5', 'c4', 'c3', 'c2', 'c1', 'c0']);
     // built now; later records reach it through the processors
     await both(async (t) => {
       await t.messages.pipeInput('late', contactMessage('late', 'c0', 9000));
@@ -36,19 +36,19 @@ describe('conversation index', () => {
       await t.receipts.pipeInput('c3', { conversationId: 'c3', readDate: 5000, userId: null });
       await t.messages.pipeInput('new', contactMessage('new', 'c9', 500));
     });
-    for (const filters of [undefined, 'tag_ids:vip', 'unread_count:0', 'id:c9']) expect(ids(indexed, filters)).toEqual(ids(scanned, filters));
-    expect(ids(indexed)[0]).toBe('c0');
-    expect(ids(indexed, 'tag_ids:vip')).toEqual(['c2']);
+    for (const filters of [undefined, 'tag_ids:vip', 'unread_count:0', 'id:c9']) expect(await ids(indexed, filters)).toEqual(await ids(scanned, filters));
+    expect((await ids(indexed))[0]).toBe('c0');
+    expect(await ids(indexed, 'tag_ids:vip')).toEqual(['c2']);
   });
 
   it('rebuilds from the store once invalidated (a deleted tag leaves the views)', async () => {
     const tag = metadataUpsert({ kind: 'conversation', id: 'c1' }, tagKey('vip'), '', 1);
     await both((t) => t.metadata.pipeInput(tag.id, tag.record));
-    expect(ids(indexed, 'tag_ids:vip')).toEqual(['c1']);
+    expect(await ids(indexed, 'tag_ids:vip')).toEqual(['c1']);
     indexed.lookups.tags.delete('vip');
-    expect(ids(indexed, 'tag_ids:vip')).toEqual(['c1']);
+    expect(await ids(indexed, 'tag_ids:vip')).toEqual(['c1']);
     indexed.context.conversationIndex!.invalidate();
-    expect(ids(indexed, 'tag_ids:vip')).toEqual([]);
-    expect(ids(indexed)).toHaveLength(6);
+    expect(await ids(indexed, 'tag_ids:vip')).toEqual([]);
+    expect(await ids(indexed)).toHaveLength(6);
   });
 });

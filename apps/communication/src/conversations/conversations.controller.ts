@@ -29,7 +29,7 @@ export class ConversationsController {
       const owners = ownerEndpoints(this.app.allMetadata());
       if (owners.length === 0 || self === undefined) throw new UnavailableError('the streams application has no assignment yet; retry later');
       const gathered = await gatherFromAllOwners<LocalListPart>(owners, async (owner) => {
-        if (owner === self) return { ok: true, items: [this.handles.conversations.listLocal(body.filters, limit)] };
+        if (owner === self) return { ok: true, items: [await this.handles.conversations.listLocal(body.filters, limit)] };
         return this.remotePart(owner, req, body.filters, limit);
       });
       if (!gathered.complete) {

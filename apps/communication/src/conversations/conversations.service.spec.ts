@@ -68,12 +68,12 @@ describe('ConversationsService', () => {
     const fact = metadataUpsert({ kind: 'conversation', id: 'c3' }, tagKey('vip'), '', 1);
     await t.metadata.pipeInput(fact.id, fact.record);
 
-    const all = service.listLocal(undefined, 2);
+    const all = await service.listLocal(undefined, 2);
     expect(all.total).toBe(3);
     expect(all.items.map((i) => i.id)).toEqual(['c2', 'c3']);
     expect(all.items[0]).toMatchObject({ last_message_at: 5000, payload: { id: 'c2' } });
-    expect(service.listLocal('tag_ids:vip', 10).items.map((i) => i.id)).toEqual(['c3']);
-    expect(service.listLocal('unread_count:[2 TO *]', 10).items.map((i) => i.id)).toEqual(['c1']);
-    expect(() => service.listLocal('unread_count:[', 10)).toThrow(/position/);
+    expect((await service.listLocal('tag_ids:vip', 10)).items.map((i) => i.id)).toEqual(['c3']);
+    expect((await service.listLocal('unread_count:[2 TO *]', 10)).items.map((i) => i.id)).toEqual(['c1']);
+    await expect(service.listLocal('unread_count:[', 10)).rejects.toThrow(/position/);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  listConversations,
+  listConversationsCooperatively,
   metadataRemoval,
   metadataUpsert,
   MetadataKeys,
@@ -44,11 +44,11 @@ export class ConversationsService {
   }
 
   /** This instance's part of a list: its first `limit` matches in list order, and how many match here. */
-  listLocal(filters: string | FilterNode | undefined, limit: number): LocalListPart {
+  async listLocal(filters: string | FilterNode | undefined, limit: number): Promise<LocalListPart> {
     const { access, render, conversationIndex } = this.context;
     if (!access.ready()) throw new UnavailableError('the streams application is not running or rebalancing; retry later');
     const views = conversationIndex ? conversationIndex.all(() => access.allConversations()) : this.scan();
-    const page = listConversations(views, { filters: filters ?? null, pageSize: limit }, { maxPageSize: Number.MAX_SAFE_INTEGER });
+    const page = await listConversationsCooperatively([...views], { filters: filters ?? null, pageSize: limit }, { maxPageSize: Number.MAX_SAFE_INTEGER });
     return {
       items: page.data.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
       total: page.pagination_data.total,

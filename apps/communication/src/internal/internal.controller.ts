@@ -22,7 +22,7 @@ export class InternalController {
       const { filters, limit } = (body ?? {}) as { filters?: unknown; limit?: unknown };
       if (filters !== undefined && typeof filters !== 'string') throw new BadRequestError('filters must be a string');
       if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new BadRequestError('limit must be a positive integer');
-      return { body: this.handles.conversations.listLocal(filters, limit) };
+      return { body: await this.handles.conversations.listLocal(filters, limit) };
     });
   }
 

@@ -4,10 +4,10 @@ import { isReservedKey, reservedKeys } from '../safe-keys';
 import { tokenize, type Token, type TokenType } from './tokenizer';
 
 /** Limits that keep a hostile query from exhausting the stack or CPU. */
-export const maxFilterLength = 10_000;
+export const maxFilterLength = 2_000;
 export const maxFilterDepth = 64;
 /** Terms, phrases and range bounds in one filter (each one is evaluated against every conversation). */
-export const maxFilterTerms = 64;
+export const maxFilterTerms = 16;
 /** Characters of one term or phrase. */
 export const maxFilterTermLength = 256;
 /** Unescaped `*` and `?` in one term. */
