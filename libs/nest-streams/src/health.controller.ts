@@ -13,6 +13,22 @@ export interface HealthReport {
   readonly reads: 'UP' | 'DOWN';
   /** Reads UP and, with a write probe, the broker answering it (`status` DOWN when either is not). */
   readonly writes: WriteReadiness;
+  /**
+   * Tasks stopped on one record they cannot get past (the engine's task isolation): their keys answer
+   * 503 while every other task keeps serving, so they do not turn readiness DOWN. Empty when all is well.
+   */
+  readonly isolatedTasks: readonly IsolatedTaskReport[];
+}
+
+/** An isolated task as the health JSON shows it (the error's message is in the logs, not here). */
+export interface IsolatedTaskReport {
+  readonly taskId: string;
+  readonly stage: string;
+  readonly topic: string | null;
+  readonly partition: number | null;
+  readonly offset: string | null;
+  readonly attempts: number;
+  readonly since: string;
 }
 
 /**
@@ -20,6 +36,7 @@ export interface HealthReport {
  * never fails it: restarting the process would not help). Ready (reads): the application is
  * RUNNING (not created, rebalancing, restoring, stopping or failed), so its stores answer. Writes:
  * ready for reads and the write probe (when configured) reaches a leader of every written topic.
+ * Ready and writes list the isolated tasks, if any.
  */
 @Controller()
 export class HealthController {
@@ -63,7 +80,16 @@ export class HealthController {
     let writes: WriteReadiness;
     if (reads === 'DOWN') writes = { status: 'DOWN', lastSuccessAgoMs: probe?.lastSuccessAgoMs ?? null, reason: `the application is ${state}` };
     else writes = probe ?? { status: 'UP', lastSuccessAgoMs: null };
-    return { status: reads, state, reads, writes };
+    const isolatedTasks = this.app.isolatedTasks().map((task) => ({
+      taskId: task.taskId,
+      stage: task.stage,
+      topic: task.topic ?? null,
+      partition: task.partition ?? null,
+      offset: task.offset ?? null,
+      attempts: task.attempts,
+      since: new Date(task.since).toISOString(),
+    }));
+    return { status: reads, state, reads, writes, isolatedTasks };
   }
 
   private send(res: HttpResponse, up: boolean, report: HealthReport): void {

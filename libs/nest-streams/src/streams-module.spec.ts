@@ -184,6 +184,62 @@ describe('StreamsModule with two instances on a real broker', () => {
   });
 });
 
+describe('StreamsModule health with an isolated task', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  let service: CountService | undefined;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    kafka = newKafka('nest-streams-isolation-spec');
+    admin = kafka.admin();
+    producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+  afterAll(async () => {
+    await service?.nest.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  });
+
+  it('lists the isolated task in the ready and writes answers, stays ready, and answers its keys 503 while the others serve', async () => {
+    const input = uniqueName('iso-in');
+    await createTopic(admin, input, { partitions: 2 });
+    // Keys go where the default partitioner puts them, as the app's key lookups expect.
+    const [stuckAt] = await producer.send({ topic: input, messages: [{ key: 'stuck', value: 'x' }, { key: 'stuck', value: 'poison' }] });
+    let fine = '';
+    for (let i = 0; fine === ''; i++) {
+      const [at] = await producer.send({ topic: input, messages: [{ key: `fine-${i}`, value: 'x' }] });
+      if (at!.partition !== stuckAt!.partition) fine = `fine-${i}`;
+    }
+    await producer.send({ topic: input, messages: [{ key: fine, value: 'x' }] });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nest-streams-iso-'));
+    service = await startCountService({ kafka, appId: uniqueName('iso-app'), input, stateDir: dir, failOn: 'poison' });
+    const s = service;
+    const health = async (p: string) => {
+      const response = await fetch(`${s.url}${p}`);
+      return { status: response.status, body: (await response.json()) as { isolatedTasks: { taskId: string; stage: string; topic: string; partition: number; offset: string }[] } };
+    };
+    await waitFor(async () => (await health('/health/ready')).body.isolatedTasks.length === 1, { timeoutMs: 60_000, description: 'one isolated task' });
+
+    const ready = await health('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.isolatedTasks).toEqual([expect.objectContaining({ stage: 'processing', topic: input, partition: stuckAt!.partition, offset: String(BigInt(stuckAt!.baseOffset!) + 1n) })]);
+    expect((await health('/health/writes')).body.isolatedTasks).toHaveLength(1);
+
+    const stuckKeyTask = s.app.metadataForKey('counts', 'stuck')?.taskId;
+    const fineKeyTask = s.app.metadataForKey('counts', fine)?.taskId;
+    expect(ready.body.isolatedTasks[0]!.taskId).toBe(stuckKeyTask);
+    expect(fineKeyTask).not.toBe(stuckKeyTask);
+    await waitFor(async () => (await fetch(`${s.url}/counts/${fine}`)).status === 200, { timeoutMs: 30_000, description: 'the other task serving' });
+    expect(await (await fetch(`${s.url}/counts/${fine}`)).json()).toMatchObject({ key: fine, value: 2 });
+    const stuck = await fetch(`${s.url}/counts/stuck`);
+    expect(stuck.status).toBe(503);
+    expect(stuck.headers.get('retry-after')).toBe('2');
+  });
+});
+
 /** The real client, except that restore consumers (`<app>-restore-<uuid>` groups) connect only once `gate` opens. */
 function gatedRestore(kafka: Kafka, gate: Promise<void>): Kafka {
   const gated = Object.create(kafka) as Kafka;

@@ -10,11 +10,14 @@ import { QueryRouter } from '../query-router.service';
 import { StreamsModule } from '../streams.module';
 import { STREAMS_APPLICATION } from '../tokens';
 
-/** Test fixture: counts records per key of `input` into the store `counts`. */
-export function countTopology(input: string): TopologySpec {
+/** Test fixture: counts records per key of `input` into the store `counts`; a record whose value is `failOn` throws. */
+export function countTopology(input: string, failOn?: string): TopologySpec {
   const builder = new StreamsBuilder();
   builder
     .stream(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
+    .peek((_key, value) => {
+      if (failOn !== undefined && value === failOn) throw new Error(`cannot count ${value}`);
+    })
     .groupByKey()
     .count({ name: 'count', storeName: 'counts' });
   return builder.build();
@@ -63,15 +66,18 @@ export async function startCountService(options: {
   readonly stateDir: string;
   /** Called with the application before it starts (to subscribe to events). */
   readonly beforeStart?: (app: StreamsApplication) => void;
+  /** A value the topology cannot process; its task is isolated (engine option `taskFailureHandling: 'isolate'`). */
+  readonly failOn?: string;
 }): Promise<CountService> {
   const port = await freePort();
   const endpoint = `127.0.0.1:${port}`;
-  const app = new StreamsApplication(countTopology(options.input), {
+  const app = new StreamsApplication(countTopology(options.input, options.failOn), {
     app: { id: options.appId, version: 1 },
     kafka: options.kafka,
     stateDir: options.stateDir,
     applicationServer: endpoint,
     commitIntervalMs: 200,
+    ...(options.failOn === undefined ? {} : { taskFailureHandling: 'isolate' as const, maxTaskAttempts: 2 }),
   });
   options.beforeStart?.(app);
   const metrics = new MetricsRegistry();
