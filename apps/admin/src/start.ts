@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, Partitioners, logLevel as kafkaLogLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
-import { kafkaJsConnection } from '@platform/infra-kafka';
+import { kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';
@@ -12,7 +12,6 @@ import { createSchemaRegistry } from '@platform/schemas';
 import { StreamsApplication, type FailedRecord } from '@platform/streams';
 import type { AdminContext } from './app/admin-context';
 import { adminModule } from './app/app.module';
-import { kafkaLogCreator } from './app/kafka-logs';
 import type { AdminConfig } from './config';
 import { adminTopology } from './streams/admin-topology';
 import { ADMIN_APPLICATION_ID } from './streams/stores';
@@ -35,7 +34,7 @@ export interface StartAdminOptions {
 export async function startAdmin(config: AdminConfig, options: StartAdminOptions = {}): Promise<RunningAdmin> {
   const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: ADMIN_APPLICATION_ID } });
   // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
-  const kafkaConfig: KafkaConfig = { clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), logLevel: kafkaLogLevel.WARN, logCreator: kafkaLogCreator(logger) };
+  const kafkaConfig: KafkaConfig = { clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
   const kafka = new Kafka(kafkaConfig);
   const admin = kafka.admin();
   await admin.connect();

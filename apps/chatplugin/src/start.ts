@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { Server } from 'node:http';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import type { INestApplication } from '@nestjs/common';
 import { Authenticator } from '@platform/auth';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { jsonLogger, type Logger } from '@platform/common';
-import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
+import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, rateLimitMessage } from '@platform/nest-platform';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
@@ -49,7 +49,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
   const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
   const groupPrefix = `${config.applicationId}-v${config.appVersion}`;
   // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
-  const kafkaConfig: KafkaConfig = { clientId: config.applicationId, ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING };
+  const kafkaConfig: KafkaConfig = { clientId: config.applicationId, ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
   const kafka = new Kafka(kafkaConfig);
   const lifecycle = new ChatpluginLifecycle(logger);
   let started: INestApplication | undefined;
@@ -59,7 +59,8 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const topics = await withActualPartitions(chatTopics(config.topicsNamespace), admin).finally(() => admin.disconnect());
     const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, clientId: config.applicationId, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
 
-    const producer = kafka.producer({ idempotent: true });
+    // ChatWriter names every record's partition; the partitioner is never consulted.
+    const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     lifecycle.afterClose('producer', () => producer.disconnect());
     const writer = new ChatWriter(producer, topics, serdes, { timeoutMs: config.writes.timeoutMs, logger: logger.child({ component: 'writer' }) });

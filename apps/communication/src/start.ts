@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
 import type { MetadataEntries } from '@platform/chat-domain';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
-import { freePort, kafkaJsConnection } from '@platform/infra-kafka';
+import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';
@@ -44,13 +44,14 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   const applicationServer = config.applicationServer ?? `${config.host}:${port}`;
   const identity = { id: config.applicationId, version: config.appVersion };
   // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
-  const kafkaConfig: KafkaConfig = { clientId: applicationKey(identity), ...kafkaJsConnection(config.kafka), logLevel: logLevel.NOTHING };
+  const kafkaConfig: KafkaConfig = { clientId: applicationKey(identity), ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
   const kafka = new Kafka(kafkaConfig);
   const admin = kafka.admin();
   await admin.connect();
   const topics = await retryStartup(() => withActualPartitions(chatTopics(config.topicsNamespace), admin)).finally(() => admin.disconnect());
   const serdes = chatSerdes(createSchemaRegistry({ url: config.registry.url, ...(config.registry.auth ? { auth: config.registry.auth } : {}) }));
-  const producer = kafka.producer({ idempotent: true });
+  // ChatWriter names every record's partition; the partitioner is never consulted.
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   const opened: { close(): Promise<void> }[] = [];
   const closeOpened = async () => {
     for (const resource of opened.splice(0).reverse()) await resource.close().catch(() => undefined);

@@ -15,6 +15,7 @@ export { startLocalStack } from './stack';
 export type { LocalStackOptions, LocalStack } from './stack';
 export { kafkaClientConfigFromEnv, kafkaJsConnection, checkKafkaReachable, checkRegistryReachable } from './external';
 export type { ClientConfig, ExternalKafkaConfig, ExternalRegistryConfig, SaslMechanism } from './external';
+export { kafkaJsLogging, kafkaJsLogLevel } from './kafkajs-logs';
 export { envText, envInteger, envRequired, envLogLevel, serviceConfigFromEnv, rethrowConfigError } from './service-config';
 export type { ServiceConfig, ServiceConfigOptions } from './service-config';
 export { killWhenParentDies } from './watchdog';

@@ -1,4 +1,4 @@
-import { Kafka, type Admin, type Consumer, type EachBatchPayload, type KafkaConfig, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type KafkaConfig, type Producer } from 'kafkajs';
 import { silentLogger, type Logger } from '@platform/common';
 import { streamsPartitionAssigner } from '../assignment/partition-assigner';
 import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
@@ -116,7 +116,8 @@ export class StreamsRuntime {
       await admin.disconnect().catch(() => undefined);
       throw error;
     }
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    // kafkajs's default (murmur2, as Kafka's Java client) named explicitly: kafkajs warns when it is implicit.
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const collector = new ProducerCollector(producer, plan.partitionCount, limits);
     if (this.resolved.processingGuarantee === 'exactly-once') {

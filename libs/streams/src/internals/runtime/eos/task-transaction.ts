@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { ChangelogSend } from '../record-collector';
 import { TransactionalCollector } from './transactional-collector';
 import type { TopicLimits } from '../topic-limits';
@@ -49,6 +49,7 @@ export class TaskTransaction {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
       transactionTimeout: options.transactionTimeoutMs ?? 60_000,
     });
     await producer.connect();
