@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start [-- --kafka-port=N --controller-port=N --registry-port=N --gateway-port=N --no-apps --no-restart]`
+// `npm start [-- --kafka-port N --controller-port N --registry-port N --apps-base-port N --gateway-port N --no-apps --no-restart]`
+// (`--flag N` or `--flag=N`; an unknown flag exits 2 with the usage; `--help` prints it).
 // Runs the platform locally: Kafka (data kept in .data/kafka) + Apicurio registry, or the external ones
 // named by KAFKA_BROKERS / SCHEMA_REGISTRY_URL; applies the declared topics; starts every serve-able app
 // with the local secrets (.data/secrets.json, generated once) and its own state dir, then the gateway (the
@@ -7,10 +8,24 @@
 // backoff, giving up after repeated rapid failures; --no-restart turns it off); stops everything on Ctrl-C /
 // SIGTERM. See infrastructure/README.md.
 import { delimiter } from 'node:path';
+import { parseFlags } from './lib/args.mjs';
 import { ensureDependencies } from './lib/deps.mjs';
 import { consoleLogger, fail, phases } from './lib/log.mjs';
 import { fromRoot } from './lib/paths.mjs';
 import { loadOrCreateSecrets, secretsEnv } from './lib/secrets.mjs';
+
+const usage = 'usage: npm start -- [--kafka-port N] [--controller-port N] [--registry-port N] [--apps-base-port N] [--gateway-port N] [--no-apps] [--no-restart]';
+const port = { type: 'string' };
+// Parsed before anything is installed or started: a typo is an error, not a default.
+const flags = parseFlags(usage, {
+  'kafka-port': port,
+  'controller-port': port,
+  'registry-port': port,
+  'apps-base-port': port,
+  'gateway-port': port,
+  'no-apps': { type: 'boolean' },
+  'no-restart': { type: 'boolean' },
+});
 
 ensureDependencies();
 const { bringUp, stackEnv } = await import('./lib/stack.mjs');
@@ -19,10 +34,8 @@ const { discoverApps, startApp } = await import('./lib/apps.mjs');
 const { infra } = await import('./lib/ts.mjs');
 
 const logger = consoleLogger('start');
-const argv = process.argv.slice(2);
-const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const portOf = (flagName, envName, fallback) => {
-  const raw = flag(flagName) ?? process.env[envName] ?? String(fallback);
+  const raw = flags[flagName] ?? process.env[envName] ?? String(fallback);
   const port = Number(raw);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(new Error(`${envName} / --${flagName} "${raw}" is not a port number — use 1-65535`));
   return port;
@@ -36,7 +49,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 const appsBasePort = portOf('apps-base-port', 'APPS_BASE_PORT', 3000);
 const gatewayPort = portOf('gateway-port', 'GATEWAY_PORT', 8000);
 /** Restarts of a crashed broker, registry or app: 1 s, 2 s, 4 s … up to 30 s; giving up after 5 failures in a row within a minute of their start. */
-const restartPolicy = argv.includes('--no-restart') ? undefined : { initialDelayMs: 1000, maxDelayMs: 30_000, maxRapidFailures: 5, stableAfterMs: 60_000 };
+const restartPolicy = flags['no-restart'] ? undefined : { initialDelayMs: 1000, maxDelayMs: 30_000, maxRapidFailures: 5, stableAfterMs: 60_000 };
 /** Apps the gateway routes to (apps/gateway/src/routing/path-rules.ts). */
 const gatewayUpstreams = ['communication', 'admin', 'chatplugin'];
 
@@ -56,7 +69,7 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 // Apps in name order on APPS_BASE_PORT, APPS_BASE_PORT+1, …; the gateway last, on GATEWAY_PORT.
-const discovered = argv.includes('--no-apps') ? [] : discoverApps();
+const discovered = flags['no-apps'] ? [] : discoverApps();
 const gateway = discovered.find((app) => app.name === 'gateway');
 const found = discovered.filter((app) => app !== gateway).map((app, i) => ({ ...app, port: appsBasePort + i }));
 let secrets;
