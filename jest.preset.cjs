@@ -11,7 +11,6 @@ for (const [alias, [target]] of Object.entries(paths)) {
 module.exports = {
   // Node's environment, failing a spec file that leaves a socket, server or process open (see the file).
   testEnvironment: path.join(__dirname, 'infrastructure/testing/jest/leak-checking-environment.cjs'),
-  reporters: ['default', path.join(__dirname, 'infrastructure/testing/jest/exit-guard-reporter.cjs')],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

@@ -5,7 +5,7 @@ import { allTopics } from './declarations';
 import { PartitionShrinkError } from './errors';
 import { isClean } from './report';
 import { topicName } from './topic-name';
-import { newKafka, uniqueName, waitFor } from '@platform/testing';
+import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
 
 const entity: TopicDeclaration = {
   name: 'application.test.things',
@@ -144,10 +144,7 @@ describe('applyTopics against the real broker', () => {
   it('reports a topic left at the broker default max.message.bytes as drift and sets the declared value', async () => {
     const namespace = newNamespace();
     const raw = topicName(events, namespace);
-    await admin.createTopics({
-      topics: [{ topic: raw, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '86400000' }] }],
-      waitForLeaders: true,
-    });
+    await createTopic(admin, raw, { partitions: 1, config: { 'cleanup.policy': 'delete', 'retention.ms': '86400000' } });
     const report = await applyTopics(admin, [events], { namespace });
     expect(report.drift).toEqual([{ topic: raw, key: 'max.message.bytes', expected: '2097152', actual: '1048588' }]);
     expect(report.unchanged).toEqual([]);
@@ -163,7 +160,7 @@ describe('applyTopics against the real broker', () => {
   it('refuses to shrink partitions, with a clear message, and leaves the topic alone', async () => {
     const namespace = newNamespace();
     const things = topicName(entity, namespace);
-    await admin.createTopics({ topics: [{ topic: things, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], waitForLeaders: true });
+    await createTopic(admin, things, { partitions: 3, config: { 'cleanup.policy': 'compact' } });
     const report = await applyTopics(admin, [entity], { namespace, growPartitions: true, correctDrift: true });
     expect(report.partitions).toEqual([{ topic: things, declared: 2, actual: 3, action: 'refused-shrink' }]);
     expect(report.errors).toHaveLength(1);
@@ -179,7 +176,7 @@ describe('applyTopics against the real broker', () => {
   it('reports a co-partition group with mismatching counts, and grows partitions when asked', async () => {
     const namespace = newNamespace();
     const facts = topicName(sibling, namespace);
-    await admin.createTopics({ topics: [{ topic: facts, numPartitions: 1 }], waitForLeaders: true });
+    await createTopic(admin, facts, { partitions: 1 });
     const report = await applyTopics(admin, declarations, { namespace, correctDrift: true });
     expect(report.partitions).toEqual([{ topic: facts, declared: 2, actual: 1, action: 'grow-not-requested' }]);
     expect(report.coPartitionMismatches).toEqual([{ group: 'test-group', partitions: { [topicName(entity, namespace)]: 2, [facts]: 1 } }]);

@@ -73,7 +73,8 @@ async function createMissing(admin: Admin, missing: ResolvedTopic[], report: App
     livePartitions.set(topic.name, topic.partitions);
   };
   try {
-    await admin.createTopics({ topics: missing.map(spec), waitForLeaders: true });
+    // Leaders are awaited by awaitCreated, which treats a topic not yet visible as "not yet" (kafkajs's waitForLeaders gives up on it).
+    await admin.createTopics({ topics: missing.map(spec), waitForLeaders: false });
     missing.forEach(created);
     return;
   } catch {
@@ -81,7 +82,7 @@ async function createMissing(admin: Admin, missing: ResolvedTopic[], report: App
   }
   for (const topic of missing) {
     try {
-      await admin.createTopics({ topics: [spec(topic)], waitForLeaders: true });
+      await admin.createTopics({ topics: [spec(topic)], waitForLeaders: false });
       created(topic);
     } catch (error) {
       if (isAlreadyExists(error)) created(topic);

@@ -23,7 +23,9 @@ export async function createTopic(admin: Admin, name: string, options: CreateTop
     replicationFactor: 1,
     configEntries: Object.entries(options.config ?? {}).map(([configName, value]) => ({ name: configName, value })),
   };
-  await admin.createTopics({ topics: [topic], waitForLeaders: true });
+  // kafkajs's waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION from a topic created a moment ago
+  // (CI failed on it): create without it and poll metadata and offsets below, where errors mean "not yet".
+  await admin.createTopics({ topics: [topic], waitForLeaders: false });
   await waitFor(
     async () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [name] });

@@ -24,6 +24,7 @@ export class ConversationsController {
     await this.routing.answer(res, async () => {
       const window = resolvePageRequest({ cursor: body.cursor, pageSize: body.page_size });
       compileFilter(body.filters ?? '');
+      this.routing.checkedPosition(req);
       const limit = window.offset + window.pageSize;
       const self = this.app.metadata()?.endpoint;
       const owners = ownerEndpoints(this.app.allMetadata());

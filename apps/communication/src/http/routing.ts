@@ -55,13 +55,22 @@ export class Routing {
    * application does not read, is a BadRequestError (400) before anything waits on it.
    */
   positionFor(req: HttpRequest, key: string): QueryPosition | undefined {
-    const check = this.router.checkPosition(req);
-    if (!check.ok) throw check.kind === 'invalid' ? new BadRequestError(check.message) : new UnavailableError(check.message);
-    const { position } = check;
+    const position = this.checkedPosition(req);
     if (!position) return undefined;
     const { messages, metadata, readReceipts } = this.handles.topics;
     if (![messages, metadata, readReceipts].includes(position.topic)) return undefined;
     return this.app.metadataForKey(CommunicationStores.conversations, key)?.partition === position.partition ? position : undefined;
+  }
+
+  /**
+   * The request's `x-streams-position`, checked (400 naming the problem for a malformed or foreign one,
+   * 503 before any assignment). Lists call it too: they do not wait on a position, but a bad header is
+   * still the client's error, answered as such.
+   */
+  checkedPosition(req: HttpRequest): QueryPosition | undefined {
+    const check = this.router.checkPosition(req);
+    if (!check.ok) throw check.kind === 'invalid' ? new BadRequestError(check.message) : new UnavailableError(check.message);
+    return check.position;
   }
 
   /**
