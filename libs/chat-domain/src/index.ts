@@ -58,7 +58,6 @@ export type { PageRequest, PaginationData, Page, PaginationOptions, PageWindow, 
 
 // Size budgets (limits.ts has the arithmetic)
 export {
-  chatLimits,
   changelogRecordLimitBytes,
   maxMessageContentBytes,
   maxStoredMessageBytes,

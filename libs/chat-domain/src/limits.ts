@@ -83,28 +83,6 @@ export const maxStateLength = 200;
  */
 export const maxRequestBodyBytes = 262_144;
 
-/** Every limit by name, for docs, OpenAPI and the README table. */
-export const chatLimits = {
-  changelogRecordLimitBytes,
-  maxMessageContentBytes,
-  maxStoredMessageBytes,
-  maxMessageIdJsonBytes,
-  maxUnreadIds,
-  maxUnreadEntryBytes,
-  maxMetadataUpsertBytes,
-  maxConversationMetadataBytes,
-  maxMessageMetadataBytes,
-  maxChannelMetadataBytes,
-  maxTemplateContentBytes,
-  maxTagNameLength,
-  maxNameLength,
-  maxIdLength,
-  maxUrlLength,
-  maxSourceLength,
-  maxStateLength,
-  maxRequestBodyBytes,
-} as const;
-
 /** Fixed part of the conversation record (see the table above). */
 export const conversationFixedBytes = 2_048;
 
