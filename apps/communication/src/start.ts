@@ -105,6 +105,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     channel: (id) => channels.get(id),
     channelMetadata: (id) => channelFacts.get(id),
     tagExists: (id) => tags.get(id) !== undefined,
+    catchUp: (table) => (table === 'tags' ? tags : channels).catchUp(config.positionTimeoutMs),
   };
   const access = new StreamsStateAccess(app, config.positionTimeoutMs);
   const render = new Renderer(lookups, access.local);

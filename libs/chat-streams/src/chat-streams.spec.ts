@@ -106,5 +106,12 @@ describe('chat-streams on a real broker', () => {
     expect(tags.get('tag-1')).toBeUndefined();
     expect(BigInt(tombstone.offset)).toBeGreaterThanOrEqual(0n);
     await expect(tags.waitForPosition(0, 1_000_000, 50)).resolves.toBe(false);
+
+    // Read your own write made elsewhere: catchUp waits for what the topic held when called.
+    await writer.writeTag('tag-3', { id: 'tag-3', name: 'new', color: 'RED' });
+    await expect(tags.catchUp(20_000)).resolves.toBe(true);
+    expect(tags.get('tag-3')).toMatchObject({ name: 'new' });
+    // Already current: answers at once.
+    await expect(tags.catchUp(20_000)).resolves.toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { errorMessage, retry, silentLogger, type Logger } from '@platform/common';
 import type { Serde } from '@platform/schemas';
 
@@ -27,6 +27,7 @@ export class GlobalTable<V> {
   private readonly waiters = new Set<Waiter>();
   private readonly listeners = new Set<(key: string, value: V | null) => void>();
   private consumer: Consumer | undefined;
+  private admin: Promise<Admin> | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly options: GlobalTableOptions<V>) {
@@ -69,6 +70,25 @@ export class GlobalTable<V> {
     });
   }
 
+  /**
+   * Resolves true once this table has applied everything its topic held when called (read your
+   * own writes made through another instance, e.g. a tag created a moment ago), false after
+   * `timeoutMs` or when the end offsets cannot be read.
+   */
+  async catchUp(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let ends: { partition: number; high: string; low: string }[];
+    try {
+      ends = await (await this.connectedAdmin()).fetchTopicOffsets(this.options.topic);
+    } catch (error) {
+      this.logger.warn('global table could not read end offsets', { topic: this.options.topic, error: errorMessage(error) });
+      return false;
+    }
+    const pending = ends.filter((e) => BigInt(e.high) > BigInt(e.low));
+    const reached = await Promise.all(pending.map((e) => this.waitForPosition(e.partition, BigInt(e.high) - 1n, Math.max(0, deadline - Date.now()))));
+    return reached.every(Boolean);
+  }
+
   async start(): Promise<void> {
     const { kafka, topic, groupIdPrefix } = this.options;
     const admin = kafka.admin();
@@ -107,9 +127,26 @@ export class GlobalTable<V> {
       waiter.resolve(false);
     }
     this.waiters.clear();
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin) await admin.then((a) => a.disconnect(), () => undefined);
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer) await consumer.disconnect();
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.options.kafka.admin();
+      this.admin = admin.connect().then(
+        () => admin,
+        (error: unknown) => {
+          this.admin = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.admin;
   }
 
   private async apply(partition: number, offset: string, key: string, data: Buffer | null): Promise<void> {

@@ -67,7 +67,8 @@ export class ConversationsService {
 
   async tag(conversationId: string, tagId: string): Promise<Written<ConversationPayload>> {
     await requireConversation(this.context, conversationId);
-    if (!this.context.lookups.tagExists(tagId)) throw new NotFoundError(`tag ${tagId} not found`);
+    const { lookups } = this.context;
+    if (!lookups.tagExists(tagId) && !((await lookups.catchUp('tags')) && lookups.tagExists(tagId))) throw new NotFoundError(`tag ${tagId} not found`);
     return this.writeFacts(conversationId, [metadataUpsert(this.subject(conversationId), tagKey(tagId), '', this.context.clock())]);
   }
 

@@ -22,6 +22,11 @@ export interface EntityLookups {
   /** Channel metadata facts as the global channel-metadata table has them. */
   channelMetadata(id: string): MetadataEntries | undefined;
   tagExists(id: string): boolean;
+  /**
+   * Waits (bounded) until this instance has applied what the channels or tags topic held when
+   * called: a miss right after another instance created the entity is not yet a 404.
+   */
+  catchUp(table: 'channels' | 'tags'): Promise<boolean>;
 }
 
 /**

@@ -45,7 +45,7 @@ export class MessagesService {
       const { view } = await requireConversation(this.context, conversationId);
       channelId = view.channelId;
     }
-    const channel = this.usableChannel(channelId!);
+    const channel = await this.usableChannel(channelId!);
     const now = this.context.clock();
     const message: Message = {
       id: this.context.newId(),
@@ -93,8 +93,9 @@ export class MessagesService {
     return key === undefined ? undefined : messages.get(key);
   }
 
-  private usableChannel(channelId: string): Channel {
-    const channel = this.context.lookups.channel(channelId);
+  private async usableChannel(channelId: string): Promise<Channel> {
+    const { lookups } = this.context;
+    const channel = lookups.channel(channelId) ?? ((await lookups.catchUp('channels')) ? lookups.channel(channelId) : undefined);
     if (!channel) throw new NotFoundError(`channel ${channelId} not found`);
     if (channel.connectionState !== 'CONNECTED') throw new BadRequestError(`channel_id: channel ${channelId} is disconnected`);
     return channel;

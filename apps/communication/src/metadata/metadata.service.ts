@@ -54,7 +54,8 @@ export class MetadataService {
       const position = await this.context.writer.writeMetadata(target, changes, owner);
       return { body: await this.messages.rendered(owner, id, position), position };
     }
-    if (!this.context.lookups.channel(id)) throw new NotFoundError(`channel ${id} not found`);
+    const { lookups } = this.context;
+    if (!lookups.channel(id) && !((await lookups.catchUp('channels')) && lookups.channel(id))) throw new NotFoundError(`channel ${id} not found`);
     if (changes.length === 0) return { body: this.context.render.channel(id)! };
     checkMetadataUpsert('channel', id, this.context.access.local.channelMetadata.get(id) ?? this.context.lookups.channelMetadata(id) ?? {}, changes);
     const position = await this.context.writer.writeMetadata(target, changes);
