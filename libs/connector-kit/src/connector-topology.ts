@@ -1,0 +1,43 @@
+import { silentLogger, type Logger } from '@platform/common';
+import type { Message, Metadata, Serde } from '@platform/schemas';
+import { Serdes, Stores, Topology, type TopologySpec } from '@platform/streams';
+import type { ChannelLookup, ConnectorDefinition } from './connector';
+import type { ConnectorStateEntry } from './connector-state';
+import { outboundProcessor, type OutboundOptions } from './outbound-processor';
+import { byPlacementKey, placedMetadataSerde } from './placed-metadata';
+import { ROUTED_MESSAGES, ROUTED_METADATA, routerProcessor } from './router-processor';
+
+export interface ConnectorTopologyOptions {
+  /** Resolved names: `source.<provider>.events`, the messages and metadata topics (ChatTopics fits). */
+  readonly topics: { readonly raw: string; readonly messages: string; readonly metadata: string };
+  /** The registry serdes of the chat topics (ChatSerdes fits). */
+  readonly serdes: { readonly message: Serde<Message>; readonly metadata: Serde<Metadata> };
+  /** The platform's placement (chat-streams' `placementPartition`): records are placed by conversation id. */
+  readonly placement: (key: string, partitions: number) => number;
+  readonly connector: ConnectorDefinition;
+  readonly channels: ChannelLookup;
+  /** Name of the connector's store (`<connector>-state`). */
+  readonly storeName: string;
+  readonly outbound?: OutboundOptions;
+  readonly logger?: Logger;
+}
+
+/**
+ * A connector's streams program (run it exactly-once): router (raw events → messages, metadata) and
+ * sender (PENDING → provider → DELIVERED/FAILED) around one store, so they form one subtopology over
+ * the raw topic and the messages topic, co-partitioned by conversation (the raw topic must have the
+ * messages topic's partition count; the engine checks it at start).
+ */
+export function buildConnectorTopology(options: ConnectorTopologyOptions): TopologySpec {
+  const { topics, serdes, placement, connector, storeName } = options;
+  const byConversation = (_key: Buffer | null, value: unknown, partitions: number) => placement((value as Message).conversationId, partitions);
+  return new Topology()
+    .addSource('raw-events', topics.raw, { keySerde: Serdes.string(), valueSerde: Serdes.buffer() })
+    .addProcessor('route', routerProcessor(connector, storeName), 'raw-events')
+    .addSource('messages', topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message })
+    .addProcessor('outbound', outboundProcessor(connector, storeName, options.channels, options.outbound ?? {}, options.logger ?? silentLogger), 'messages')
+    .addSink(ROUTED_MESSAGES, topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message, partitioner: byConversation }, 'route', 'outbound')
+    .addSink(ROUTED_METADATA, topics.metadata, { keySerde: Serdes.string(), valueSerde: placedMetadataSerde(serdes.metadata), partitioner: byPlacementKey(placement) }, 'route', 'outbound')
+    .addStateStore(Stores.keyValue(storeName, Serdes.string(), Serdes.json<ConnectorStateEntry>()), 'route', 'outbound')
+    .build();
+}
