@@ -5,10 +5,12 @@ import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformModule, type OpenApiEndpoint } from '@platform/nest-platform';
 import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
+import { ConversationLister } from './conversations/conversation-lister';
 import { ConversationsController } from './conversations/conversations.controller';
-import { Routing } from './http/routing';
+import { Answers } from './http/answers';
 import { COMMUNICATION, type CommunicationHandles } from './http/settings';
 import { InternalController } from './internal/internal.controller';
+import { MessageLocator } from './messages/message-locator';
 import { MessagesController } from './messages/messages.controller';
 import { MetadataController } from './metadata/metadata.controller';
 
@@ -76,7 +78,7 @@ export class CommunicationModule {
         }),
       ],
       controllers: [ConversationsController, MessagesController, MetadataController, InternalController],
-      providers: [{ provide: COMMUNICATION, useValue: options.handles }, { provide: RESOURCES, useValue: options.resources }, Routing, ResourcesLifecycle],
+      providers: [{ provide: COMMUNICATION, useValue: options.handles }, { provide: RESOURCES, useValue: options.resources }, Answers, MessageLocator, ConversationLister, ResourcesLifecycle],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { KeyQueryOptions, KeyQueryResult, QueryPosition, StreamsApplication } from '@platform/streams';
+import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage, type KeyQueryOptions, type KeyQueryResult, type QueryPosition, type StreamsApplication } from '@platform/streams';
 import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, unavailable } from './answers';
-import { forwardTo } from './forward';
+import { PeerClient } from './peer-client';
 import { headerValue, sendAnswer, type HttpAnswer, type HttpRequest, type HttpResponse } from './http';
 import type { ResolvedModuleOptions } from './options';
 import { checkPosition, inputPartitions, type PositionCheck } from './position';
@@ -19,17 +19,46 @@ export type RouteOutcome<V> =
   | { readonly kind: 'local'; readonly result: Extract<KeyQueryResult<V>, { ok: true }> }
   | { readonly kind: 'answer'; readonly answer: HttpAnswer };
 
+/** Where a handler ran: here (with its value) or on the owner, whose answer is to be sent as is (or a 503). */
+export type OwnerOutcome<T> = { readonly kind: 'here'; readonly value: T } | { readonly kind: 'answer'; readonly answer: HttpAnswer };
+
+/** One replica's part of a gathered list: what it found, and the partitions it answered for. */
+export interface ListPart {
+  readonly partitions: readonly number[];
+}
+
+export interface GatherListOptions<P extends ListPart> {
+  /** What is listed, for 503 messages (`conversations`). */
+  readonly what: string;
+  /** Internal route answering a replica's part (`POST`, JSON `body`, 200 with a part). */
+  readonly path: string;
+  readonly body: unknown;
+  /** Partition count of the listed store's input topic: every partition must answer exactly once. */
+  readonly partitions: number;
+  /** This replica's part; may throw (an error with a message is the reason this replica failed). */
+  readonly local: () => P | Promise<P>;
+  /** Checks a peer's JSON answer is a part (a malformed one counts as a failed replica). */
+  readonly isPart: (body: unknown) => body is P;
+  /** Authorization for the peer calls; default: the client's. */
+  readonly authorization?: string;
+}
+
 /**
- * Makes a REST handler work with any number of replicas: the key is answered from the local store
+ * The one owner-routing layer of the apps. Makes a REST handler work with any number of replicas: the key is answered from the local store
  * when this instance owns it, else the request goes to the owner's `applicationServer` (same method,
  * path and query, marked so it is never forwarded twice), else 503 with `Retry-After`.
  */
 @Injectable()
 export class QueryRouter {
+  /** Calls to the other replicas (forwarding, internal routes). */
+  readonly peers: PeerClient;
+
   constructor(
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
     @Inject(STREAMS_MODULE_OPTIONS) private readonly options: ResolvedModuleOptions,
-  ) {}
+  ) {
+    this.peers = new PeerClient(() => this.app.metadata()?.endpoint, options.forwardTimeoutMs);
+  }
 
   /**
    * The request's `x-streams-position`, checked before anything waits on it: undefined when absent;
@@ -65,27 +94,55 @@ export class QueryRouter {
     if (result.ok) return { kind: 'local', result };
     const { retryAfterSeconds } = this.options;
     if (result.reason === 'NOT_OWNER' && headerValue(req, FORWARDED_HEADER) === undefined) {
-      const self = this.app.metadata()?.endpoint;
-      const answer = await forwardTo(result.owner, req, self, this.options.forwardTimeoutMs);
+      const answer = await this.peers.forward(result.owner, req);
       return { kind: 'answer', answer: answer ?? failureAnswer(result, retryAfterSeconds) };
     }
     return { kind: 'answer', answer: failureAnswer(result, retryAfterSeconds) };
   }
 
   /**
-   * Runs writes on the owner of the key they touch, so the handler can wait until its own store has
-   * applied the write before answering (read-your-writes for every client, no header needed).
-   * Undefined when this instance owns `key` in `store` (handle the write here); otherwise the
-   * owner's answer to the same request, or 503 with `Retry-After` when no owner can take it.
+   * Runs `run` on the owner of `key` in `store`: here when this instance owns it (writes then wait
+   * until their own store applied them: read-your-writes for every client, no header needed);
+   * otherwise the same request goes to the owner, once (a forwarded request is never forwarded
+   * again), and its answer is the outcome; 503 with `Retry-After` when no owner can take it.
    */
-  async forwardToOwner<K>(req: HttpRequest, store: string, key: K, keySerde?: KeyQueryOptions<K>['keySerde']): Promise<HttpAnswer | undefined> {
+  async runOnOwner<T, K = string>(req: HttpRequest, store: string, key: K, run: () => Promise<T>, keySerde?: KeyQueryOptions<K>['keySerde']): Promise<OwnerOutcome<T>> {
     const { retryAfterSeconds } = this.options;
     const owner = this.app.metadataForKey(store, key, keySerde);
-    if (owner?.local) return undefined;
-    if (!owner?.endpoint) return failureAnswer({ ok: false, reason: 'REBALANCING' }, retryAfterSeconds);
-    if (headerValue(req, FORWARDED_HEADER) !== undefined) return failureAnswer({ ok: false, reason: 'NOT_OWNER', owner: owner.endpoint, taskId: owner.taskId }, retryAfterSeconds);
-    const answer = await forwardTo(owner.endpoint, req, this.app.metadata()?.endpoint, this.options.forwardTimeoutMs);
-    return answer ?? failureAnswer({ ok: false, reason: 'NOT_OWNER', owner: owner.endpoint, taskId: owner.taskId }, retryAfterSeconds);
+    if (owner?.local) return { kind: 'here', value: await run() };
+    if (!owner?.endpoint) return { kind: 'answer', answer: failureAnswer({ ok: false, reason: 'REBALANCING' }, retryAfterSeconds) };
+    // Assigned here but its task is not open (reopening, isolated): asking ourselves would not help.
+    if (owner.endpoint === this.app.metadata()?.endpoint) return { kind: 'answer', answer: unavailable('the task that owns this key is not running here now; retry later', retryAfterSeconds) };
+    const notOwner = failureAnswer({ ok: false, reason: 'NOT_OWNER', owner: owner.endpoint, taskId: owner.taskId }, retryAfterSeconds);
+    if (headerValue(req, FORWARDED_HEADER) !== undefined) return { kind: 'answer', answer: notOwner };
+    return { kind: 'answer', answer: (await this.peers.forward(owner.endpoint, req)) ?? notOwner };
+  }
+
+  /**
+   * Scatter-gather: every replica that runs tasks answers its part of a list (this one through
+   * `local`, the others through `path`), and the parts are complete only when every partition was
+   * answered exactly once (after a crash the group may still assign partitions to the dead member
+   * until its session expires; a task may move between two answers). Otherwise a 503 answer.
+   */
+  async gatherList<P extends ListPart>(req: HttpRequest, options: GatherListOptions<P>): Promise<{ readonly ok: true; readonly parts: P[] } | { readonly ok: false; readonly answer: HttpAnswer }> {
+    const { retryAfterSeconds } = this.options;
+    const self = this.app.metadata()?.endpoint;
+    const owners = ownerEndpoints(this.app.allMetadata());
+    if (owners.length === 0 || self === undefined) return { ok: false, answer: unavailable(`${options.what}: the streams application has no assignment yet; retry later`, retryAfterSeconds) };
+    const callOptions = options.authorization === undefined ? { on: req } : { on: req, authorization: options.authorization };
+    const gathered = await gatherFromAllOwners<P>(owners, async (endpoint) => {
+      if (endpoint === self) return { ok: true, items: [await options.local()] };
+      const reply = await this.peers.post<unknown>(endpoint, options.path, options.body, callOptions);
+      if (!reply.ok) return { ok: false, reason: reply.reason };
+      return options.isPart(reply.body) ? { ok: true, items: [reply.body] } : { ok: false, reason: 'answered without a list part' };
+    });
+    if (!gathered.complete) {
+      const reasons = gathered.failed.map((f) => (f.endpoint === self ? `this replica: ${f.reason}` : `a replica: ${f.reason}`)).join('; ');
+      return { ok: false, answer: unavailable(`${options.what}: not every replica could answer (${reasons}); retry later`, retryAfterSeconds) };
+    }
+    const coverage = partitionCoverage(gathered.items, options.partitions);
+    if (!coverage.complete) return { ok: false, answer: unavailable(`${options.what}: ${describeCoverage(coverage)}; retry later`, retryAfterSeconds) };
+    return { ok: true, parts: gathered.items };
   }
 
   /**

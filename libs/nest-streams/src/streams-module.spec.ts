@@ -120,6 +120,20 @@ describe('StreamsModule with two instances on a real broker', () => {
     expect(loop.status).toBe(503);
     expect(loop.headers.get('retry-after')).toBe('2');
 
+    // runOnOwner: the non-owner hands the call to the owner, once; a forwarded call is not passed on again.
+    const ran = await fetch(`${wrong.url}/counts/run/${key}`, { method: 'POST' });
+    expect(ran.status).toBe(200);
+    expect(await ran.json()).toEqual({ key, ranOn: owner.endpoint });
+    const looped = await fetch(`${wrong.url}/counts/run/${key}`, { method: 'POST', headers: { [FORWARDED_HEADER]: 'elsewhere:1' } });
+    expect(looped.status).toBe(503);
+
+    // gatherList: either instance lists every key, each partition answered exactly once.
+    for (const service of [a, b]) {
+      const listed = await get(service, '/counts');
+      expect(listed.status).toBe(200);
+      expect(await listed.json()).toEqual({ keys: [...keys].sort() });
+    }
+
     // Unknown key on the owner: 404.
     expect((await get(wrong, '/counts/never-written')).status).toBe(404);
 

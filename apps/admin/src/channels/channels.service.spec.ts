@@ -1,6 +1,6 @@
 import { chatTopics, type ChatWriter } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
-import type { QueryRouter } from '@platform/nest-streams';
+import { QueryRouter } from '@platform/nest-streams';
 import { jsonSerde, type Channel, type Metadata, type Tag, type Template } from '@platform/schemas';
 import type { ListQueryResult, StreamsApplication, StreamsMetadata } from '@platform/streams';
 import type { AdminContext } from '../app/admin-context';
@@ -34,20 +34,24 @@ function fakeApp(members: StreamsMetadata[], local: ListQueryResult<string, Chan
   } as unknown as StreamsApplication;
 }
 
+/** The real owner-routing layer over the application double. */
+const service = (app: StreamsApplication) =>
+  new ChannelsService(app, new QueryRouter(app, { metrics: [], retryAfterSeconds: 3, forwardTimeoutMs: 1000, positionTimeoutMs: 1000 }), context);
+
 const request = { method: 'POST', originalUrl: '/channels.list', headers: {} };
 const member = (endpoint: string, tasks: string[]): StreamsMetadata => ({ endpoint, memberId: endpoint, tasks, partitions: [] });
 
 describe('ChannelsService.list', () => {
   it('answers the complete list when the replicas together hold every partition', async () => {
     const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [{ key: 'b', value: doc('b') }, { key: 'a', value: doc('a') }], partitions: [0, 1], restoring: [] });
-    const answer = await new ChannelsService(app, {} as QueryRouter, context).list(request, {});
+    const answer = await service(app).list(request, {});
     expect(answer.status).toBe(200);
     expect((answer.body as { json: { data: { id: string }[] } }).json.data.map((c) => c.id)).toEqual(['a', 'b']);
   });
 
   it('answers 503 with Retry-After, not a partial list, when a partition has no running owner', async () => {
     const app = fakeApp([member('self:1', ['0_0'])], { ok: true, entries: [{ key: 'a', value: doc('a') }], partitions: [0], restoring: [] });
-    const answer = await new ChannelsService(app, {} as QueryRouter, context).list(request, {});
+    const answer = await service(app).list(request, {});
     expect(answer.status).toBe(503);
     expect(answer.headers['Retry-After']).toBe('3');
     expect(answer.body).toEqual({ json: { message: expect.stringContaining('partitions 1 have no running owner') } });
@@ -56,16 +60,18 @@ describe('ChannelsService.list', () => {
   it('answers 503 when another owner cannot be reached', async () => {
     // Port 9 on localhost: nobody answers there.
     const app = fakeApp([member('self:1', ['0_0']), member('127.0.0.1:9', ['0_1'])], { ok: true, entries: [], partitions: [0], restoring: [] });
-    const answer = await new ChannelsService(app, {} as QueryRouter, context).list(request, {});
+    const answer = await service(app).list(request, {});
     expect(answer.status).toBe(503);
-    expect(answer.body).toEqual({ json: { message: expect.stringContaining('127.0.0.1:9') } });
+    // Says why, without naming the replica's internal address.
+    expect(answer.body).toEqual({ json: { message: expect.stringContaining('a replica: unreachable') } });
+    expect(JSON.stringify(answer.body)).not.toContain('127.0.0.1');
   });
 
   it('answers 503 while a local task of the store restores', async () => {
     const restoring = { taskId: '0_1', store: 'channels', restored: 1, total: 10 };
     const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [], partitions: [0], restoring: [restoring] });
-    const service = new ChannelsService(app, {} as QueryRouter, context);
-    expect((await service.list(request, {})).status).toBe(503);
-    expect(service.listLocal({}).status).toBe(503);
+    const channels = service(app);
+    expect((await channels.list(request, {})).status).toBe(503);
+    expect(channels.listLocal({}).status).toBe(503);
   });
 });

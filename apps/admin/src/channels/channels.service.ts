@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { metadataUpsert, MetadataKeys, type ChannelPayload, type MetadataChange, type RequestBody } from '@platform/chat-domain';
-import { FORWARDED_HEADER, QueryRouter, STREAMS_APPLICATION, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
-import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage, type OwnerResult, type StreamsApplication } from '@platform/streams';
+import { metadataUpsert, MetadataKeys, type MetadataChange, type RequestBody } from '@platform/chat-domain';
+import { QueryRouter, STREAMS_APPLICATION, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
+import type { StreamsApplication } from '@platform/streams';
 import { ADMIN_CONTEXT, type AdminContext } from '../app/admin-context';
 import { json, listAnswer, notFound, written } from '../http/answers';
 import { OwnerStore } from '../http/owner-store';
@@ -22,7 +22,7 @@ export class ChannelsService {
   private readonly channels: OwnerStore;
 
   constructor(
-    @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
+    @Inject(STREAMS_APPLICATION) app: StreamsApplication,
     @Inject(QueryRouter) private readonly router: QueryRouter,
     @Inject(ADMIN_CONTEXT) private readonly context: AdminContext,
   ) {
@@ -30,24 +30,25 @@ export class ChannelsService {
   }
 
   async list(req: HttpRequest, body: RequestBody<'channels.list'>): Promise<HttpAnswer> {
-    const self = this.app.metadata()?.endpoint;
-    const gathered = await gatherFromAllOwners<ChannelListPart>(ownerEndpoints(this.app.allMetadata()), (endpoint) =>
-      endpoint === self ? Promise.resolve(this.localPart(body)) : this.remotePart(endpoint, req, body),
-    );
-    if (!gathered.complete) {
-      const reasons = gathered.failed.map((f) => `${f.endpoint}: ${f.reason}`).join('; ');
-      return this.channels.unavailable(`not every replica could list its channels (${reasons}); retry later`);
-    }
-    const partitions = this.context.topics.partitions.get(this.context.topics.channels) ?? 0;
-    const coverage = partitionCoverage(gathered.items, partitions);
-    if (!coverage.complete) return this.channels.unavailable(`channels: ${describeCoverage(coverage)}; retry later`);
-    return listAnswer(mergeChannelParts(gathered.items));
+    const gathered = await this.router.gatherList<ChannelListPart>(req, {
+      what: 'channels',
+      path: CHANNELS_LIST_LOCAL_PATH,
+      body,
+      partitions: this.context.topics.partitions.get(this.context.topics.channels) ?? 0,
+      local: () => {
+        const part = this.localPart(body);
+        if (!part.ok) throw new Error(part.reason);
+        return part.part;
+      },
+      isPart: isChannelListPart,
+    });
+    return gathered.ok ? listAnswer(mergeChannelParts(gathered.parts)) : gathered.answer;
   }
 
   /** This replica's part of the list (internal route). */
   listLocal(body: RequestBody<'channels.list'>): HttpAnswer {
     const part = this.localPart(body);
-    return part.ok ? json(200, part.items[0]) : this.channels.unavailable(part.reason);
+    return part.ok ? json(200, part.part) : this.channels.unavailable(part.reason);
   }
 
   async info(req: HttpRequest, body: RequestBody<'channels.info'>): Promise<HttpAnswer> {
@@ -82,28 +83,16 @@ export class ChannelsService {
     });
   }
 
-  private localPart(body: RequestBody<'channels.list'>): OwnerResult<ChannelListPart> {
+  private localPart(body: RequestBody<'channels.list'>): { ok: true; part: ChannelListPart } | { ok: false; reason: string } {
     const local = this.channels.localValues<ChannelDocument>();
     if ('answer' in local) return { ok: false, reason: messageOf(local.answer) };
-    return { ok: true, items: [{ data: listableChannels(local.values, body.source), partitions: local.partitions }] };
+    return { ok: true, part: { data: listableChannels(local.values, body.source), partitions: local.partitions } };
   }
+}
 
-  private async remotePart(endpoint: string, req: HttpRequest, body: RequestBody<'channels.list'>): Promise<OwnerResult<ChannelListPart>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', [FORWARDED_HEADER]: this.app.metadata()?.endpoint ?? 'unknown' };
-    const authorization = req.headers.authorization;
-    if (typeof authorization === 'string') headers.authorization = authorization;
-    const response = await fetch(`http://${endpoint}/${CHANNELS_LIST_LOCAL_PATH}`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(this.context.forwardTimeoutMs),
-    });
-    const answer = (await response.json().catch(() => ({}))) as Partial<ChannelListPart> & { message?: string };
-    if (response.status !== 200 || !Array.isArray(answer.data) || !Array.isArray(answer.partitions)) {
-      return { ok: false, reason: `HTTP ${response.status}${answer.message ? ` ${answer.message}` : ''}` };
-    }
-    return { ok: true, items: [{ data: answer.data as ChannelPayload[], partitions: answer.partitions }] };
-  }
+function isChannelListPart(body: unknown): body is ChannelListPart {
+  const part = body as Partial<ChannelListPart> | null;
+  return typeof part === 'object' && part !== null && Array.isArray(part.data) && Array.isArray(part.partitions) && part.partitions.every((p) => Number.isInteger(p));
 }
 
 function messageOf(answer: HttpAnswer): string {

@@ -38,10 +38,10 @@ export class OwnerStore {
     this.sourceTopics = sub.sourceTopics.map((t) => t.name);
   }
 
-  /** Runs `handler` here when this replica owns `key`, else answers with the owner's answer (or 503). */
+  /** Runs `handler` on the owner of `key` (`QueryRouter.runOnOwner`): its answer, or the owner's (or 503). */
   async run(req: HttpRequest, key: string, handler: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
-    const forwarded = await this.router.forwardToOwner(req, this.store, key);
-    return forwarded ?? handler();
+    const outcome = await this.router.runOnOwner(req, this.store, key, handler);
+    return outcome.kind === 'here' ? outcome.value : outcome.answer;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { compareMessagesNewestFirst } from '@platform/chat-domain';
-import { FORWARDED_HEADER } from '@platform/nest-streams';
+import { PeerClient } from '@platform/nest-streams';
 import type { Message } from '@platform/schemas';
 import type { StreamsApplication } from '@platform/streams';
 import { HistoryUnavailableError } from '../errors';
@@ -23,10 +23,14 @@ export interface HistoryReaderOptions {
  * answers a partial or empty history in place of one it could not read. Messages name no address.
  */
 export class HistoryReader {
+  private readonly peers: PeerClient;
+
   constructor(
     private readonly app: StreamsApplication,
     private readonly options: HistoryReaderOptions,
-  ) {}
+  ) {
+    this.peers = new PeerClient(() => app.metadata()?.endpoint, options.timeoutMs ?? 5000);
+  }
 
   async read(conversationId: string): Promise<Message[]> {
     const owner = this.app.metadataForKey(HISTORY_STORE, conversationId);
@@ -55,25 +59,12 @@ export class HistoryReader {
   }
 
   private async readRemote(endpoint: string, conversationId: string): Promise<Message[]> {
-    let response: Response;
-    try {
-      response = await fetch(`http://${endpoint}${HISTORY_LOCAL_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: this.options.authorization, [FORWARDED_HEADER]: this.app.metadata()?.endpoint ?? 'unknown' },
-        body: JSON.stringify({ conversation_id: conversationId }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      });
-    } catch (error) {
-      throw new HistoryUnavailableError(`the owner of the conversation history is unreachable (${errorName(error)}); retry later`);
+    const reply = await this.peers.post<{ messages?: unknown }>(endpoint, HISTORY_LOCAL_PATH, { conversation_id: conversationId }, { authorization: this.options.authorization });
+    if (!reply.ok) {
+      const why = reply.status === undefined ? reply.reason : `answered ${reply.status}`;
+      throw new HistoryUnavailableError(`the owner of the conversation history ${why}; retry later`);
     }
-    if (response.status !== 200) throw new HistoryUnavailableError(`the owner of the conversation history answered ${response.status}; retry later`);
-    const body = (await response.json().catch(() => ({}))) as { messages?: Message[] };
-    if (!Array.isArray(body.messages)) throw new HistoryUnavailableError('the owner of the conversation history answered without messages; retry later');
-    return body.messages;
+    if (!Array.isArray(reply.body.messages)) throw new HistoryUnavailableError('the owner of the conversation history answered without messages; retry later');
+    return reply.body.messages as Message[];
   }
-}
-
-/** The kind of a transport failure (`TimeoutError`, `TypeError`…), never its text: that names addresses. */
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'error';
 }

@@ -1,48 +1,28 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Principal } from '@platform/auth';
-import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBody } from '@platform/chat-domain';
+import type { RequestBody } from '@platform/chat-domain';
 import { ChatBody, CurrentPrincipal } from '@platform/nest-platform';
-import { STREAMS_APPLICATION, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
-import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage, type OwnerResult, type StreamsApplication } from '@platform/streams';
-import { UnavailableError } from '../errors';
-import { Routing } from '../http/routing';
+import type { HttpRequest, HttpResponse } from '@platform/nest-streams';
+import { Answers } from '../http/answers';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
-import { compareListed, type LocalListPart } from './conversations.service';
+import { ConversationLister } from './conversation-lister';
 
 /** conversations.* (Airy §2.2), including mark-read: unread counts live in this app's conversation store. */
 @Controller()
 export class ConversationsController {
   constructor(
-    @Inject(Routing) private readonly routing: Routing,
+    @Inject(Answers) private readonly routing: Answers,
     @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
-    @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
+    @Inject(ConversationLister) private readonly lister: ConversationLister,
   ) {}
 
-  /** Gathers every owner's first `offset + page_size` matches and merges them into one page: no result cap. */
+  /** Every replica's matches merged into one page (ConversationLister). */
   @Post('conversations.list')
   async list(@ChatBody('conversations.list') body: RequestBody<'conversations.list'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
     await this.routing.answer(res, async () => {
-      const window = resolvePageRequest({ cursor: body.cursor, pageSize: body.page_size });
-      compileFilter(body.filters ?? '');
+      // A bad x-streams-position is still the client's error (400), though a list does not wait on it.
       this.routing.checkedPosition(req);
-      const limit = window.offset + window.pageSize;
-      const self = this.app.metadata()?.endpoint;
-      const owners = ownerEndpoints(this.app.allMetadata());
-      if (owners.length === 0 || self === undefined) throw new UnavailableError('the streams application has no assignment yet; retry later');
-      const gathered = await gatherFromAllOwners<LocalListPart>(owners, async (owner) => {
-        if (owner === self) return { ok: true, items: [await this.handles.conversations.listLocal(body.filters, limit)] };
-        return this.remotePart(owner, req, body.filters, limit);
-      });
-      if (!gathered.complete) {
-        throw new UnavailableError(`could not list the conversations of ${gathered.failed.map((f) => `${f.endpoint} (${f.reason})`).join(', ')}; retry later`);
-      }
-      // Every partition must be answered exactly once: after a crash the group may still assign
-      // tasks to the dead member until its session expires, and a task may move between two calls.
-      const partitions = this.handles.topics.partitions.get(this.handles.topics.messages) ?? 0;
-      const coverage = partitionCoverage(gathered.items, partitions);
-      if (!coverage.complete) throw new UnavailableError(`conversations: ${describeCoverage(coverage)}; retry later`);
-      const page = mergePartialResults(gathered.items, compareListed, window);
-      return { body: { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data } };
+      return { body: await this.lister.list(req, body) };
     });
   }
 
@@ -90,11 +70,5 @@ export class ConversationsController {
   ): Promise<void> {
     const userId = principal?.kind === 'user' ? principal.userId : undefined;
     await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.markRead(body.conversation_id, userId));
-  }
-
-  private async remotePart(owner: string, req: HttpRequest, filters: string | undefined, limit: number): Promise<OwnerResult<LocalListPart>> {
-    const response = await this.routing.callPeer(owner, req, '/internal/conversations.list-local', { filters: filters ?? '', limit });
-    if (!response.ok) return { ok: false, reason: `HTTP ${response.status}` };
-    return { ok: true, items: [(await response.json()) as LocalListPart] };
   }
 }

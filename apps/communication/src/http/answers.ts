@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WritePosition } from '@platform/chat-streams';
 import { POSITION_HEADER, QueryRouter, STREAMS_APPLICATION, formatPosition, sendAnswer, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
-import { ownerEndpoints, type QueryPosition, type StreamsApplication } from '@platform/streams';
-import { BadRequestError, errorStatus, NotFoundError, UnavailableError } from '../errors';
+import type { QueryPosition, StreamsApplication } from '@platform/streams';
+import { BadRequestError, errorStatus, UnavailableError } from '../errors';
 import { CommunicationStores } from '../streams/stores';
 import { COMMUNICATION, type CommunicationHandles } from './settings';
 
@@ -13,12 +13,12 @@ export interface Outcome {
 }
 
 /**
- * Runs handlers where their state lives. Keyed requests go to the owner of the conversation (or
- * channel) through `QueryRouter.forwardToOwner`; on the owner the handler runs and its outcome or
- * error becomes the answer. Messages known only by id are located on whichever replica has them.
+ * Turns what handlers produce into answers: keyed requests run on the owner of the conversation (or
+ * channel) through the owner-routing layer (`QueryRouter.runOnOwner`), and the outcome, the owner's
+ * answer or the error becomes the response; read-your-writes positions are checked here.
  */
 @Injectable()
-export class Routing {
+export class Answers {
   constructor(
     @Inject(QueryRouter) private readonly router: QueryRouter,
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
@@ -27,12 +27,16 @@ export class Routing {
 
   /** Answers `req` with `run()` on the owner of `key` (a conversation or channel id). */
   async onOwner(req: HttpRequest, res: HttpResponse, key: string, run: () => Promise<Outcome>): Promise<void> {
-    const forwarded = await this.router.forwardToOwner(req, CommunicationStores.conversations, key);
-    if (forwarded) {
-      sendAnswer(res, forwarded);
-      return;
-    }
-    await this.answer(res, run);
+    let failure: unknown;
+    const outcome = await this.router.runOnOwner(req, CommunicationStores.conversations, key, () =>
+      run().catch((error: unknown) => {
+        failure = error;
+        return undefined;
+      }),
+    );
+    if (outcome.kind === 'answer') sendAnswer(res, outcome.answer);
+    else if (outcome.value === undefined) this.fail(res, failure);
+    else this.send(res, outcome.value);
   }
 
   /** Answers `req` with `run()` here (lists, lookups), mapping errors to `{ message }`. */
@@ -44,6 +48,10 @@ export class Routing {
       this.fail(res, error);
       return;
     }
+    this.send(res, outcome);
+  }
+
+  private send(res: HttpResponse, outcome: Outcome): void {
     if (outcome.position) res.setHeader(POSITION_HEADER, formatPosition(outcome.position));
     res.status(200).json(outcome.body);
   }
@@ -71,44 +79,6 @@ export class Routing {
     const check = this.router.checkPosition(req);
     if (!check.ok) throw check.kind === 'invalid' ? new BadRequestError(check.message) : new UnavailableError(check.message);
     return check.position;
-  }
-
-  /**
-   * The conversation of a message known by id only: from this replica's message index, else from the
-   * replica that has it. NotFoundError when every replica answered without it; UnavailableError when
-   * one could not answer.
-   */
-  async conversationOfMessage(req: HttpRequest, messageId: string): Promise<string> {
-    const local = this.handles.messages.locate(messageId);
-    if (local !== undefined) return local;
-    const self = this.app.metadata()?.endpoint;
-    if (!this.handles.access.ready() || self === undefined) throw new UnavailableError('the streams application is not running yet; retry later');
-    const peers = ownerEndpoints(this.app.allMetadata()).filter((endpoint) => endpoint !== self);
-    const answers = await Promise.all(peers.map((peer) => this.locateOn(peer, req, messageId)));
-    const found = answers.find((answer) => typeof answer === 'string');
-    if (found !== undefined) return found;
-    if (answers.some((answer) => answer === 'unavailable')) throw new UnavailableError(`could not ask every replica for message ${messageId}; retry later`);
-    throw new NotFoundError(`message ${messageId} not found`);
-  }
-
-  /** POSTs `body` to `path` of another replica with the caller's credentials. */
-  async callPeer(peer: string, req: HttpRequest, path: string, body: unknown): Promise<Response> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const authorization = req.headers.authorization;
-    if (typeof authorization === 'string') headers.authorization = authorization;
-    return fetch(`http://${peer}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.handles.peerTimeoutMs) });
-  }
-
-  private async locateOn(peer: string, req: HttpRequest, messageId: string): Promise<string | 'missing' | 'unavailable'> {
-    try {
-      const response = await this.callPeer(peer, req, '/internal/messages.locate', { message_id: messageId });
-      if (response.status === 404) return 'missing';
-      if (!response.ok) return 'unavailable';
-      const body = (await response.json()) as { conversation_id?: unknown };
-      return typeof body.conversation_id === 'string' ? body.conversation_id : 'unavailable';
-    } catch {
-      return 'unavailable';
-    }
   }
 
   private fail(res: HttpResponse, error: unknown): void {

@@ -1,8 +1,10 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import type { HttpResponse } from '@platform/nest-streams';
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
-import { Routing } from '../http/routing';
+import { Answers } from '../http/answers';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+import { MESSAGES_LOCATE_PATH } from '../messages/message-locator';
+import { CONVERSATIONS_LIST_LOCAL_PATH } from '../conversations/conversation-lister';
 
 /**
  * Routes the replicas call on each other (protected like every other route; callers pass on the
@@ -11,12 +13,12 @@ import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
 @Controller('internal')
 export class InternalController {
   constructor(
-    @Inject(Routing) private readonly routing: Routing,
+    @Inject(Answers) private readonly routing: Answers,
     @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
   ) {}
 
   /** `{ filters, limit }` → `{ items: [{ id, last_message_at, payload }], total }` of the local tasks. */
-  @Post('conversations.list-local')
+  @Post(CONVERSATIONS_LIST_LOCAL_PATH.slice('/internal/'.length))
   async listLocal(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
     await this.routing.answer(res, async () => {
       const { filters, limit } = (body ?? {}) as { filters?: unknown; limit?: unknown };
@@ -27,7 +29,7 @@ export class InternalController {
   }
 
   /** `{ message_id }` → `{ conversation_id }` when a local task holds the message, else 404. */
-  @Post('messages.locate')
+  @Post(MESSAGES_LOCATE_PATH.slice('/internal/'.length))
   async locate(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
     await this.routing.answer(res, async () => {
       const messageId = (body as { message_id?: unknown } | undefined)?.message_id;

@@ -3,8 +3,9 @@ import type { Principal } from '@platform/auth';
 import type { RequestBody } from '@platform/chat-domain';
 import { ChatBody, CurrentPrincipal } from '@platform/nest-platform';
 import type { HttpRequest, HttpResponse } from '@platform/nest-streams';
-import { Routing } from '../http/routing';
+import { Answers } from '../http/answers';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+import { MessageLocator } from './message-locator';
 import { sendTarget } from './messages.service';
 
 /** The id outbound messages carry as sender: the user, or `system-token` for the machine token (Airy's naming). */
@@ -17,7 +18,8 @@ export function senderIdOf(principal: Principal | undefined): string {
 @Controller()
 export class MessagesController {
   constructor(
-    @Inject(Routing) private readonly routing: Routing,
+    @Inject(Answers) private readonly routing: Answers,
+    @Inject(MessageLocator) private readonly locator: MessageLocator,
     @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
   ) {}
 
@@ -41,7 +43,7 @@ export class MessagesController {
   async resend(@ChatBody('messages.resend') body: RequestBody<'messages.resend'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
     let conversationId: string;
     try {
-      conversationId = await this.routing.conversationOfMessage(req, body.message_id);
+      conversationId = await this.locator.conversationOf(req, body.message_id);
     } catch (error) {
       await this.routing.answer(res, () => Promise.reject(error));
       return;

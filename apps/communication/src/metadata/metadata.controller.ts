@@ -2,15 +2,17 @@ import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { MetadataObject, RequestBody } from '@platform/chat-domain';
 import { ChatBody } from '@platform/nest-platform';
 import type { HttpRequest, HttpResponse } from '@platform/nest-streams';
-import { Routing } from '../http/routing';
+import { Answers } from '../http/answers';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+import { MessageLocator } from '../messages/message-locator';
 import type { UpsertSubject } from './metadata.service';
 
 /** metadata.upsert (Airy §2.4); runs on the owner of the subject's placement key. */
 @Controller()
 export class MetadataController {
   constructor(
-    @Inject(Routing) private readonly routing: Routing,
+    @Inject(Answers) private readonly routing: Answers,
+    @Inject(MessageLocator) private readonly locator: MessageLocator,
     @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
   ) {}
 
@@ -21,7 +23,7 @@ export class MetadataController {
     let placement = body.id;
     if (subject === 'message') {
       try {
-        placement = await this.routing.conversationOfMessage(req, body.id);
+        placement = await this.locator.conversationOf(req, body.id);
       } catch (error) {
         await this.routing.answer(res, () => Promise.reject(error));
         return;

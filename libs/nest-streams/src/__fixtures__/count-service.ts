@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import * as net from 'node:net';
-import { Controller, Get, Inject, Module, Param, Req, Res, type INestApplication, type Type } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Module, Param, Post, Req, Res, ServiceUnavailableException, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MetricsRegistry } from '@platform/metrics';
 import { Serdes, StreamsApplication, StreamsBuilder, type TopologySpec } from '@platform/streams';
 import type { Kafka } from 'kafkajs';
-import type { HttpRequest, HttpResponse } from '../http';
+import { jsonAnswer } from '../answers';
+import { sendAnswer, type HttpRequest, type HttpResponse } from '../http';
 import { QueryRouter } from '../query-router.service';
 import { StreamsModule } from '../streams.module';
 import { STREAMS_APPLICATION } from '../tokens';
@@ -31,6 +32,27 @@ class CountsController {
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
   ) {}
 
+  /** Every key counted, gathered from all instances (the owner-routing layer's gatherList). */
+  @Get()
+  async list(@Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
+    const gathered = await this.router.gatherList<KeysPart>(req, { what: 'counts', path: '/counts/local', body: {}, partitions: 4, local: () => this.localPart(), isPart: isKeysPart });
+    sendAnswer(res, gathered.ok ? jsonAnswer(200, { keys: gathered.parts.flatMap((p) => p.keys).sort() }) : gathered.answer);
+  }
+
+  /** This instance's part of the list (what other instances call). */
+  @Post('local')
+  @HttpCode(200)
+  local(): KeysPart {
+    return this.localPart();
+  }
+
+  /** Runs on the owner of the key (runOnOwner) and says where it ran. */
+  @Post('run/:key')
+  async run(@Param('key') key: string, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
+    const outcome = await this.router.runOnOwner(req, 'counts', key, () => Promise.resolve({ key, ranOn: this.app.metadata()?.endpoint }));
+    sendAnswer(res, outcome.kind === 'here' ? jsonAnswer(200, outcome.value) : outcome.answer);
+  }
+
   @Get(':key')
   async get(@Param('key') key: string, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
     await this.router.answer<number, string>(req, res, 'counts', key, (value) => ({
@@ -39,6 +61,22 @@ class CountsController {
       servedBy: this.app.metadataForKey('counts', key)?.endpoint,
     }));
   }
+
+  private localPart(): KeysPart {
+    const result = this.app.queryAll<string, number>('counts');
+    if (!result.ok || result.restoring.length > 0) throw new ServiceUnavailableException('counts are not queryable here now');
+    return { keys: result.entries.map((e) => e.key), partitions: result.partitions };
+  }
+}
+
+interface KeysPart {
+  readonly keys: readonly string[];
+  readonly partitions: readonly number[];
+}
+
+function isKeysPart(body: unknown): body is KeysPart {
+  const part = body as Partial<KeysPart> | null;
+  return typeof part === 'object' && part !== null && Array.isArray(part.keys) && Array.isArray(part.partitions);
 }
 
 export interface CountService {

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBody } from '@platform/chat-domain';
+import { QueryRouter, type HttpRequest } from '@platform/nest-streams';
+import { UnavailableError } from '../errors';
+import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+import { compareListed, type LocalListPart } from './conversations.service';
+
+/** Internal route answering one replica's part of conversations.list (protected like the public API). */
+export const CONVERSATIONS_LIST_LOCAL_PATH = '/internal/conversations.list-local';
+
+/**
+ * conversations.list over every replica: each owner's first `offset + page_size` matches, gathered by
+ * the owner-routing layer (every partition answered exactly once), merged into one page; no result cap.
+ */
+@Injectable()
+export class ConversationLister {
+  constructor(
+    @Inject(QueryRouter) private readonly router: QueryRouter,
+    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+  ) {}
+
+  /**
+   * The page's body. Throws the domain's errors for a bad cursor, page size or filter (400) before
+   * asking anyone, and UnavailableError (503) unless every partition answered.
+   */
+  async list(req: HttpRequest, body: RequestBody<'conversations.list'>): Promise<unknown> {
+    const window = resolvePageRequest({ cursor: body.cursor, pageSize: body.page_size });
+    compileFilter(body.filters ?? '');
+    const limit = window.offset + window.pageSize;
+    const filters = body.filters ?? '';
+    const gathered = await this.router.gatherList<LocalListPart>(req, {
+      what: 'conversations',
+      path: CONVERSATIONS_LIST_LOCAL_PATH,
+      body: { filters, limit },
+      partitions: this.handles.topics.partitions.get(this.handles.topics.messages) ?? 0,
+      local: () => this.handles.conversations.listLocal(filters, limit),
+      isPart: isLocalListPart,
+    });
+    if (!gathered.ok) throw new UnavailableError(messageOf(gathered.answer.body));
+    const page = mergePartialResults(gathered.parts, compareListed, window);
+    return { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data };
+  }
+}
+
+function isLocalListPart(body: unknown): body is LocalListPart {
+  const part = body as Partial<LocalListPart> | null;
+  return typeof part === 'object' && part !== null && Array.isArray(part.items) && typeof part.total === 'number' && Array.isArray(part.partitions);
+}
+
+function messageOf(body: { readonly json: unknown } | { readonly text: string }): string {
+  const message = 'json' in body ? (body.json as { message?: unknown } | null)?.message : undefined;
+  return typeof message === 'string' ? message : 'conversations: not every replica could answer; retry later';
+}
