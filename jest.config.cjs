@@ -6,5 +6,5 @@ module.exports = {
   reporters: ['default', path.join(__dirname, 'infrastructure/testing/jest/exit-guard-reporter.cjs')],
   // Global option: project presets cannot set it for a multi-project run.
   testTimeout: 60000,
-  projects: ['<rootDir>/{apps,libs,infrastructure}/*/jest.config.cjs', '<rootDir>/topics/jest.config.cjs', '<rootDir>/e2e/jest.config.cjs'],
+  projects: ['<rootDir>/{apps,libs,infrastructure}/*/jest.config.cjs', '<rootDir>/topics/jest.config.cjs', '<rootDir>/helm/jest.config.cjs', '<rootDir>/e2e/jest.config.cjs'],
 };
