@@ -23,7 +23,10 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // ESM-only packages (jose) compiled to CommonJS for Jest's module system; Node loads them natively.
+    '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/*.spec.ts'],

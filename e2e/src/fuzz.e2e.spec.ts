@@ -142,12 +142,12 @@ describe('fuzzed and hostile request bodies', () => {
       expect({ filter, matched: (await list(filter)).data.length }).toEqual({ filter, matched: 0 });
     }
     const secret = stack.env.AUTH_JWT_SECRET!;
-    const expired = signJwt({ sub: 'fuzz-agent', exp: Math.floor(Date.now() / 1000) - 3600 }, secret);
+    const expired = await signJwt({ sub: 'fuzz-agent', exp: Math.floor(Date.now() / 1000) - 3600 }, secret);
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.`;
     for (const app of ['conversations.list', 'tags.list', 'channels.list']) {
       expect({ app, expired: (await agent.withToken(expired).post(app, {})).status }).toEqual({ app, expired: 401 });
       expect({ app, unsigned: (await agent.withToken(unsigned).post(app, {})).status }).toEqual({ app, unsigned: 401 });
-      expect({ app, user: (await agent.withToken(issueUserToken(secret, 'fuzz-agent')).post(app, {})).status }).toEqual({ app, user: 200 });
+      expect({ app, user: (await agent.withToken(await issueUserToken(secret, 'fuzz-agent')).post(app, {})).status }).toEqual({ app, user: 200 });
     }
   };
 

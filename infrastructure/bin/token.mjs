@@ -34,4 +34,4 @@ const secret = process.env.AUTH_JWT_SECRET ?? stored.jwtSecret;
 if (!secret) die('no JWT secret yet: run `npm start` once (it writes .data/secrets.json) or set AUTH_JWT_SECRET');
 
 const { issueUserToken } = requireTs('libs/auth/src/index.ts');
-console.log(issueUserToken(secret, user, flags.name, ttl));
+console.log(await issueUserToken(secret, user, flags.name, ttl));

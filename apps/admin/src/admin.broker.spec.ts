@@ -108,7 +108,7 @@ describe('admin with two replicas on a real broker', () => {
         expect((await call(replica, endpoint, {}, 'wrong-token')).status).toBe(401);
       }
       // A user's JWT is as good as the system token.
-      expect((await call(replica, 'tags.list', {}, issueUserToken(jwtSecret, 'agent-1', 'Ada'))).status).toBe(200);
+      expect((await call(replica, 'tags.list', {}, await issueUserToken(jwtSecret, 'agent-1', 'Ada'))).status).toBe(200);
       // Probes and the OpenAPI document need no token; /metrics on the API port needs the system token.
       expect((await fetch(`${replica.url}/health/ready`)).status).toBe(200);
       expect((await fetch(`${replica.url}/metrics`)).status).toBe(401);

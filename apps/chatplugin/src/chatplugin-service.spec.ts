@@ -49,7 +49,7 @@ describe('ChatpluginService.resumeTokenOnBehalf', () => {
 
   it('mints a resume token for a conversation of the channel', async () => {
     const { resume_token } = await service.resumeTokenOnBehalf({ channelId: 'channel-a', conversationId: 'conv-a' });
-    expect(tokens.verifyResumeToken(resume_token)).toEqual({ channelId: 'channel-a', conversationId: 'conv-a' });
+    expect(await tokens.verifyResumeToken(resume_token)).toEqual({ channelId: 'channel-a', conversationId: 'conv-a' });
   });
 
   it('refuses (403) a conversation of another channel, an unknown conversation and an unknown channel', async () => {
@@ -88,7 +88,7 @@ describe('ChatpluginService.authenticate with a channel write position', () => {
     const { service, tokens } = setup(async () => {
       throw new HistoryUnavailableError('the conversation history cannot be read now; retry later');
     });
-    const resume = tokens.issueResumeToken({ channelId: 'channel-a', conversationId: 'conv-a' });
+    const resume = await tokens.issueResumeToken({ channelId: 'channel-a', conversationId: 'conv-a' });
     await expect(service.authenticateResume(resume)).rejects.toBeInstanceOf(HistoryUnavailableError);
   });
 });

@@ -95,7 +95,7 @@ export class ChatpluginService {
    * cannot be read completely now (restoring, rebalancing, task not running, owner unreachable).
    */
   async authenticateResume(resumeToken: string, channelWrite?: ChannelWrite): Promise<AuthenticateAnswer> {
-    const identity = this.options.tokens.verifyResumeToken(resumeToken);
+    const identity = await this.options.tokens.verifyResumeToken(resumeToken);
     await this.awaitChannelWrite(identity.channelId, channelWrite);
     this.requireOpenChannel(identity.channelId, ChannelNotFoundError);
     const history = await this.options.history.read(identity.conversationId);
@@ -103,15 +103,15 @@ export class ChatpluginService {
   }
 
   /** The visitor behind a visitor token, on an open channel; VisitorAuthError (401) otherwise. */
-  visitor(token: string | undefined): VisitorIdentity {
+  async visitor(token: string | undefined): Promise<VisitorIdentity> {
     if (token === undefined) throw new VisitorAuthError('missing visitor token (Authorization: Bearer <token>)');
-    const identity = this.options.tokens.verifyVisitorToken(token);
+    const identity = await this.options.tokens.verifyVisitorToken(token);
     this.requireOpenChannel(identity.channelId, VisitorAuthError);
     return identity;
   }
 
-  resumeToken(identity: VisitorIdentity): { resume_token: string } {
-    return { resume_token: this.options.tokens.issueResumeToken(identity) };
+  async resumeToken(identity: VisitorIdentity): Promise<{ resume_token: string }> {
+    return { resume_token: await this.options.tokens.issueResumeToken(identity) };
   }
 
   /**
@@ -147,10 +147,10 @@ export class ChatpluginService {
     return { value: messagePayload(routeRawEvent(event)), position };
   }
 
-  private answer(identity: VisitorIdentity, messages: MessagePayload[]): AuthenticateAnswer {
+  private async answer(identity: VisitorIdentity, messages: MessagePayload[]): Promise<AuthenticateAnswer> {
     return {
-      token: this.options.tokens.issueVisitorToken(identity),
-      resume_token: this.options.tokens.issueResumeToken(identity),
+      token: await this.options.tokens.issueVisitorToken(identity),
+      resume_token: await this.options.tokens.issueResumeToken(identity),
       channel_id: identity.channelId,
       conversation_id: identity.conversationId,
       messages,

@@ -110,8 +110,8 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
       hub,
       delivery,
       authenticate: (token) => service.visitor(token),
-      admit: (req) => {
-        const verdict = visitorRateLimit.check(req);
+      admit: async (req) => {
+        const verdict = await visitorRateLimit.check(req);
         return verdict.allowed ? undefined : { retryAfterSeconds: verdict.retryAfterSeconds, message: rateLimitMessage(verdict.scope) };
       },
       logger: logger.child({ component: 'websocket' }),

@@ -151,7 +151,7 @@ describe('communication: two replicas on a real broker', () => {
 
   it('sends messages as the caller into existing and new conversations, visible at once on the other replica', async () => {
     const id = conversations[3]!;
-    const user = issueUserToken(jwtSecret, 'agent-7', 'Agent Seven');
+    const user = await issueUserToken(jwtSecret, 'agent-7', 'Agent Seven');
     for (const [writeOn, readOn] of [[a, b], [b, a]] as const) {
       const sent = await writeOn.post('/messages.send', { conversation_id: id, message: { text: `hi from ${writeOn.name}` } }, { token: user });
       expect(sent.status).toBe(200);

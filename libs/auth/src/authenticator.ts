@@ -41,7 +41,7 @@ export class Authenticator {
     this.now = options.now ?? Date.now;
   }
 
-  authenticate(authorizationHeader: string | undefined): AuthenticationResult {
+  async authenticate(authorizationHeader: string | undefined): Promise<AuthenticationResult> {
     if (authorizationHeader === undefined || authorizationHeader.trim() === '') {
       return { ok: false, message: 'missing Authorization header' };
     }
@@ -50,7 +50,7 @@ export class Authenticator {
     const token = match[1];
     if (checkSystemToken(token, this.options.systemToken)) return { ok: true, principal: { kind: 'system' } };
 
-    const result = verifyJwt(token, this.options.jwtSecret, {
+    const result = await verifyJwt(token, this.options.jwtSecret, {
       audience: this.options.audience,
       now: this.now(),
       clockToleranceSeconds: this.options.clockToleranceSeconds,

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { AuthConfigError, TokenClaimsError } from './errors';
-import { decodeBase64Url, encodeBase64Url } from './internals/base64url';
+import { decodeBase64Url } from './internals/base64url';
+import { hmacKey } from './internals/hmac-keys';
 import { requireSecret } from './internals/secret-check';
 
 /** Registered claims this library reads, plus any application claims. Times are epoch seconds. */
@@ -43,11 +44,10 @@ export type JwtFailureReason =
 export type JwtVerifyResult = { ok: true; claims: JwtClaims } | { ok: false; reason: JwtFailureReason };
 
 const algorithm = 'HS256';
-const encodedHeader = encodeBase64Url(JSON.stringify({ alg: algorithm, typ: 'JWT' }));
 const numericClaims = ['iat', 'nbf', 'exp'] as const;
 
-/** Signs `claims` as a compact HS256 JWT. `iat` is set unless present. */
-export function signJwt(claims: JwtClaims, secret: string, options: SignJwtOptions = {}): string {
+/** Signs `claims` as a compact HS256 JWT (by `jose`). `iat` is set unless present. */
+export async function signJwt(claims: JwtClaims, secret: string, options: SignJwtOptions = {}): Promise<string> {
   requireSecret(secret, 'the JWT secret');
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   const payload: JwtClaims = { ...claims, iat: claims.iat ?? nowSeconds };
@@ -57,61 +57,74 @@ export function signJwt(claims: JwtClaims, secret: string, options: SignJwtOptio
     }
     payload.exp = (payload.iat as number) + Math.ceil(options.expiresInSeconds);
   }
-  checkClaimTypes(payload);
+  if (!hasValidClaimTypes(payload)) {
+    throw new TokenClaimsError('JWT claims iat/nbf/exp must be numbers, sub/name strings, aud a string or string array');
+  }
   let json: string;
   try {
     json = JSON.stringify(payload);
   } catch (cause) {
     throw new TokenClaimsError('JWT claims are not JSON-serializable', { cause });
   }
-  const signingInput = `${encodedHeader}.${encodeBase64Url(json)}`;
-  return `${signingInput}.${encodeBase64Url(hmac(signingInput, secret))}`;
+  // Round-tripped so jose signs exactly what JSON can carry (no undefined values, no toJSON surprises).
+  const signer = new SignJWT(JSON.parse(json) as JwtClaims).setProtectedHeader({ alg: algorithm, typ: 'JWT' });
+  return signer.sign(await hmacKey(secret));
 }
 
 /**
- * Verifies a compact HS256 JWT. Only `alg: HS256` is accepted (`none` and every other algorithm are
- * refused before the signature is looked at); the signature is compared in constant time; `exp`, `nbf`
- * and the audience are checked only once the signature is valid.
+ * Verifies a compact HS256 JWT with `jose` (signature, `exp`, `nbf`, audience). Before that, the token
+ * must be three canonical base64url segments whose header says `alg: HS256` without `crit` (so `none`
+ * and every other algorithm are refused before any key is used, and one token has one valid spelling).
  */
-export function verifyJwt(token: string, secret: string, options: VerifyJwtOptions = {}): JwtVerifyResult {
+export async function verifyJwt(token: string, secret: string, options: VerifyJwtOptions = {}): Promise<JwtVerifyResult> {
   requireSecret(secret, 'the JWT secret');
+  const precheck = checkShape(token);
+  if (precheck !== undefined) return { ok: false, reason: precheck };
+  let claims: JwtClaims;
+  try {
+    const verified = await jwtVerify<JwtClaims>(token, await hmacKey(secret), {
+      algorithms: [algorithm],
+      currentDate: new Date(options.now ?? Date.now()),
+      clockTolerance: options.clockToleranceSeconds ?? 0,
+      ...(options.audience !== undefined ? { audience: options.audience } : {}),
+    });
+    claims = verified.payload;
+  } catch (error) {
+    return { ok: false, reason: failureReason(error) };
+  }
+  return hasValidClaimTypes(claims) ? { ok: true, claims } : { ok: false, reason: 'malformed' };
+}
+
+/** Structure and header policy, checked before jose sees the token. */
+function checkShape(token: string): JwtFailureReason | undefined {
   const parts = typeof token === 'string' ? token.split('.') : [];
-  if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-  const [headerPart, payloadPart, signaturePart] = parts;
-  const header = parseJsonObject(headerPart);
-  const claims = parseJsonObject(payloadPart);
-  const signature = decodeBase64Url(signaturePart);
-  if (header === undefined || claims === undefined || signature === undefined) return { ok: false, reason: 'malformed' };
-  if (header.alg !== algorithm || header.crit !== undefined) return { ok: false, reason: 'unsupported_algorithm' };
-  if (header.typ !== undefined && header.typ !== 'JWT') return { ok: false, reason: 'malformed' };
-
-  const expected = hmac(`${headerPart}.${payloadPart}`, secret);
-  if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
-    return { ok: false, reason: 'bad_signature' };
-  }
-  if (!hasValidClaimTypes(claims)) return { ok: false, reason: 'malformed' };
-
-  const nowSeconds = (options.now ?? Date.now()) / 1000;
-  const tolerance = options.clockToleranceSeconds ?? 0;
-  if (claims.exp !== undefined && nowSeconds >= claims.exp + tolerance) return { ok: false, reason: 'expired' };
-  if (claims.nbf !== undefined && nowSeconds + tolerance < claims.nbf) return { ok: false, reason: 'not_yet_valid' };
-  if (options.audience !== undefined) {
-    const audiences = claims.aud === undefined ? [] : Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(options.audience)) return { ok: false, reason: 'wrong_audience' };
-  }
-  return { ok: true, claims };
+  if (parts.length !== 3 || parts.some((part) => decodeBase64Url(part) === undefined)) return 'malformed';
+  const header = parseJsonObject(parts[0]);
+  if (header === undefined || parseJsonObject(parts[1]) === undefined) return 'malformed';
+  if (header.alg !== algorithm || header.crit !== undefined) return 'unsupported_algorithm';
+  if (header.typ !== undefined && header.typ !== 'JWT') return 'malformed';
+  return undefined;
 }
 
-function hmac(input: string, secret: string): Buffer {
-  return createHmac('sha256', Buffer.from(secret, 'utf8')).update(input, 'ascii').digest();
+function failureReason(error: unknown): JwtFailureReason {
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'unsupported_algorithm';
+  if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'check_failed') {
+    if (error.claim === 'nbf') return 'not_yet_valid';
+    if (error.claim === 'aud') return 'wrong_audience';
+  }
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return 'wrong_audience';
+  if (error instanceof errors.JOSEError) return 'malformed';
+  throw error;
 }
 
-function parseJsonObject(segment: string): JwtClaims | undefined {
+function parseJsonObject(segment: string): Record<string, unknown> | undefined {
   const bytes = decodeBase64Url(segment);
   if (bytes === undefined || bytes.length === 0) return undefined;
   try {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JwtClaims) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
@@ -126,10 +139,4 @@ function hasValidClaimTypes(claims: JwtClaims): boolean {
     return false;
   }
   return true;
-}
-
-function checkClaimTypes(claims: JwtClaims): void {
-  if (!hasValidClaimTypes(claims)) {
-    throw new TokenClaimsError('JWT claims iat/nbf/exp must be numbers, sub/name strings, aud a string or string array');
-  }
 }

@@ -17,12 +17,12 @@ export class AuthGuard implements CanActivate {
     @Inject(PLATFORM_OPTIONS) private readonly options: ResolvedPlatformOptions,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const marked = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
     const req = context.switchToHttp().getRequest<PlatformRequest>();
     if (marked === true || isPublicPath(requestPath(req), this.options.publicPaths)) return true;
-    const result = this.options.authenticator.authenticate(headerValue(req, 'authorization'));
+    const result = await this.options.authenticator.authenticate(headerValue(req, 'authorization'));
     if (!result.ok) throw new UnauthorizedException(result.message);
     req.principal = result.principal;
     return true;

@@ -110,9 +110,9 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
 }
 
 /** `/metrics` on the public port without a management port: the system token only (not user JWTs). */
-function systemOnly(platform: ResolvedPlatformOptions, req: IncomingMessage): { status: number; message: string } | undefined {
+async function systemOnly(platform: ResolvedPlatformOptions, req: IncomingMessage): Promise<{ status: number; message: string } | undefined> {
   const header = req.headers.authorization;
-  const result = platform.authenticator.authenticate(Array.isArray(header) ? header[0] : header);
+  const result = await platform.authenticator.authenticate(Array.isArray(header) ? header[0] : header);
   if (!result.ok) return { status: 401, message: `${result.message} (/metrics needs the system token, or use the management port)` };
   if (result.principal.kind !== 'system') return { status: 403, message: '/metrics needs the system token' };
   return undefined;

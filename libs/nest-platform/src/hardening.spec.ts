@@ -227,7 +227,7 @@ describe('bootstrapApi hardening', () => {
       const anonymous = await fetch(`${url}/metrics`);
       expect(anonymous.status).toBe(401);
       expect(await anonymous.json()).toEqual({ message: expect.stringContaining('/metrics needs the system token') });
-      const user = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${issueUserToken(jwtSecret, 'agent-1')}` } });
+      const user = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${await issueUserToken(jwtSecret, 'agent-1')}` } });
       expect(user.status).toBe(403);
       const system = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${systemToken}` } });
       expect(system.status).toBe(200);

@@ -75,7 +75,12 @@ export interface ManagementGateOptions {
    * Without a management listener, `/metrics` on the public port is answered only when this accepts the
    * request: undefined to let it through, else the refusal (e.g. 401 without the system token).
    */
-  readonly authorizeMetrics: (req: IncomingMessage) => { readonly status: number; readonly message: string } | undefined;
+  readonly authorizeMetrics: (req: IncomingMessage) => MetricsRefusal | undefined | Promise<MetricsRefusal | undefined>;
+}
+
+export interface MetricsRefusal {
+  readonly status: number;
+  readonly message: string;
 }
 
 /**
@@ -100,9 +105,10 @@ export function managementGate(options: ManagementGateOptions) {
       refuse(res, 404, `Cannot ${req.method ?? 'GET'} ${path}`);
       return;
     }
-    const refusal = options.authorizeMetrics(req);
-    if (refusal === undefined) next();
-    else refuse(res, refusal.status, refusal.message);
+    Promise.resolve(options.authorizeMetrics(req)).then(
+      (refusal) => (refusal === undefined ? next() : refuse(res, refusal.status, refusal.message)),
+      () => refuse(res, 401, 'invalid token'),
+    );
   };
 }
 

@@ -109,7 +109,7 @@ describe('PlatformModule with bootstrapApi', () => {
     const bad = await post('/conversations.list', {}, bearer('not-the-token'));
     expect(bad.status).toBe(401);
     expect(await bad.json()).toEqual({ message: 'invalid token' });
-    const forged = await post('/conversations.list', {}, bearer(issueUserToken(generateSecret(), 'mallory')));
+    const forged = await post('/conversations.list', {}, bearer(await issueUserToken(generateSecret(), 'mallory')));
     expect(forged.status).toBe(401);
   });
 
@@ -117,7 +117,7 @@ describe('PlatformModule with bootstrapApi', () => {
     const system = await post('/conversations.list', { page_size: 5 }, bearer(systemToken));
     expect(system.status).toBe(200);
     expect(await system.json()).toEqual({ data: [], body: { page_size: 5 }, principal: { kind: 'system' } });
-    const user = await post('/conversations.list', {}, bearer(issueUserToken(jwtSecret, 'agent-1', 'Ada', 60)));
+    const user = await post('/conversations.list', {}, bearer(await issueUserToken(jwtSecret, 'agent-1', 'Ada', 60)));
     expect(user.status).toBe(200);
     expect(((await user.json()) as { principal: unknown }).principal).toEqual({ kind: 'user', userId: 'agent-1', name: 'Ada' });
   });

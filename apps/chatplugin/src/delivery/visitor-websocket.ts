@@ -13,12 +13,12 @@ export interface VisitorWebsocketOptions {
   readonly hub: SocketHub;
   readonly delivery: Pick<DeliveryService, 'onConnect'>;
   /** The visitor of a token on an open channel; throws (401) otherwise. */
-  readonly authenticate: (token: string | undefined) => VisitorIdentity;
+  readonly authenticate: (token: string | undefined) => Promise<VisitorIdentity>;
   readonly logger: Logger;
   /** Ping interval; a socket that missed a pong by the next ping is closed (default 30 s). */
   readonly heartbeatMs?: number;
   /** Rate limit of connects: a refusal is answered 429 with `Retry-After` before the token is checked. */
-  readonly admit?: (req: IncomingMessage) => { readonly retryAfterSeconds: number; readonly message: string } | undefined;
+  readonly admit?: (req: IncomingMessage) => Promise<{ readonly retryAfterSeconds: number; readonly message: string } | undefined>;
 }
 
 /**
@@ -39,7 +39,7 @@ export class VisitorWebsocket {
   constructor(private readonly options: VisitorWebsocketOptions) {}
 
   attach(http: Server): void {
-    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head).catch(() => socket.destroy()));
     this.heartbeat = setInterval(() => this.ping(), this.options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
   }
@@ -50,13 +50,13 @@ export class VisitorWebsocket {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://visitor');
     if (url.pathname !== VISITOR_WEBSOCKET_PATH) {
       refuse(socket, 404, 'Not Found');
       return;
     }
-    const refusal = this.options.admit?.(req);
+    const refusal = await this.options.admit?.(req);
     if (refusal !== undefined) {
       const body = JSON.stringify({ message: refusal.message });
       socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: ${refusal.retryAfterSeconds}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
@@ -64,7 +64,7 @@ export class VisitorWebsocket {
     }
     let identity: VisitorIdentity;
     try {
-      identity = this.options.authenticate(url.searchParams.get('token') ?? bearerToken(req.headers.authorization));
+      identity = await this.options.authenticate(url.searchParams.get('token') ?? bearerToken(req.headers.authorization));
     } catch (error) {
       if (!(error instanceof ChatpluginError)) this.options.logger.error('visitor websocket authentication failed', { error: errorMessage(error) });
       refuse(socket, 401, 'Unauthorized');

@@ -25,39 +25,39 @@ const request = (peer: string, options: { forwardedFor?: string; body?: unknown;
 });
 
 describe('visitorRateLimitPolicy', () => {
-  it('limits per client address, read from X-Forwarded-For only behind a trusted proxy', () => {
+  it('limits per client address, read from X-Forwarded-For only behind a trusted proxy', async () => {
     const policy = visitorRateLimitPolicy({ config, tokens, authenticator, now: () => 0 });
-    for (let i = 0; i < 3; i++) expect(policy.check(request('127.0.0.1', { forwardedFor: '198.51.100.1' })).allowed).toBe(true);
-    expect(policy.check(request('127.0.0.1', { forwardedFor: '198.51.100.1' }))).toEqual({ allowed: false, retryAfterSeconds: 60, scope: 'client address' });
-    expect(policy.check(request('127.0.0.1', { forwardedFor: '198.51.100.2' })).allowed).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await policy.check(request('127.0.0.1', { forwardedFor: '198.51.100.1' }))).allowed).toBe(true);
+    expect(await policy.check(request('127.0.0.1', { forwardedFor: '198.51.100.1' }))).toEqual({ allowed: false, retryAfterSeconds: 60, scope: 'client address' });
+    expect((await policy.check(request('127.0.0.1', { forwardedFor: '198.51.100.2' }))).allowed).toBe(true);
     // An untrusted peer cannot pick its key with the header.
-    for (let i = 0; i < 3; i++) policy.check(request('203.0.113.9', { forwardedFor: `10.0.0.${i}` }));
-    expect(policy.check(request('203.0.113.9', { forwardedFor: '10.0.0.99' })).allowed).toBe(false);
+    for (let i = 0; i < 3; i++) await policy.check(request('203.0.113.9', { forwardedFor: `10.0.0.${i}` }));
+    expect((await policy.check(request('203.0.113.9', { forwardedFor: '10.0.0.99' }))).allowed).toBe(false);
   });
 
-  it('limits per channel: the body channel_id, a visitor token or a resume token', () => {
+  it('limits per channel: the body channel_id, a visitor token or a resume token', async () => {
     const policy = visitorRateLimitPolicy({ config, tokens, authenticator, now: () => 0 });
     const identity = { channelId: 'ch-1', conversationId: 'conv-1' };
     const requests = [
       request('192.0.2.1', { body: { channel_id: 'ch-1' } }),
-      request('192.0.2.2', { authorization: `Bearer ${tokens.issueVisitorToken(identity)}`, body: { message: { text: 'hi' } } }),
-      request('192.0.2.3', { body: { resume_token: tokens.issueResumeToken(identity) } }),
-      request('192.0.2.4', { url: `/ws.chatplugin?token=${tokens.issueVisitorToken(identity)}` }),
+      request('192.0.2.2', { authorization: `Bearer ${await tokens.issueVisitorToken(identity)}`, body: { message: { text: 'hi' } } }),
+      request('192.0.2.3', { body: { resume_token: await tokens.issueResumeToken(identity) } }),
+      request('192.0.2.4', { url: `/ws.chatplugin?token=${await tokens.issueVisitorToken(identity)}` }),
     ];
-    for (const req of requests) expect(policy.check(req).allowed).toBe(true);
-    expect(policy.check(request('192.0.2.5', { body: { channel_id: 'ch-1' } }))).toMatchObject({ allowed: false, scope: 'channel' });
-    expect(policy.check(request('192.0.2.6', { body: { channel_id: 'ch-2' } })).allowed).toBe(true);
+    for (const req of requests) expect((await policy.check(req)).allowed).toBe(true);
+    expect(await policy.check(request('192.0.2.5', { body: { channel_id: 'ch-1' } }))).toMatchObject({ allowed: false, scope: 'channel' });
+    expect((await policy.check(request('192.0.2.6', { body: { channel_id: 'ch-2' } }))).allowed).toBe(true);
     // A forged token names no channel: counted per address only.
-    for (let i = 0; i < 3; i++) expect(policy.check(request('192.0.2.7', { authorization: 'Bearer forged.token.here' })).allowed).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await policy.check(request('192.0.2.7', { authorization: 'Bearer forged.token.here' }))).allowed).toBe(true);
     // Bodies of any shape are keyed safely.
     const shapes = [[], 'text', 5, null, { channel_id: 7 }, { __proto__: { channel_id: 'ch-1' } }, JSON.parse('{"__proto__":{"channel_id":"ch-1"}}')];
-    shapes.forEach((body, i) => expect(policy.check(request(`192.0.2.${100 + i}`, { body })).allowed).toBe(true));
+    for (const [i, body] of shapes.entries()) expect((await policy.check(request(`192.0.2.${100 + i}`, { body }))).allowed).toBe(true);
   });
 
-  it('does not limit callers with the system token (the Airy form of chatplugin.resumeToken)', () => {
+  it('does not limit callers with the system token (the Airy form of chatplugin.resumeToken)', async () => {
     const policy = visitorRateLimitPolicy({ config, tokens, authenticator, now: () => 0 });
     for (let i = 0; i < 10; i++) {
-      expect(policy.check(request('192.0.2.9', { authorization: `Bearer ${systemToken}`, body: { channel_id: 'ch-9', conversation_id: 'c' } })).allowed).toBe(true);
+      expect((await policy.check(request('192.0.2.9', { authorization: `Bearer ${systemToken}`, body: { channel_id: 'ch-9', conversation_id: 'c' } }))).allowed).toBe(true);
     }
   });
 });
@@ -69,8 +69,8 @@ describe('VisitorWebsocket admission', () => {
     hub: new SocketHub(),
     delivery: { onConnect: async () => undefined },
     authenticate: (token) => tokens.verifyVisitorToken(token ?? ''),
-    admit: (req) => {
-      const verdict = policy.check(req);
+    admit: async (req) => {
+      const verdict = await policy.check(req);
       return verdict.allowed ? undefined : { retryAfterSeconds: verdict.retryAfterSeconds, message: rateLimitMessage(verdict.scope) };
     },
     logger: silentLogger,
@@ -105,7 +105,7 @@ describe('VisitorWebsocket admission', () => {
     });
 
   it('answers 429 with Retry-After past the limit, before checking the token', async () => {
-    const token = tokens.issueVisitorToken({ channelId: 'ch-ws', conversationId: 'conv-ws' });
+    const token = await tokens.issueVisitorToken({ channelId: 'ch-ws', conversationId: 'conv-ws' });
     expect((await connect(token)).status).toBe(101);
     expect((await connect('not-a-token')).status).toBe(401);
     const refused = await connect(token);

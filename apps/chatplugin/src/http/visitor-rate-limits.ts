@@ -24,11 +24,11 @@ export interface VisitorRateLimitParts {
 export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitPolicy {
   const { config, tokens, authenticator } = parts;
   const trusted = new TrustedProxies(config.trustedProxies);
-  const platformCaller = (req: RateLimitedRequest) => {
+  const platformCaller = async (req: RateLimitedRequest) => {
     const header = req.headers.authorization;
-    return authenticator.authenticate(Array.isArray(header) ? header[0] : header).ok;
+    return (await authenticator.authenticate(Array.isArray(header) ? header[0] : header)).ok;
   };
-  const channelOf = (req: RateLimitedRequest): string | undefined => {
+  const channelOf = async (req: RateLimitedRequest): Promise<string | undefined> => {
     const body = typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : undefined;
     const own = (name: string) => (body !== undefined && Object.hasOwn(body, name) ? body[name] : undefined);
     const channelId = own('channel_id');
@@ -36,7 +36,7 @@ export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitP
     const visitorToken = bearerToken(req.headers.authorization) ?? tokenParameter(req);
     if (visitorToken !== undefined) {
       try {
-        return tokens.verifyVisitorToken(visitorToken).channelId;
+        return (await tokens.verifyVisitorToken(visitorToken)).channelId;
       } catch {
         // not a valid visitor token: its refusal is the handler's business
       }
@@ -44,7 +44,7 @@ export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitP
     const resumeToken = own('resume_token');
     if (typeof resumeToken === 'string') {
       try {
-        return tokens.verifyResumeToken(resumeToken).channelId;
+        return (await tokens.verifyResumeToken(resumeToken)).channelId;
       } catch {
         // likewise
       }
@@ -54,8 +54,8 @@ export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitP
   const { perAddress, perChannel, windowMs } = config.visitorRateLimit;
   return new RateLimitPolicy(
     [
-      { scope: 'client address', limit: perAddress, windowMs, key: (req) => (platformCaller(req) ? undefined : clientAddress(req, trusted)) },
-      { scope: 'channel', limit: perChannel, windowMs, key: (req) => (platformCaller(req) ? undefined : channelOf(req)) },
+      { scope: 'client address', limit: perAddress, windowMs, key: async (req) => ((await platformCaller(req)) ? undefined : clientAddress(req, trusted)) },
+      { scope: 'channel', limit: perChannel, windowMs, key: async (req) => ((await platformCaller(req)) ? undefined : channelOf(req)) },
     ],
     parts.now,
   );

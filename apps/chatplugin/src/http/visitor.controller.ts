@@ -36,19 +36,19 @@ export class VisitorController {
   @HttpCode(200)
   async resumeToken(@ChatBody('chatplugin.resumeToken') body: RequestBody<'chatplugin.resumeToken'>, @Req() req: PlatformRequest): Promise<{ resume_token: string }> {
     if (body.channel_id !== undefined && body.conversation_id !== undefined) {
-      const auth = this.authenticator.authenticate(headerOf(req, 'authorization'));
+      const auth = await this.authenticator.authenticate(headerOf(req, 'authorization'));
       if (!auth.ok) throw new UnauthorizedException(auth.message);
       const identity = { channelId: body.channel_id, conversationId: body.conversation_id };
       return answering(() => this.service.resumeTokenOnBehalf(identity));
     }
-    return answering(() => this.service.resumeToken(this.service.visitor(bearerToken(req.headers.authorization))));
+    return answering(async () => this.service.resumeToken(await this.service.visitor(bearerToken(req.headers.authorization))));
   }
 
   /** The visitor's message → `source.chatplugin.events`; answers the message it becomes. */
   @Post('chatplugin.send')
   @HttpCode(200)
   async send(@ChatBody('chatplugin.send') body: RequestBody<'chatplugin.send'>, @Req() req: PlatformRequest): Promise<MessagePayload> {
-    const { value } = await answering(() => this.service.send(this.service.visitor(bearerToken(req.headers.authorization)), body.message));
+    const { value } = await answering(async () => this.service.send(await this.service.visitor(bearerToken(req.headers.authorization)), body.message));
     return value;
   }
 

@@ -12,43 +12,43 @@ describe('VisitorTokens', () => {
     now = 1_700_000_000_000;
   });
 
-  it('round-trips visitor and resume tokens', () => {
-    expect(tokens.verifyVisitorToken(tokens.issueVisitorToken(identity))).toEqual(identity);
-    expect(tokens.verifyResumeToken(tokens.issueResumeToken(identity))).toEqual(identity);
+  it('round-trips visitor and resume tokens', async () => {
+    expect(await tokens.verifyVisitorToken(await tokens.issueVisitorToken(identity))).toEqual(identity);
+    expect(await tokens.verifyResumeToken(await tokens.issueResumeToken(identity))).toEqual(identity);
   });
 
-  it('verifies tokens issued by another instance with the same secret (restarts, replicas)', () => {
+  it('verifies tokens issued by another instance with the same secret (restarts, replicas)', async () => {
     const other = new VisitorTokens({ secret, now: () => now });
-    expect(tokens.verifyVisitorToken(other.issueVisitorToken(identity))).toEqual(identity);
+    expect(await tokens.verifyVisitorToken(await other.issueVisitorToken(identity))).toEqual(identity);
   });
 
-  it('never accepts one kind of token as the other', () => {
-    expect(() => tokens.verifyVisitorToken(tokens.issueResumeToken(identity))).toThrow(VisitorAuthError);
-    expect(() => tokens.verifyResumeToken(tokens.issueVisitorToken(identity))).toThrow(VisitorAuthError);
+  it('never accepts one kind of token as the other', async () => {
+    await expect(tokens.verifyVisitorToken(await tokens.issueResumeToken(identity))).rejects.toThrow(VisitorAuthError);
+    await expect(tokens.verifyResumeToken(await tokens.issueVisitorToken(identity))).rejects.toThrow(VisitorAuthError);
   });
 
-  it('refuses tokens signed with another secret, tampered or malformed', () => {
+  it('refuses tokens signed with another secret, tampered or malformed', async () => {
     const foreign = new VisitorTokens({ secret: 'another-secret-0123456789', now: () => now });
-    expect(() => tokens.verifyVisitorToken(foreign.issueVisitorToken(identity))).toThrow('invalid token');
-    const [header, , signature] = tokens.issueVisitorToken(identity).split('.');
+    await expect(tokens.verifyVisitorToken(await foreign.issueVisitorToken(identity))).rejects.toThrow('invalid token');
+    const [header, , signature] = (await tokens.issueVisitorToken(identity)).split('.');
     const payload = Buffer.from(JSON.stringify({ aud: 'chatplugin.visitor', conversation_id: 'other', channel_id: 'channel-1' })).toString('base64url');
-    expect(() => tokens.verifyVisitorToken(`${header}.${payload}.${signature}`)).toThrow('invalid token');
-    expect(() => tokens.verifyVisitorToken('not-a-jwt')).toThrow(VisitorAuthError);
+    await expect(tokens.verifyVisitorToken(`${header}.${payload}.${signature}`)).rejects.toThrow('invalid token');
+    await expect(tokens.verifyVisitorToken('not-a-jwt')).rejects.toThrow(VisitorAuthError);
   });
 
-  it('refuses expired tokens: visitor tokens after 1 h, resume tokens after 30 days by default', () => {
-    const visitor = tokens.issueVisitorToken(identity);
-    const resume = tokens.issueResumeToken(identity);
+  it('refuses expired tokens: visitor tokens after 1 h, resume tokens after 30 days by default', async () => {
+    const visitor = await tokens.issueVisitorToken(identity);
+    const resume = await tokens.issueResumeToken(identity);
     now += 60 * 60 * 1000 + 1000;
-    expect(() => tokens.verifyVisitorToken(visitor)).toThrow('token expired');
-    expect(tokens.verifyResumeToken(resume)).toEqual(identity);
+    await expect(tokens.verifyVisitorToken(visitor)).rejects.toThrow('token expired');
+    expect(await tokens.verifyResumeToken(resume)).toEqual(identity);
     now += 30 * 24 * 60 * 60 * 1000;
-    expect(() => tokens.verifyResumeToken(resume)).toThrow('token expired');
+    await expect(tokens.verifyResumeToken(resume)).rejects.toThrow('token expired');
   });
 
-  it('refuses a well-signed token without the identity claims', () => {
-    const token = signJwt({ aud: 'chatplugin.visitor', conversation_id: 'c' }, secret, { now });
-    expect(() => tokens.verifyVisitorToken(token)).toThrow('invalid token');
+  it('refuses a well-signed token without the identity claims', async () => {
+    const token = await signJwt({ aud: 'chatplugin.visitor', conversation_id: 'c' }, secret, { now });
+    await expect(tokens.verifyVisitorToken(token)).rejects.toThrow('invalid token');
   });
 
   it('reads bearer tokens from an Authorization header', () => {

@@ -46,30 +46,30 @@ export class VisitorTokens {
     this.resumeTtl = options.resumeTokenTtlSeconds ?? 30 * 24 * 60 * 60;
   }
 
-  issueVisitorToken(identity: VisitorIdentity): string {
+  issueVisitorToken(identity: VisitorIdentity): Promise<string> {
     const claims = { aud: VISITOR_AUDIENCE, sub: identity.conversationId, conversation_id: identity.conversationId, channel_id: identity.channelId };
     return signJwt(claims, this.options.secret, { expiresInSeconds: this.visitorTtl, now: this.now() });
   }
 
-  issueResumeToken(identity: VisitorIdentity): string {
+  issueResumeToken(identity: VisitorIdentity): Promise<string> {
     const claims = { aud: RESUME_AUDIENCE, resume_conversation_id: identity.conversationId, resume_channel_id: identity.channelId };
     return signJwt(claims, this.options.secret, { expiresInSeconds: this.resumeTtl, now: this.now() });
   }
 
   /** The identity in a visitor token; throws VisitorAuthError (401) otherwise. */
-  verifyVisitorToken(token: string): VisitorIdentity {
-    const claims = this.verify(token, VISITOR_AUDIENCE);
+  async verifyVisitorToken(token: string): Promise<VisitorIdentity> {
+    const claims = await this.verify(token, VISITOR_AUDIENCE);
     return identityOf(claims.channel_id, claims.conversation_id);
   }
 
   /** The identity in a resume token; throws VisitorAuthError (401) otherwise. */
-  verifyResumeToken(token: string): VisitorIdentity {
-    const claims = this.verify(token, RESUME_AUDIENCE);
+  async verifyResumeToken(token: string): Promise<VisitorIdentity> {
+    const claims = await this.verify(token, RESUME_AUDIENCE);
     return identityOf(claims.resume_channel_id, claims.resume_conversation_id);
   }
 
-  private verify(token: string, audience: string): Record<string, unknown> {
-    const result = verifyJwt(token, this.options.secret, { audience, now: this.now() });
+  private async verify(token: string, audience: string): Promise<Record<string, unknown>> {
+    const result = await verifyJwt(token, this.options.secret, { audience, now: this.now() });
     if (!result.ok) throw new VisitorAuthError(reasons[result.reason]);
     return result.claims;
   }

@@ -1,9 +1,5 @@
 const alphabet = /^[A-Za-z0-9_-]*$/;
 
-export function encodeBase64Url(bytes: Buffer | string): string {
-  return (typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('base64url');
-}
-
 /**
  * Decodes one base64url segment, or `undefined` when it is not canonical base64url (other characters,
  * padding, an impossible length or trailing bits). Only the canonical spelling is accepted, so one token

@@ -16,7 +16,7 @@ export interface RateLimitRule {
   /** Most keys remembered (default 100,000); the least recent is forgotten beyond it. */
   readonly maxKeys?: number;
   /** The request's key in this scope (e.g. its client address); undefined: the rule does not apply. */
-  readonly key: (req: RateLimitedRequest) => string | undefined;
+  readonly key: (req: RateLimitedRequest) => string | undefined | Promise<string | undefined>;
 }
 
 export type RateLimitVerdict = TakeResult & { readonly scope?: string };
@@ -39,9 +39,9 @@ export class RateLimitPolicy {
   }
 
   /** Counts the request against every rule that applies; the first refusal wins. */
-  check(req: RateLimitedRequest): RateLimitVerdict {
+  async check(req: RateLimitedRequest): Promise<RateLimitVerdict> {
     for (const { rule, limiter } of this.limiters) {
-      const key = rule.key(req);
+      const key = await rule.key(req);
       if (key === undefined) continue;
       const result = limiter.take(key.length > maxKeyLength ? key.slice(0, maxKeyLength) : key);
       if (!result.allowed) return { ...result, scope: rule.scope };
@@ -50,8 +50,8 @@ export class RateLimitPolicy {
   }
 
   /** `check`, throwing the 429 `TooManyRequestsException` (with Retry-After) on refusal. */
-  enforce(req: RateLimitedRequest): void {
-    const verdict = this.check(req);
+  async enforce(req: RateLimitedRequest): Promise<void> {
+    const verdict = await this.check(req);
     if (!verdict.allowed) throw new TooManyRequestsException(rateLimitMessage(verdict.scope), verdict.retryAfterSeconds);
   }
 }

@@ -21,12 +21,12 @@ export class RateLimitGuard implements CanActivate {
     @Inject(PLATFORM_OPTIONS) private readonly options: ResolvedPlatformOptions,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const name = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
     if (name === undefined || context.getType() !== 'http') return true;
     const policy = this.options.rateLimits.get(name);
     if (policy === undefined) throw new PlatformConfigError(`@RateLimit('${name}'): no such policy in PlatformModule.forRoot({ rateLimits })`);
-    policy.enforce(context.switchToHttp().getRequest<RateLimitedRequest>());
+    await policy.enforce(context.switchToHttp().getRequest<RateLimitedRequest>());
     return true;
   }
 }
