@@ -1,20 +1,25 @@
 #!/usr/bin/env node
-// `node infrastructure/bin/k8s-tools.mjs [helm] [kubeconform]`: builds the Kubernetes tools the chart's tests use
-// from their Go modules into ${PLATFORM_CACHE_DIR:-~/.cache/kafka-chat-platform}/go-bin (see lib/k8s-tools.mjs);
-// a second run finds them cached and builds nothing. Prints each tool's path.
+// `node infrastructure/bin/k8s-tools.mjs [helm] [kubeconform] [schemas]` (default: all): builds the Kubernetes
+// tools the chart's tests use from their Go modules into ${PLATFORM_CACHE_DIR:-~/.cache/kafka-chat-platform}/go-bin
+// (lib/k8s-tools.mjs) and writes kubeconform's schemas from Kubernetes' own OpenAPI document (lib/k8s-schemas.mjs);
+// a second run finds everything cached. Prints each path.
+import { ensureK8sSchemas } from './lib/k8s-schemas.mjs';
 import { ensureK8sTools, k8sTools } from './lib/k8s-tools.mjs';
 
-const names = process.argv.slice(2);
-for (const name of names) {
-  if (!(name in k8sTools)) {
-    console.error(`error: unknown tool ${name} (known: ${Object.keys(k8sTools).join(', ')})`);
+const known = [...Object.keys(k8sTools), 'schemas'];
+const args = process.argv.slice(2);
+for (const name of args) {
+  if (!known.includes(name)) {
+    console.error(`error: unknown tool ${name} (known: ${known.join(', ')})`);
     process.exit(2);
   }
 }
+const names = args.length > 0 ? args : known;
 const started = Date.now();
 try {
-  const { paths } = ensureK8sTools(names.length > 0 ? names : undefined);
+  const { paths } = ensureK8sTools(names.filter((n) => n !== 'schemas'));
   for (const [name, path] of Object.entries(paths)) console.log(`${name}: ${path}`);
+  if (names.includes('schemas')) console.log(`schemas: ${ensureK8sSchemas().location}`);
   console.log(`[k8s-tools] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

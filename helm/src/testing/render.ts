@@ -12,12 +12,17 @@ import { cacheDirFromEnv } from '@platform/infra-kafka';
 export const workspaceRoot = join(__dirname, '..', '..', '..');
 export const chartDir = join(workspaceRoot, 'helm', 'charts', 'kafka-chat-platform');
 
-/** Builds helm and kubeconform when missing (a no-op when cached) and returns their paths. */
-export function k8sTools(): { helm: string; kubeconform: string } {
-  const result = spawnSync(process.execPath, [join(workspaceRoot, 'infrastructure', 'bin', 'k8s-tools.mjs'), 'helm', 'kubeconform'], { encoding: 'utf8' });
+/**
+ * Builds helm and kubeconform and writes kubeconform's schemas (from Kubernetes' OpenAPI) when missing — a no-op
+ * when cached — and returns their paths and the `-schema-location` template.
+ */
+export function k8sTools(): { helm: string; kubeconform: string; schemaLocation: string } {
+  const result = spawnSync(process.execPath, [join(workspaceRoot, 'infrastructure', 'bin', 'k8s-tools.mjs')], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`k8s-tools.mjs failed:\n${result.stdout}\n${result.stderr}`);
   const bin = join(cacheDirFromEnv(process.env), 'go-bin');
-  return { helm: join(bin, 'helm'), kubeconform: join(bin, 'kubeconform') };
+  const schemaLocation = /^schemas: (.+)$/m.exec(result.stdout)?.[1];
+  if (!schemaLocation) throw new Error(`k8s-tools.mjs printed no schema location:\n${result.stdout}`);
+  return { helm: join(bin, 'helm'), kubeconform: join(bin, 'kubeconform'), schemaLocation };
 }
 
 export interface Manifest {
