@@ -2,8 +2,9 @@ import { TopicDeclaration } from '../declaration';
 import { communicationTopics } from './communication';
 import { opsTopics } from './ops';
 import { sourceTopics } from './sources';
+import { webhooksTopics } from './webhooks';
 
 /** The registry: every topic of the platform, declared once. */
-export const allTopics: readonly TopicDeclaration[] = [...communicationTopics, ...sourceTopics, ...opsTopics];
+export const allTopics: readonly TopicDeclaration[] = [...communicationTopics, ...sourceTopics, ...opsTopics, ...webhooksTopics];
 
-export { communicationTopics, sourceTopics, opsTopics };
+export { communicationTopics, sourceTopics, opsTopics, webhooksTopics };

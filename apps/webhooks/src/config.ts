@@ -1,0 +1,65 @@
+import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import type { LogLevel } from '@platform/common';
+import { WebhooksConfigError } from './errors';
+import type { DeliveryPolicy } from './delivery/delivery-policy';
+
+export const WEBHOOKS_APPLICATION_ID = 'webhooks';
+
+/** Everything the webhooks app needs, read once from the environment by main.ts. */
+export interface WebhooksConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly kafka: ExternalKafkaConfig;
+  readonly registry: ExternalRegistryConfig;
+  readonly topicsNamespace?: string;
+  readonly stateDir: string;
+  readonly applicationServer: string;
+  readonly appVersion: number;
+  /** `webhooks`, or `<TOPICS_NAMESPACE>.webhooks`. */
+  readonly applicationId: string;
+  readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
+  readonly logLevel: LogLevel;
+  readonly managementPort: number | undefined;
+  readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
+  /** `WEBHOOKS_ENCRYPTION_KEY`: secret (≥ 16 characters) the AES-256-GCM key for signature keys at rest is derived from. */
+  readonly encryptionSecret: string;
+  /** `WEBHOOKS_ALLOW_PRIVATE_TARGETS=true`: subscriptions may target loopback, private and link-local addresses. */
+  readonly allowPrivateTargets: boolean;
+  readonly delivery: DeliveryPolicy;
+  readonly commitIntervalMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Pure: parses the environment (pass `process.env`) or throws one WebhooksConfigError naming the variable. */
+export function parseWebhooksConfig(env: Env): WebhooksConfig {
+  return rethrowConfigError(() => readConfig(env), (message, cause) => new WebhooksConfigError(message, { cause }));
+}
+
+function readConfig(env: Env): WebhooksConfig {
+  const service = serviceConfigFromEnv(env, { app: WEBHOOKS_APPLICATION_ID, defaultPort: 3004, minPort: 1 });
+  const { applicationServer } = service;
+  if (applicationServer === undefined) throw new WebhooksConfigError('APPLICATION_SERVER is required when PORT is 0');
+  const encryptionSecret = envRequired(env, 'WEBHOOKS_ENCRYPTION_KEY', 'the secret signature keys are encrypted with at rest (at least 16 characters)');
+  if (encryptionSecret.length < 16) throw new WebhooksConfigError('WEBHOOKS_ENCRYPTION_KEY must be at least 16 characters');
+  const allow = envText(env, 'WEBHOOKS_ALLOW_PRIVATE_TARGETS') ?? 'false';
+  if (allow !== 'true' && allow !== 'false') throw new WebhooksConfigError('WEBHOOKS_ALLOW_PRIVATE_TARGETS must be true or false');
+  const backoffBaseMs = envInteger(env, 'WEBHOOKS_BACKOFF_BASE_MS', 1000, 1, 3_600_000);
+  return {
+    ...service,
+    applicationServer,
+    managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
+    encryptionSecret,
+    allowPrivateTargets: allow === 'true',
+    commitIntervalMs: envInteger(env, 'COMMIT_INTERVAL_MS', 100, 10, 60_000),
+    delivery: {
+      maxAttempts: envInteger(env, 'WEBHOOKS_MAX_ATTEMPTS', 10, 1, 100),
+      backoffBaseMs,
+      backoffMaxMs: envInteger(env, 'WEBHOOKS_BACKOFF_MAX_MS', 3_600_000, backoffBaseMs, 86_400_000),
+      connectTimeoutMs: envInteger(env, 'WEBHOOKS_CONNECT_TIMEOUT_MS', 2000, 10, 60_000),
+      requestTimeoutMs: envInteger(env, 'WEBHOOKS_REQUEST_TIMEOUT_MS', 10_000, 10, 120_000),
+      concurrencyPerSubscription: envInteger(env, 'WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 8, 1, 256),
+      dispatchIntervalMs: envInteger(env, 'WEBHOOKS_DISPATCH_INTERVAL_MS', 50, 5, 10_000),
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { errorMessage, type Logger } from '@platform/common';
+import type { Producer } from 'kafkajs';
+import type { SubscriptionDirectory, Subscription } from '../subscriptions/subscription';
+import type { HttpSender } from './http-sender';
+import type { LaneJob, Outcome } from './lane';
+import { airyContentSignature, standardKeyBytes, standardSignature } from './signatures';
+
+export interface DispatcherOptions {
+  readonly sender: Pick<HttpSender, 'send'>;
+  readonly directory: SubscriptionDirectory;
+  readonly producer: Producer;
+  readonly outcomesTopic: string;
+  readonly concurrencyPerSubscription: number;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+}
+
+/**
+ * The asynchronous half of delivery, shared by the delivery tasks of one replica: sends a lane's
+ * head event and records the outcome in `application.webhooks.outcomes` (on the lane's partition)
+ * before anything else happens to the lane — the task applies it when it reads it back. At most
+ * `concurrencyPerSubscription` requests per subscription are in flight on this replica, so a slow
+ * or dead subscriber holds at most that many sockets and never a slot of another subscription.
+ * Unsubscribing aborts the subscription's requests in flight.
+ */
+export class Dispatcher {
+  private readonly inFlight = new Map<string, Set<AbortController>>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly stopListening: () => void;
+  private closed = false;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.stopListening = options.directory.onChange((id, value) => {
+      if (value === null || value.status !== 'SUBSCRIBED') this.abort(id);
+    });
+  }
+
+  canDispatch(subscriptionId: string): boolean {
+    return !this.closed && (this.inFlight.get(subscriptionId)?.size ?? 0) < this.options.concurrencyPerSubscription;
+  }
+
+  /** Sends `job` to `subscription` and records the outcome for lane `lane`, sequence `seq`, on `partition`. */
+  dispatch(partition: number, lane: string, seq: number, job: LaneJob, subscription: Subscription): void {
+    const controller = new AbortController();
+    let set = this.inFlight.get(subscription.id);
+    if (!set) this.inFlight.set(subscription.id, (set = new Set()));
+    set.add(controller);
+    const run = (async () => {
+      let outcome: Outcome;
+      try {
+        const headers = this.headers(subscription, job);
+        const result = await this.options.sender.send({ url: subscription.endpoint, headers, body: job.body, signal: controller.signal });
+        outcome = { kind: 'attempt', lane, seq, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
+      } catch (error) {
+        outcome = { kind: 'attempt', lane, seq, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
+      } finally {
+        set.delete(controller);
+        if (set.size === 0 && this.inFlight.get(subscription.id) === set) this.inFlight.delete(subscription.id);
+      }
+      // Aborted (unsubscribed, shutting down) without a 2xx: nothing to record; the lane is gone or resumes elsewhere.
+      if (controller.signal.aborted && !outcome.ok) return;
+      await this.record(partition, lane, outcome);
+    })();
+    this.track(run);
+  }
+
+  /** Writes a marker the task waits for: once read back, every outcome recorded before it has been applied. */
+  marker(partition: number, token: string): void {
+    this.track(this.record(partition, 'marker', { kind: 'marker', token }));
+  }
+
+  abort(subscriptionId: string): void {
+    for (const controller of this.inFlight.get(subscriptionId) ?? []) controller.abort();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopListening();
+    for (const id of [...this.inFlight.keys()]) this.abort(id);
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private headers(subscription: Subscription, job: LaneJob): Map<string, string> {
+    const headers = new Map<string, string>([
+      ['user-agent', 'Airy/1.0'],
+      ['content-type', 'application/json'],
+    ]);
+    for (const [name, value] of Object.entries(subscription.headers ?? {})) headers.set(name.toLowerCase(), value);
+    const timestamp = Math.floor(this.clock() / 1000);
+    headers.set('webhook-id', job.eventId);
+    headers.set('webhook-timestamp', String(timestamp));
+    const key = this.options.directory.signatureKey(subscription);
+    if (key !== undefined) {
+      headers.set('x-airy-content-signature', airyContentSignature(key, job.body));
+      headers.set('webhook-signature', standardSignature(standardKeyBytes(key), job.eventId, timestamp, job.body));
+    }
+    return headers;
+  }
+
+  /** Produces until the broker acknowledges (acks=all, idempotent), or the replica shuts down. */
+  private async record(partition: number, key: string, outcome: Outcome): Promise<void> {
+    let delay = 100;
+    while (!this.closed || outcome.kind === 'attempt') {
+      try {
+        await this.options.producer.send({ topic: this.options.outcomesTopic, acks: -1, messages: [{ key, partition, value: JSON.stringify(outcome) }] });
+        return;
+      } catch (error) {
+        if (this.closed) {
+          this.options.logger.warn('outcome not recorded before shutdown; the event will be delivered again', { key, error: errorMessage(error) });
+          return;
+        }
+        this.options.logger.warn('recording a delivery outcome failed; retrying', { key, delayMs: delay, error: errorMessage(error) });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  private track(run: Promise<void>): void {
+    this.pending.add(run);
+    void run.finally(() => this.pending.delete(run));
+  }
+}

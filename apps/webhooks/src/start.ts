@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
+import { chatSerdes, GlobalTable } from '@platform/chat-streams';
+import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
+import { kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
+import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
+import { bootstrapApi } from '@platform/nest-platform';
+import { WriteProbe } from '@platform/nest-streams';
+import { createSchemaRegistry, jsonSerde, recordSerde } from '@platform/schemas';
+import { StreamsApplication, type FailedRecord } from '@platform/streams';
+import { webhooksModule } from './app/webhooks.module';
+import { WEBHOOKS_APPLICATION_ID, type WebhooksConfig } from './config';
+import { Dispatcher } from './delivery/dispatcher';
+import { HttpSender } from './delivery/http-sender';
+import type { PartitionStatus } from './delivery/lane';
+import { webhooksTopology } from './streams/webhooks-topology';
+import { KeyCipher } from './subscriptions/key-cipher';
+import { SubscriptionStore } from './subscriptions/subscription-store';
+import { WebhooksService } from './subscriptions/webhooks.service';
+import { webhooksTopics } from './topics';
+
+export interface RunningWebhooks {
+  readonly nest: INestApplication;
+  readonly url: string;
+  readonly app: StreamsApplication;
+  /** Stops the HTTP server, the streams application, in-flight deliveries, the tables and the producer. */
+  close(): Promise<void>;
+}
+
+export interface StartWebhooksOptions {
+  readonly logger?: Logger;
+}
+
+/** Starts one webhooks replica: subscriptions and statuses in memory, the event + delivery streams application, the API. */
+export async function startWebhooks(config: WebhooksConfig, options: StartWebhooksOptions = {}): Promise<RunningWebhooks> {
+  const logger = options.logger ?? jsonLogger({ level: config.logLevel, fields: { app: WEBHOOKS_APPLICATION_ID } });
+  const kafkaConfig: KafkaConfig = { clientId: `${config.applicationId}-${config.applicationServer}`, ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
+  const kafka = new Kafka(kafkaConfig);
+  const topics = webhooksTopics(config.topicsNamespace);
+  const registry = createSchemaRegistry({ url: config.registry.url, clientId: WEBHOOKS_APPLICATION_ID, ...(config.registry.auth ? { auth: config.registry.auth } : {}) });
+  const serdes = chatSerdes(registry);
+  const webhookSerde = recordSerde(registry, 'Webhook');
+  const groupIdPrefix = `${config.applicationId}-v${config.appVersion}`;
+  const subscriptions = new GlobalTable({ kafka, topic: topics.subscriptions, serde: webhookSerde, groupIdPrefix, logger: logger.child({ component: 'subscriptions' }) });
+  const statuses = new GlobalTable({ kafka, topic: topics.status, serde: jsonSerde<PartitionStatus>(), groupIdPrefix, logger: logger.child({ component: 'statuses' }) });
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    await producer.connect();
+    opened.push({ close: () => producer.disconnect() });
+    await subscriptions.start();
+    opened.push({ close: () => subscriptions.close() });
+    await statuses.start();
+    opened.push({ close: () => statuses.close() });
+  } catch (error) {
+    for (const o of opened.reverse()) await o.close().catch(() => undefined);
+    throw error;
+  }
+  const store = new SubscriptionStore(subscriptions, statuses, producer, topics.subscriptions, webhookSerde, new KeyCipher(config.encryptionSecret), config.writes.timeoutMs);
+  const dispatcher = new Dispatcher({
+    sender: new HttpSender(config.delivery, config.allowPrivateTargets),
+    directory: store,
+    producer,
+    outcomesTopic: topics.outcomes,
+    concurrencyPerSubscription: config.delivery.concurrencyPerSubscription,
+    logger: logger.child({ component: 'dispatcher' }),
+  });
+  const topology = webhooksTopology(topics, serdes, { policy: config.delivery, directory: store, dispatcher });
+  const service = new WebhooksService({ store, allowPrivateTargets: config.allowPrivateTargets, clock: Date.now, retryAfterSeconds: 1 });
+  const poison = (failure: FailedRecord) => {
+    logger.error('record sent to the dead-letter topic', { stage: failure.stage, topic: failure.topic, partition: failure.partition, offset: failure.offset, error: errorMessage(failure.error) });
+    return 'continue' as const;
+  };
+  let running = false;
+  const release = async () => {
+    await dispatcher.close();
+    for (const o of [...opened].reverse()) await o.close().catch((error: unknown) => logger.warn('closing failed', { error: errorMessage(error) }));
+  };
+
+  const attempt = async () => {
+    const metrics = new MetricsRegistry();
+    const processMetrics = registerProcessMetrics(metrics);
+    const app = new StreamsApplication(topology, {
+      app: { id: config.applicationId, version: config.appVersion },
+      kafka: kafkaConfig,
+      stateDir: config.stateDir,
+      applicationServer: config.applicationServer,
+      commitIntervalMs: config.commitIntervalMs,
+      metrics,
+      logger: logger.child({ component: 'streams' }),
+      deserializationExceptionHandler: poison,
+      processingExceptionHandler: poison,
+      productionExceptionHandler: poison,
+      taskFailureHandling: 'isolate',
+    });
+    const onShutdown = async () => {
+      processMetrics.stop();
+      if (running) await release();
+    };
+    const writeProbe = new WriteProbe({ kafka: kafkaConfig, topics: [topics.subscriptions, topics.outcomes], intervalMs: config.writes.probeIntervalMs, logger: logger.child({ component: 'write-probe' }) });
+    const module = webhooksModule({ app, metrics, service, logger, auth: config.auth, version: config.appVersion, onShutdown, writeProbe });
+    const started = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port: config.port, host: config.host, logger, bodyLimit: 64 * 1024 });
+    return { nest: started.app, url: started.url, app };
+  };
+
+  let started;
+  try {
+    started = await retry(attempt, {
+      ...defaultRetryOptions,
+      retries: 5,
+      isRetriable: (error) => (error as { retriable?: unknown }).retriable === true,
+      onRetry: (error, attempts, delayMs) => logger.warn('webhooks start failed; retrying', { error: errorMessage(error), attempts, delayMs }),
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  running = true;
+  const { nest, url, app } = started;
+  logger.info('webhooks listening', { applicationId: config.applicationId, url, applicationServer: config.applicationServer, namespace: config.topicsNamespace ?? null });
+  let closing: Promise<void> | undefined;
+  return { nest, url, app, close: () => (closing ??= nest.close()) };
+}

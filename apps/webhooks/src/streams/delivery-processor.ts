@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@platform/streams';
+import type { WebhookEvent } from '../events/webhook-event';
+import { retryDelayMs, type DeliveryPolicy } from '../delivery/delivery-policy';
+import type { Dispatcher } from '../delivery/dispatcher';
+import { emptyStatus, jobKey, laneKey, type DeadLetter, type LaneJob, type LaneState, type Outcome, type PartitionStatus } from '../delivery/lane';
+import { wants, type SubscriptionDirectory } from '../subscriptions/subscription';
+
+export const DeliveryStores = {
+  lanes: 'delivery-lanes',
+  jobs: 'delivery-jobs',
+  status: 'delivery-status',
+} as const;
+
+/** Child names of the delivery processor. */
+export const DeliveryOutputs = { deadLetters: 'dead-letters-sink', status: 'status-sink' } as const;
+
+export interface DeliveryProcessorOptions {
+  readonly policy: DeliveryPolicy;
+  readonly directory: SubscriptionDirectory;
+  readonly dispatcher: Dispatcher;
+  readonly eventsTopic: string;
+  readonly random?: () => number;
+  /** How often changed statuses are published. */
+  readonly statusIntervalMs?: number;
+}
+
+/**
+ * One delivery task (one partition of events + outcomes). Events are fanned out to the lanes of the
+ * subscriptions that want them (`lanes`, `jobs` stores: FIFO per subscription and ordering key).
+ * A wall-clock punctuator sends each lane's head when it is due (one request per lane at a time,
+ * so a conversation's events arrive in order); the Dispatcher records the outcome in the outcomes
+ * topic, and only when this task reads it back does the lane move on: an acknowledged head is
+ * removed, a failed one is retried after a jittered exponential backoff or, after
+ * `maxAttempts`, written to the dead-letter topic and removed. Nothing is dispatched before the
+ * task has read back its own start marker, so outcomes recorded by a previous owner are applied
+ * first. A lane of a subscription that is gone or unsubscribed is dropped, retries included.
+ */
+export class DeliveryProcessor implements Processor<string, WebhookEvent | Outcome, string, DeadLetter | PartitionStatus> {
+  private context!: ProcessorContext<string, DeadLetter | PartitionStatus>;
+  private lanes!: KeyValueStore<string, LaneState>;
+  private jobs!: KeyValueStore<string, LaneJob>;
+  private status!: KeyValueStore<string, PartitionStatus>;
+  private partition = 0;
+  /** Lanes with a job, mirrored from the store so the punctuator never scans SQLite. */
+  private active: Map<string, LaneState> | undefined;
+  /** Lanes whose head is being sent by this task. */
+  private readonly sending = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly token = randomUUID();
+  private ready = false;
+  private readonly random: () => number;
+
+  constructor(private readonly options: DeliveryProcessorOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  init(context: ProcessorContext<string, DeadLetter | PartitionStatus>): void {
+    this.context = context;
+    this.lanes = context.getStateStore(DeliveryStores.lanes);
+    this.jobs = context.getStateStore(DeliveryStores.jobs);
+    this.status = context.getStateStore(DeliveryStores.status);
+    this.partition = Number(context.taskId.split('_')[1]);
+    this.options.dispatcher.marker(this.partition, this.token);
+    context.schedule(this.options.policy.dispatchIntervalMs, 'wall-clock', () => this.dispatchDue());
+    context.schedule(this.options.statusIntervalMs ?? 500, 'wall-clock', () => this.publishStatus());
+  }
+
+  process(record: StreamRecord<string, WebhookEvent | Outcome>): void {
+    const source = this.context.recordMetadata();
+    if (record.value === null || record.value === undefined) return;
+    if (source?.topic === this.options.eventsTopic) this.fanOut(record.value as WebhookEvent);
+    else this.apply(record.value as Outcome);
+  }
+
+  close(): void {
+    this.sending.clear();
+  }
+
+  private fanOut(event: WebhookEvent): void {
+    for (const subscription of this.options.directory.all()) {
+      if (!wants(subscription, event.type, event.timestamp)) continue;
+      const lane = laneKey(subscription.id, event.orderingKey);
+      const state = this.lanes.get(lane) ?? { subscriptionId: subscription.id, head: 0, next: 0, attempts: 0, notBefore: 0 };
+      this.jobs.put(jobKey(lane, state.next), { eventId: event.id, type: event.type, body: event.body });
+      this.saveLane(lane, { ...state, next: state.next + 1 });
+      this.updateStatus(subscription.id, (s) => ({ ...s, backlog: s.backlog + 1 }));
+    }
+  }
+
+  private apply(outcome: Outcome): void {
+    if (outcome.kind === 'marker') {
+      if (outcome.token === this.token) this.ready = true;
+      return;
+    }
+    const lane = this.lanes.get(outcome.lane);
+    if (lane === undefined || lane.head !== outcome.seq) return; // already applied, or the lane was dropped
+    this.sending.delete(outcome.lane);
+    const subscriptionId = lane.subscriptionId;
+    if (outcome.ok) {
+      this.advance(outcome.lane, lane);
+      this.updateStatus(subscriptionId, (s) => ({ ...s, lastSuccessAt: outcome.at, failingSince: null, backlog: Math.max(0, s.backlog - 1), delivered: s.delivered + 1 }));
+      return;
+    }
+    const attempts = lane.attempts + 1;
+    const reason = outcome.reason ?? 'failed';
+    if (attempts >= this.options.policy.maxAttempts) {
+      const job = this.jobs.get(jobKey(outcome.lane, lane.head));
+      const deadLetter: DeadLetter = { subscriptionId, eventId: outcome.eventId, type: job?.type ?? 'unknown', attempts, reason, at: outcome.at, body: job?.body ?? '' };
+      this.context.forward({ key: subscriptionId, value: deadLetter, timestamp: outcome.at, headers: { 'dlq.reason': Buffer.from(reason) } }, DeliveryOutputs.deadLetters);
+      this.advance(outcome.lane, lane);
+      this.updateStatus(subscriptionId, (s) => ({ ...s, lastFailureAt: outcome.at, lastFailure: `${reason} (dead-lettered after ${attempts} attempts)`, failingSince: s.failingSince ?? outcome.at, backlog: Math.max(0, s.backlog - 1), deadLettered: s.deadLettered + 1 }));
+      return;
+    }
+    this.saveLane(outcome.lane, { ...lane, attempts, notBefore: outcome.at + retryDelayMs(this.options.policy, attempts, this.random()) });
+    this.updateStatus(subscriptionId, (s) => ({ ...s, lastFailureAt: outcome.at, lastFailure: reason, failingSince: s.failingSince ?? outcome.at }));
+  }
+
+  /** Removes the head job and moves to the next one (or deletes the empty lane). */
+  private advance(lane: string, state: LaneState): void {
+    this.jobs.delete(jobKey(lane, state.head));
+    this.saveLane(lane, { ...state, head: state.head + 1, attempts: 0, notBefore: 0 });
+  }
+
+  private saveLane(lane: string, state: LaneState): void {
+    const active = this.activeLanes();
+    if (state.head >= state.next) {
+      this.lanes.delete(lane);
+      active.delete(lane);
+    } else {
+      this.lanes.put(lane, state);
+      active.set(lane, state);
+    }
+  }
+
+  private activeLanes(): Map<string, LaneState> {
+    if (this.active === undefined) {
+      this.active = new Map();
+      for (const { key, value } of this.lanes.all()) this.active.set(key, value);
+    }
+    return this.active;
+  }
+
+  private dispatchDue(): void {
+    if (!this.ready) return;
+    const now = this.context.currentSystemTimeMs();
+    const { directory, dispatcher } = this.options;
+    for (const [lane, state] of [...this.activeLanes()]) {
+      const subscription = directory.get(state.subscriptionId);
+      if (subscription === undefined || subscription.status !== 'SUBSCRIBED') {
+        this.drop(lane, state);
+        continue;
+      }
+      if (this.sending.has(lane) || state.notBefore > now || !dispatcher.canDispatch(subscription.id)) continue;
+      const job = this.jobs.get(jobKey(lane, state.head));
+      if (job === undefined) {
+        this.advance(lane, state);
+        continue;
+      }
+      this.sending.add(lane);
+      dispatcher.dispatch(this.partition, lane, state.head, job, subscription);
+    }
+  }
+
+  /** Unsubscribed or deleted: the lane's queued events and scheduled retries are discarded. */
+  private drop(lane: string, state: LaneState): void {
+    for (let seq = state.head; seq < state.next; seq++) this.jobs.delete(jobKey(lane, seq));
+    this.lanes.delete(lane);
+    this.activeLanes().delete(lane);
+    this.sending.delete(lane);
+    const dropped = state.next - state.head;
+    this.updateStatus(state.subscriptionId, (s) => ({ ...s, backlog: Math.max(0, s.backlog - dropped) }));
+  }
+
+  private updateStatus(subscriptionId: string, change: (status: PartitionStatus) => PartitionStatus): void {
+    this.status.put(subscriptionId, change(this.status.get(subscriptionId) ?? emptyStatus(subscriptionId, this.partition)));
+    this.dirty.add(subscriptionId);
+  }
+
+  private publishStatus(): void {
+    for (const subscriptionId of this.dirty) {
+      const status = this.status.get(subscriptionId);
+      if (status !== undefined) this.context.forward({ key: `${subscriptionId}/${this.partition}`, value: status, timestamp: this.context.currentSystemTimeMs(), headers: {} }, DeliveryOutputs.status);
+    }
+    this.dirty.clear();
+  }
+}
