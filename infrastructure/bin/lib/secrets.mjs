@@ -9,6 +9,7 @@ export const secretVariables = {
   systemToken: 'AUTH_SYSTEM_TOKEN',
   jwtSecret: 'AUTH_JWT_SECRET',
   chatpluginTokenSecret: 'CHATPLUGIN_TOKEN_SECRET',
+  webhooksEncryptionKey: 'WEBHOOKS_ENCRYPTION_KEY',
 };
 
 const minimumLength = 16;

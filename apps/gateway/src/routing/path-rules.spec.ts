@@ -15,6 +15,8 @@ describe('path rules', () => {
     ['/chatplugin.authenticate', 'chatplugin'],
     ['/chatplugin/ui/s.js', 'chatplugin'],
     ['/ws.chatplugin', 'chatplugin'],
+    ['/webhooks.subscribe', 'webhooks'],
+    ['/webhooks.list', 'webhooks'],
   ])('routes %s to %s', (path, upstream) => {
     expect(ruleFor(path)?.upstream).toBe(upstream);
   });

@@ -1,5 +1,5 @@
 /** The apps behind the gateway. */
-export const upstreamNames = ['communication', 'admin', 'chatplugin'] as const;
+export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks'] as const;
 export type UpstreamName = (typeof upstreamNames)[number];
 
 /** `exact`: the path equals it; `prefix`: the path starts with it. */
@@ -28,6 +28,7 @@ export const pathRules: readonly PathRule[] = [
   { match: 'exact', path: '/channels.update', upstream: 'admin' },
   { match: 'prefix', path: '/tags.', upstream: 'admin' },
   { match: 'prefix', path: '/templates.', upstream: 'admin' },
+  { match: 'prefix', path: '/webhooks.', upstream: 'webhooks' },
 ];
 
 /** The rule serving `path` (no query string), or undefined: the gateway answers 404 itself. */
