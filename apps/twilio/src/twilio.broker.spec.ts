@@ -1,0 +1,182 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { getExpectedTwilioSignature } from 'twilio';
+import { channelId, conversationId, messageId } from '@platform/chat-domain';
+import { ChatWriter, chatSerdes, chatTopics, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
+import { silentLogger } from '@platform/common';
+import { freePort } from '@platform/infra-kafka';
+import { createSchemaRegistry, type Channel, type Message, type Metadata } from '@platform/schemas';
+import { allTopics, applyTopics } from '@platform/topics';
+import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { parseTwilioConfig } from './config';
+import { startTwilio, type StartedTwilio } from './start';
+import { FakeTwilio } from './testing/fake-twilio';
+
+const systemToken = 'twilio-spec-system-token-0123456789';
+const accountSid = `AC${'1'.repeat(32)}`;
+const authToken = 'twilio-spec-auth-token-abcdef';
+const ourNumber = '+15551230000';
+const contact = '+4915112345678';
+const publicUrl = 'https://hooks.example.com/platform';
+const key = Buffer.alloc(32, 7).toString('base64');
+
+describe('twilio connector on a real broker, against a local Twilio', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  let consumer: Consumer;
+  let topics: ChatTopics;
+  let serdes: ChatSerdes;
+  let writer: ChatWriter;
+  let fake: FakeTwilio;
+  let app: StartedTwilio;
+  let dir: string;
+  const messages: Message[] = [];
+  const metadata: Metadata[] = [];
+  const channels: { value: Buffer; channel: Channel }[] = [];
+  const channel = channelId('twilio.sms', ourNumber);
+  const conversation = conversationId(channel, contact);
+
+  beforeAll(async () => {
+    fake = new FakeTwilio(new Map([[accountSid, authToken]]));
+    await fake.start();
+    kafka = newKafka('twilio-spec');
+    admin = kafka.admin();
+    producer = kafka.producer({ idempotent: true });
+    await Promise.all([admin.connect(), producer.connect()]);
+    const namespace = uniqueName('twilio-spec');
+    await applyTopics(admin, allTopics, { namespace, replicationFactor: 1 });
+    topics = await withActualPartitions(chatTopics(namespace), admin);
+    for (const topic of [topics.messages, topics.channels, topics.metadata]) {
+      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, { timeoutMs: 30_000, description: `leaders of ${topic}` });
+    }
+    serdes = chatSerdes(createSchemaRegistry({ url: registryUrl() }));
+    writer = new ChatWriter(producer, topics, serdes);
+    consumer = kafka.consumer({ groupId: uniqueName('twilio-spec-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topics.messages, topics.metadata, topics.channels], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (!message.value) return;
+        if (topic === topics.messages) messages.push(await serdes.message.deserialize(topic, message.value));
+        else if (topic === topics.metadata) metadata.push(await serdes.metadata.deserialize(topic, message.value));
+        else channels.push({ value: message.value, channel: await serdes.channel.deserialize(topic, message.value) });
+      },
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-spec-'));
+    app = await startTwilio(
+      parseTwilioConfig({
+        KAFKA_BROKERS: kafkaBrokers().join(','),
+        SCHEMA_REGISTRY_URL: registryUrl(),
+        AUTH_SYSTEM_TOKEN: systemToken,
+        AUTH_JWT_SECRET: 'twilio-spec-jwt-secret-0123456789',
+        PORT: String(await freePort()),
+        STATE_DIR: dir,
+        TOPICS_NAMESPACE: namespace,
+        STREAMS_COMMIT_INTERVAL_MS: '100',
+        TWILIO_PUBLIC_URL: publicUrl,
+        TWILIO_API_BASE_URL: fake.url,
+        TWILIO_CREDENTIALS_KEYS: `k1:${key}`,
+      }),
+      { logger: silentLogger },
+    );
+    await waitFor(async () => app.app.state === 'RUNNING' && app.app.allMetadata().some((m) => m.tasks.length > 0), { timeoutMs: 60_000, description: 'twilio running' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await consumer?.disconnect();
+    await Promise.all([admin?.disconnect(), producer?.disconnect()]);
+    await fake?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const call = async (endpoint: string, body: unknown) => {
+    const response = await fetch(`${app.url}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${systemToken}` }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  /** Posts a form webhook as Twilio does: signed over the public URL it was configured with (the app sits behind a proxy). */
+  const webhook = async (params: Record<string, string>, signature: 'good' | 'bad' | 'none' = 'good') => {
+    const body = new URLSearchParams(params).toString();
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (signature !== 'none') headers['x-twilio-signature'] = getExpectedTwilioSignature(signature === 'good' ? authToken : 'another-token', `${publicUrl}/twilio`, params);
+    const response = await fetch(`${app.url}/twilio`, { method: 'POST', headers, body });
+    return { status: response.status, text: await response.text() };
+  };
+  const inbound = (sid: string, text: string) => ({
+    ApiVersion: '2010-04-01', SmsSid: sid, SmsStatus: 'received', SmsMessageSid: sid, NumSegments: '1', To: ourNumber, From: contact, MessageSid: sid, Body: text, AccountSid: accountSid, NumMedia: '0',
+  });
+  const pending = (id: string, content: object, overrides: Partial<Message> = {}): Message => ({
+    id, conversationId: conversation, channelId: channel, source: 'twilio.sms', senderId: 'agent-1', isFromContact: false, deliveryState: 'PENDING',
+    content: JSON.stringify(content), sentAt: Date.now(), updatedAt: null, sourceRecipientId: null, headers: {}, ...overrides,
+  });
+  const final = (id: string) => waitFor(async () => messages.some((m) => m.id === id && m.deliveryState !== 'PENDING'), { timeoutMs: 20_000, description: `outcome of ${id}` }).then(() => messages.filter((m) => m.id === id && m.deliveryState !== 'PENDING'));
+  const factsOf = (id: string) => Object.fromEntries(metadata.filter((f) => f.subject === 'message' && f.identifier === id).map((f) => [f.key, f.value]));
+
+  it('connects an SMS channel with its credentials sealed (never plain in the channels topic)', async () => {
+    const answer = await call('channels.twilio.sms.connect', { phone_number: '+1 555 123 0000', name: 'Support', account_sid: accountSid, auth_token: authToken });
+    expect(answer).toEqual({ status: 200, body: { id: channel, source: 'twilio.sms', source_channel_id: ourNumber, connected: true, metadata: { name: 'Support' } } });
+    await waitFor(async () => channels.some((c) => c.channel.id === channel), { timeoutMs: 10_000, description: 'channel record' });
+    const record = channels.find((c) => c.channel.id === channel)!;
+    expect(record.channel.token).toMatch(/^v1:k1:/);
+    expect(record.value.includes(Buffer.from(authToken))).toBe(false);
+    expect((await call('channels.twilio.sms.connect', { phone_number: '+1555', name: 'x', account_sid: 'nope', auth_token: 't' })).status).toBe(400);
+  });
+
+  it('refuses unsigned and badly signed webhooks (403) and turns a signed one into one message, however often Twilio retries it', async () => {
+    expect((await webhook(inbound('SM00000000000000000000000000000001', 'hello'), 'none')).status).toBe(403);
+    expect((await webhook(inbound('SM00000000000000000000000000000001', 'hello'), 'bad')).status).toBe(403);
+    const first = await webhook(inbound('SM00000000000000000000000000000001', 'hello'));
+    expect(first).toEqual({ status: 200, text: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' });
+    expect((await webhook(inbound('SM00000000000000000000000000000001', 'hello'))).status).toBe(200);
+    expect((await webhook(inbound('SM00000000000000000000000000000002', 'second'))).status).toBe(200);
+    const second = messageId(channel, 'SM00000000000000000000000000000002');
+    await waitFor(async () => messages.some((m) => m.id === second), { timeoutMs: 20_000, description: 'second inbound message' });
+    const routed = messages.filter((m) => m.id === messageId(channel, 'SM00000000000000000000000000000001'));
+    expect(routed).toHaveLength(1);
+    expect(routed[0]).toMatchObject({ conversationId: conversation, channelId: channel, source: 'twilio.sms', senderId: contact, isFromContact: true, deliveryState: 'DELIVERED' });
+    expect(routed[0]!.content).toBe(new URLSearchParams(inbound('SM00000000000000000000000000000001', 'hello')).toString());
+  });
+
+  it('sends a reply through the Twilio API and writes DELIVERED with the message sid; a status callback becomes metadata', async () => {
+    await writer.writeMessage(pending('reply-1', { Body: 'Hi, how can we help?', MediaUrl: 'https://example.com/a.png' }));
+    const [delivered] = await final('reply-1');
+    expect(delivered!.deliveryState).toBe('DELIVERED');
+    const request = fake.received.find((r) => r.params.get('Body') === 'Hi, how can we help?')!;
+    expect(request.authorization).toBe(`Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`);
+    expect(request.userAgent).toMatch(/^twilio-node\//);
+    expect(Object.fromEntries(request.params)).toEqual({ To: contact, From: ourNumber, Body: 'Hi, how can we help?', MediaUrl: 'https://example.com/a.png', StatusCallback: `${publicUrl}/twilio` });
+    const sid = delivered!.headers!['source.id']!;
+    expect(sid).toMatch(/^SM[0-9a-f]{32}$/);
+    await waitFor(async () => factsOf('reply-1')['source.id'] === sid, { timeoutMs: 10_000, description: 'source.id metadata' });
+    expect((await webhook({ MessageSid: sid, SmsSid: sid, AccountSid: accountSid, From: ourNumber, To: contact, MessageStatus: 'delivered', SmsStatus: 'delivered', ApiVersion: '2010-04-01' })).status).toBe(200);
+    await waitFor(async () => factsOf('reply-1')['source.delivery_state'] === 'delivered', { timeoutMs: 20_000, description: 'delivery receipt metadata' });
+  });
+
+  it('writes FAILED with the provider error, and FAILED without a call for a stale message', async () => {
+    const calls = fake.received.length;
+    await writer.writeMessage(pending('reply-stale', { Body: 'too late' }, { sentAt: Date.now() - 10 * 60_000 }));
+    const failedConversation = conversationId(channel, FakeTwilio.invalidNumber);
+    await writer.writeMessage(pending('reply-bad', { Body: 'to nowhere' }, { conversationId: failedConversation, sourceRecipientId: FakeTwilio.invalidNumber }));
+    expect((await final('reply-bad'))[0]!.deliveryState).toBe('FAILED');
+    await waitFor(async () => factsOf('reply-bad').error !== undefined, { timeoutMs: 10_000, description: 'error metadata' });
+    expect(factsOf('reply-bad').error).toBe(`Twilio refused the message (HTTP 400, error 21211): The 'To' number ${FakeTwilio.invalidNumber} is not a valid phone number.`);
+    expect(JSON.parse(factsOf('reply-bad')['source.error']!)).toMatchObject({ status: 400, code: 21211 });
+    expect((await final('reply-stale'))[0]!.deliveryState).toBe('FAILED');
+    await waitFor(async () => factsOf('reply-stale').error !== undefined, { timeoutMs: 10_000, description: 'stale error metadata' });
+    expect(factsOf('reply-stale').error).toBe('not sent: pending for more than 300 s (stale)');
+    expect(fake.received.slice(calls).map((r) => r.params.get('Body'))).toEqual(['to nowhere']);
+  });
+
+  it('stops ingestion and sending once disconnected', async () => {
+    const answer = await call('channels.twilio.sms.disconnect', { channel_id: channel });
+    expect(answer.body).toMatchObject({ id: channel, connected: false });
+    expect((await webhook(inbound('SM00000000000000000000000000000003', 'anyone?'))).status).toBe(403);
+    const calls = fake.received.length;
+    await writer.writeMessage(pending('reply-closed', { Body: 'closed' }));
+    expect((await final('reply-closed'))[0]!.deliveryState).toBe('FAILED');
+    expect(fake.received.length).toBe(calls);
+  });
+});
