@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -6,7 +6,7 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../../..');
 
-/** A platform app running as its own process (`apps/<name>/src/main.ts` through tsx), as `npm start` runs it. */
+/** A platform app running as its own process (its built bundle `dist/apps/<name>/main.js`), as `npm start` runs it. */
 export interface AppProcess {
   readonly name: string;
   readonly url: string;
@@ -36,14 +36,20 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts `apps/<name>/src/main.ts` with `env` on a free port and resolves once `/health/ready` answers 200. */
+/** Builds `dist/apps/<name>/main.js` when stale (infrastructure/bin/build-apps.mjs), as `npm start` does. */
+function buildApp(name: string): string {
+  execFileSync(process.execPath, [path.join(root, 'infrastructure', 'bin', 'build-apps.mjs'), '--app', name], { cwd: root, stdio: 'pipe' });
+  return path.join(root, 'dist', 'apps', name, 'main.js');
+}
+
+/** Starts the built `apps/<name>` with `env` on a free port and resolves once `/health/ready` answers 200. */
 export async function startApp(name: string, env: Record<string, string>, options: { readyTimeoutMs?: number; port?: number } = {}): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const fullEnv: Record<string, string> = { ...env, PORT: String(port), HOST: '127.0.0.1', APPLICATION_SERVER: `127.0.0.1:${port}`, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' };
-  // tsx as a loader inside ONE process (its CLI would fork a child that survives a SIGKILL of the parent).
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
+  // Plain `node` on the bundle: ONE process, so a SIGKILL is a crash of the app itself.
+  const child = spawn(process.execPath, ['--enable-source-maps', buildApp(name)], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), ...fullEnv },
+    env: { PATH: process.env.PATH ?? '', ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
