@@ -1,5 +1,5 @@
 /** The apps behind the gateway. */
-export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks'] as const;
+export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio'] as const;
 export type UpstreamName = (typeof upstreamNames)[number];
 
 /** `exact`: the path equals it; `prefix`: the path starts with it. */
@@ -20,6 +20,8 @@ export const pathRules: readonly PathRule[] = [
   { match: 'prefix', path: '/chatplugin.', upstream: 'chatplugin' },
   { match: 'prefix', path: '/chatplugin/', upstream: 'chatplugin' },
   { match: 'exact', path: '/ws.chatplugin', upstream: 'chatplugin', websocket: true },
+  { match: 'prefix', path: '/channels.twilio.', upstream: 'twilio' },
+  { match: 'exact', path: '/twilio', upstream: 'twilio' },
   { match: 'prefix', path: '/conversations.', upstream: 'communication' },
   { match: 'prefix', path: '/messages.', upstream: 'communication' },
   { match: 'prefix', path: '/metadata.', upstream: 'communication' },
