@@ -41,8 +41,8 @@ export class Dispatcher {
     return !this.closed && (this.inFlight.get(subscriptionId)?.size ?? 0) < this.options.concurrencyPerSubscription;
   }
 
-  /** Sends `job` to `subscription` and records the outcome for lane `lane`, sequence `seq`, on `partition`. */
-  dispatch(partition: number, lane: string, seq: number, job: LaneJob, subscription: Subscription): void {
+  /** Sends `job` to `subscription` and records the outcome for lane `lane`, sequence `seq`, attempt `attempt`, on `partition`. */
+  dispatch(partition: number, lane: string, seq: number, attempt: number, job: LaneJob, subscription: Subscription): void {
     const controller = new AbortController();
     let set = this.inFlight.get(subscription.id);
     if (!set) this.inFlight.set(subscription.id, (set = new Set()));
@@ -52,9 +52,9 @@ export class Dispatcher {
       try {
         const headers = this.headers(subscription, job);
         const result = await this.options.sender.send({ url: subscription.endpoint, headers, body: job.body, signal: controller.signal });
-        outcome = { kind: 'attempt', lane, seq, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
+        outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
       } catch (error) {
-        outcome = { kind: 'attempt', lane, seq, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
+        outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
       } finally {
         set.delete(controller);
         if (set.size === 0 && this.inFlight.get(subscription.id) === set) this.inFlight.delete(subscription.id);

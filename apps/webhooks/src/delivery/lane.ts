@@ -20,7 +20,7 @@ export interface LaneJob {
 
 /** A record of `application.webhooks.outcomes`: the result of one attempt, or a marker a task waits for before it dispatches. */
 export type Outcome =
-  | { readonly kind: 'attempt'; readonly lane: string; readonly seq: number; readonly eventId: string; readonly ok: boolean; readonly status?: number; readonly reason?: string; readonly at: number }
+  | { readonly kind: 'attempt'; readonly lane: string; readonly seq: number; /** Failed attempts of the head when this one started. */ readonly attempt: number; readonly eventId: string; readonly ok: boolean; readonly status?: number; readonly reason?: string; readonly at: number }
   | { readonly kind: 'marker'; readonly token: string };
 
 /** Status of one subscription in one events partition (merged over partitions by the API). */

@@ -18,7 +18,7 @@ export const DeliveryOutputs = { deadLetters: 'dead-letters-sink', status: 'stat
 export interface DeliveryProcessorOptions {
   readonly policy: DeliveryPolicy;
   readonly directory: SubscriptionDirectory;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: Pick<Dispatcher, 'canDispatch' | 'dispatch' | 'marker'>;
   readonly eventsTopic: string;
   readonly random?: () => number;
   /** How often changed statuses are published. */
@@ -94,7 +94,8 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
       return;
     }
     const lane = this.lanes.get(outcome.lane);
-    if (lane === undefined || lane.head !== outcome.seq) return; // already applied, or the lane was dropped
+    // Already applied (a second attempt's outcome after a rebalance, a replay), or the lane was dropped.
+    if (lane === undefined || lane.head !== outcome.seq || lane.attempts !== outcome.attempt) return;
     this.sending.delete(outcome.lane);
     const subscriptionId = lane.subscriptionId;
     if (outcome.ok) {
@@ -158,7 +159,7 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
         continue;
       }
       this.sending.add(lane);
-      dispatcher.dispatch(this.partition, lane, state.head, job, subscription);
+      dispatcher.dispatch(this.partition, lane, state.head, state.attempts, job, subscription);
     }
   }
 

@@ -1,0 +1,126 @@
+import { jsonSerde, type Channel, type Message, type Metadata, type Tag } from '@platform/schemas';
+import { Serdes } from '@platform/streams';
+import { TopologyTestDriver } from '@platform/streams/testing';
+import type { LaneJob, Outcome, DeadLetter } from '../delivery/lane';
+import type { WebhookEvent } from '../events/webhook-event';
+import type { Subscription, SubscriptionDirectory } from '../subscriptions/subscription';
+import { webhooksTopology, type WebhooksTopics } from './webhooks-topology';
+
+const topics: WebhooksTopics = {
+  messages: 'messages',
+  metadata: 'metadata',
+  channels: 'channels',
+  tags: 'tags',
+  subscriptions: 'subscriptions',
+  events: 'events',
+  outcomes: 'outcomes',
+  status: 'status',
+  deadLetters: 'dead-letters',
+};
+const policy = { maxAttempts: 3, backoffBaseMs: 100, backoffMaxMs: 1000, connectTimeoutMs: 100, requestTimeoutMs: 100, concurrencyPerSubscription: 4, dispatchIntervalMs: 10 };
+
+function directoryOf(subscriptions: Subscription[]): SubscriptionDirectory {
+  const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  return { get: (id) => byId.get(id), all: () => byId.values(), signatureKey: () => undefined, onChange: () => () => undefined };
+}
+
+function message(id: string, conversationId: string, sentAt: number, updatedAt: number | null = null, deliveryState: Message['deliveryState'] = 'PENDING'): Message {
+  return { id, conversationId, channelId: 'ch-1', source: 'chatplugin', senderId: 'u1', isFromContact: false, deliveryState, content: '{"text":"hi"}', sentAt, updatedAt, headers: {} };
+}
+
+function setup(subscriptions: Subscription[] = []) {
+  const dispatched: { lane: string; seq: number; attempt: number; job: LaneJob }[] = [];
+  const markers: string[] = [];
+  const dispatcher = {
+    canDispatch: () => true,
+    dispatch: (_p: number, lane: string, seq: number, attempt: number, job: LaneJob) => void dispatched.push({ lane, seq, attempt, job }),
+    marker: (_p: number, token: string) => void markers.push(token),
+  };
+  const serdes = { message: jsonSerde<Message>(), metadata: jsonSerde<Metadata>(), channel: jsonSerde<Channel>(), tag: jsonSerde<Tag>() };
+  const topology = webhooksTopology(topics, serdes, { policy, directory: directoryOf(subscriptions), dispatcher, random: () => 0.5 });
+  const driver = new TopologyTestDriver(topology, { defaultPartitions: 1, wallClockStartMs: 1_000_000 });
+  return {
+    driver,
+    dispatched,
+    markers,
+    messages: driver.createInputTopic(topics.messages, Serdes.string(), serdes.message),
+    metadata: driver.createInputTopic(topics.metadata, Serdes.string(), serdes.metadata),
+    tags: driver.createInputTopic(topics.tags, Serdes.string(), serdes.tag),
+    outcomes: driver.createInputTopic(topics.outcomes, Serdes.string(), Serdes.json<Outcome>()),
+    events: driver.createOutputTopic(topics.events, Serdes.string(), Serdes.json<WebhookEvent>()),
+    deadLetters: driver.createOutputTopic(topics.deadLetters, Serdes.string(), Serdes.json<DeadLetter>()),
+  };
+}
+
+const subscription = (id: string, events: string[] = []): Subscription => ({ id, name: null, endpoint: 'http://example.com/', events, headers: {}, signatureKey: null, status: 'SUBSCRIBED', subscribedAt: 0 });
+
+describe('webhooks topology', () => {
+  it('derives message.created only for new messages, message.updated for later versions, conversation.updated, with ids stable across runs', async () => {
+    const run = async () => {
+      const t = setup();
+      await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000);
+      await t.messages.pipeInput('m1', message('m1', 'c1', 1000, 2000, 'DELIVERED'), 2000);
+      await t.tags.pipeInput('t1', { id: 't1', name: 'vip', color: 'RED' }, 3000);
+      const events = (await t.events.readValuesToList()) as WebhookEvent[];
+      await t.driver.close();
+      return events;
+    };
+    const first = await run();
+    expect(first.map((e) => [e.type, e.orderingKey, e.timestamp])).toEqual([
+      ['message.created', 'c1', 1000],
+      ['conversation.updated', 'c1', 1000],
+      ['message.updated', 'c1', 2000],
+      ['conversation.updated', 'c1', 2000],
+      ['tag.updated', 't1', 3000],
+    ]);
+    const created = JSON.parse(first[0]!.body) as { id: string; type: string; payload: { message: { delivery_state: string } }; timestamp: number };
+    expect(created).toMatchObject({ id: first[0]!.id, type: 'message.created', timestamp: 1000, payload: { conversation_id: 'c1', channel_id: 'ch-1', message: { id: 'm1', delivery_state: 'pending' } } });
+    expect(JSON.parse(first[4]!.body).payload).toEqual({ id: 't1', name: 'vip', color: 'tag-red' });
+    expect(new Set(first.map((e) => e.id)).size).toBe(5);
+    expect((await run()).map((e) => e.id)).toEqual(first.map((e) => e.id));
+  });
+
+  it('emits metadata.updated with the full document for conversation facts', async () => {
+    const t = setup();
+    await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000);
+    const fact: Metadata = { subject: 'conversation', identifier: 'c1', key: 'contact.display_name', value: 'Ann', valueType: 'TEXT', timestamp: 5000 } as Metadata;
+    await t.metadata.pipeInput('fact-1', fact, 5000);
+    const events = (await t.events.readValuesToList()) as WebhookEvent[];
+    const updated = events.find((e) => e.type === 'metadata.updated')!;
+    expect(JSON.parse(updated.body).payload).toEqual({ subject: 'conversation', identifier: 'c1', metadata: { contact: { display_name: 'Ann' } } });
+    expect(events.filter((e) => e.type === 'conversation.updated')).toHaveLength(2);
+    await t.driver.close();
+  });
+
+  it('delivers a lane in order, one at a time, only after its start marker, retries with backoff, then dead-letters', async () => {
+    const t = setup([subscription('s1', ['message.created']), subscription('s2', ['tag.updated'])]);
+    await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000);
+    await t.messages.pipeInput('m2', message('m2', 'c1', 1001), 1001);
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched).toHaveLength(0); // marker not read back yet
+    await t.outcomes.pipeInput('marker', { kind: 'marker', token: t.markers[0]! });
+    await t.driver.advanceWallClockTime(20);
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => [d.lane, d.seq, JSON.parse(d.job.body).payload.message.id])).toEqual([['s1|c1', 0, 'm1']]);
+    const first = t.dispatched[0]!;
+    const fail = (at: number, attempt: number): Outcome => ({ kind: 'attempt', lane: first.lane, seq: first.seq, attempt, eventId: first.job.eventId, ok: false, status: 500, reason: 'HTTP 500', at });
+    await t.outcomes.pipeInput(first.lane, fail(1_000_040, 0));
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched).toHaveLength(1); // backoff: retry 1 waits 50..100 ms (random 0.5 → 75 ms)
+    await t.driver.advanceWallClockTime(80);
+    expect(t.dispatched.map((d) => d.seq)).toEqual([0, 0]);
+    await t.outcomes.pipeInput(first.lane, fail(1_000_150, 1));
+    await t.outcomes.pipeInput(first.lane, fail(1_000_150, 1)); // a second outcome of the same attempt changes nothing
+    await t.driver.advanceWallClockTime(300);
+    expect(t.dispatched.map((d) => d.seq)).toEqual([0, 0, 0]);
+    await t.outcomes.pipeInput(first.lane, fail(1_000_500, 2));
+    const deadLetters = (await t.deadLetters.readValuesToList()) as DeadLetter[];
+    expect(deadLetters).toEqual([expect.objectContaining({ subscriptionId: 's1', eventId: first.job.eventId, attempts: 3, reason: 'HTTP 500' })]);
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => [d.seq, JSON.parse(d.job.body).payload.message.id])).toEqual([[0, 'm1'], [0, 'm1'], [0, 'm1'], [1, 'm2']]);
+    await t.outcomes.pipeInput(first.lane, { kind: 'attempt', lane: first.lane, seq: 1, attempt: 0, eventId: t.dispatched[3]!.job.eventId, ok: true, status: 200, at: 1_000_600 });
+    await t.driver.advanceWallClockTime(200);
+    expect(t.dispatched).toHaveLength(4); // acknowledged: never again
+    await t.driver.close();
+  });
+});
