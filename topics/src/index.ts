@@ -9,5 +9,7 @@ export type { ResolvedTopic, DescribeOptions } from './describe';
 export { applyTopics } from './apply';
 export type { ApplyOptions } from './apply';
 export { isClean, reportToJson } from './report';
+/** Declared vs live topic configs (DescribeConfigs entries): what `applyTopics` reports as drift, for read-only inspection (apps/cli). */
+export { configDrift } from './internals/drift';
 export type { ApplyReport, ConfigDrift, PartitionDrift, CoPartitionMismatch } from './report';
 export { TopicsError, InvalidDeclarationError, PartitionShrinkError, TopicOperationError } from './errors';

@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+import { ConfigError, envInteger, envText, kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+
+/** Everything the CLI needs from the environment, read once by `main.ts` (commands get it passed in). */
+export interface CliConfig {
+  readonly kafka: ExternalKafkaConfig;
+  readonly registry: ExternalRegistryConfig;
+  /** `TOPICS_NAMESPACE`: prefix of every declared topic and of every streams application id (`<ns>.<app>`). */
+  readonly topicsNamespace: string | undefined;
+  /** Which driver controls app instances: `local` (the `npm start` supervisor) or `kubernetes`. */
+  readonly driver: 'local' | 'kubernetes';
+  /** Local driver: the control file `npm start` writes (URL + token of its control endpoint). */
+  readonly supervisorFile: string;
+  /** Kubernetes driver: the namespace the platform runs in (`KUBE_NAMESPACE`, default `default`). */
+  readonly kubeNamespace: string;
+  /** Longest wait of an operation on the driver or the broker (`CLI_TIMEOUT_MS`, default 120 s). */
+  readonly timeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** What `npm start` listens on by default, so the CLI works beside it without any variable set. */
+export const LOCAL_DEFAULTS = { brokers: ['127.0.0.1:9092'], registryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7' } as const;
+
+/**
+ * Pure parse of the environment: KAFKA_* and SCHEMA_REGISTRY_* (the shared readers; defaults: the local
+ * stack of `npm start`), TOPICS_NAMESPACE, CLI_DRIVER, SUPERVISOR_CONTROL_FILE, KUBE_NAMESPACE, CLI_TIMEOUT_MS.
+ * Throws ConfigError naming the variable.
+ */
+export function parseCliConfig(env: Env, cwd = process.cwd()): CliConfig {
+  const client = kafkaClientConfigFromEnv(env);
+  const driver = (envText(env, 'CLI_DRIVER') ?? 'local').toLowerCase();
+  if (driver !== 'local' && driver !== 'kubernetes') throw new ConfigError(`CLI_DRIVER must be local or kubernetes, not "${driver}"`);
+  const namespace = envText(env, 'TOPICS_NAMESPACE');
+  return {
+    kafka: client.kafka ?? { brokers: [...LOCAL_DEFAULTS.brokers] },
+    registry: client.registry ?? { url: LOCAL_DEFAULTS.registryUrl },
+    topicsNamespace: namespace,
+    driver,
+    supervisorFile: path.resolve(cwd, envText(env, 'SUPERVISOR_CONTROL_FILE') ?? path.join('.data', 'supervisor.json')),
+    kubeNamespace: envText(env, 'KUBE_NAMESPACE') ?? 'default',
+    timeoutMs: envInteger(env, 'CLI_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+  };
+}
