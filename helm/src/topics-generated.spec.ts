@@ -35,7 +35,7 @@ describe('the chart topic list (generated from topics/)', () => {
     expect(named(manifests, 'ConfigMap', 'chat-topics').data?.['topics.json']).toBe(committed);
     const job = manifests.find((m) => m.kind === 'Job');
     expect(job?.metadata.name).toMatch(/^chat-topics-[0-9a-f]{10}$/);
-    expect(job?.spec.template.spec.containers[0].command).toEqual(['node', '/app/tools/apply-topics.mjs', '/etc/platform/topics/topics.json']);
+    expect(job?.spec.template.spec.containers[0].command).toEqual(['node', '/app/tools/apply-topics.cjs', '/etc/platform/topics/topics.json']);
   }, 900_000);
 });
 

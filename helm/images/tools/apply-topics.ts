@@ -1,6 +1,6 @@
 /**
- * The chart's topics job (bundled to /app/tools/apply-topics.mjs in the platform image):
- * `apply-topics.mjs <topics.json>` checks that the chart's list (ConfigMap) is what this image's topics/ declares
+ * The chart's topics job (bundled to /app/tools/apply-topics.cjs in the platform image):
+ * `apply-topics.cjs <topics.json>` checks that the chart's list (ConfigMap) is what this image's topics/ declares
  * (the chart and the image must come from the same source), then runs applyTopics with TOPICS_NAMESPACE and
  * TOPICS_REPLICATION_FACTOR (-1 or unset: the declared/broker default). Creates what is missing, never deletes;
  * prints the report as JSON and exits 1 when it has errors.
@@ -14,7 +14,7 @@ import { matchesDeclarations } from '../../src/chart-topics';
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [file] = argv;
   if (!file) {
-    console.error('usage: apply-topics.mjs <topics.json>');
+    console.error('usage: apply-topics.cjs <topics.json>');
     return 2;
   }
   if (!matchesDeclarations(readFileSync(file, 'utf8'))) {

@@ -1,7 +1,7 @@
 /**
- * Init container of the chart (bundled to /app/tools/wait.mjs in the platform image):
- * `wait.mjs kafka` — the brokers answer a metadata request; `wait.mjs registry` — GET <registry>/subjects is 200;
- * `wait.mjs topics <file>` — every topic of the chart's list (under TOPICS_NAMESPACE) exists.
+ * Init container of the chart (bundled to /app/tools/wait.cjs in the platform image):
+ * `wait.cjs kafka` — the brokers answer a metadata request; `wait.cjs registry` — GET <registry>/subjects is 200;
+ * `wait.cjs topics <file>` — every topic of the chart's list (under TOPICS_NAMESPACE) exists.
  * Reads the same KAFKA_* / SCHEMA_REGISTRY_* / TOPICS_NAMESPACE variables as the apps, retries every 2 s and
  * exits 1 after WAIT_TIMEOUT_SECONDS (default 300).
  */
@@ -11,7 +11,7 @@ import { checkKafkaReachable, checkRegistryReachable, envInteger, envText, kafka
 import { namespacedTopicNames, parseChartTopics } from '../../src/chart-topics';
 import { pollUntilDone, topicsMissingReason } from '../../src/wait';
 
-const usage = 'usage: wait.mjs kafka | registry | topics <topics.json>';
+const usage = 'usage: wait.cjs kafka | registry | topics <topics.json>';
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [target, file] = argv;

@@ -1,7 +1,7 @@
 {{/*
 Init containers of every stateful app: wait until the brokers answer, until every topic of the generated list
 (files/topics.generated.json, applied by the topics job) exists, and until the schema registry answers.
-Each is a check against the real thing, never a sleep; tools/wait.mjs in the platform image gives up after
+Each is a check against the real thing, never a sleep; tools/wait.cjs in the platform image gives up after
 waitTimeoutSeconds and exits 1, so the pod shows why it is not starting.
 */}}
 {{- define "platform-lib.waitInitContainers" -}}
@@ -10,7 +10,7 @@ waitTimeoutSeconds and exits 1, so the pod shows why it is not starting.
 - name: wait-for-{{ $target }}
   image: {{ include "platform-lib.image" (dict "root" $root) }}
   imagePullPolicy: {{ $root.Values.image.pullPolicy }}
-  command: ["node", "/app/tools/wait.mjs", {{ $target | quote }}{{ if eq $target "topics" }}, "/etc/platform/topics/topics.json"{{ end }}]
+  command: ["node", "/app/tools/wait.cjs", {{ $target | quote }}{{ if eq $target "topics" }}, "/etc/platform/topics/topics.json"{{ end }}]
   env:
     {{- include "platform-lib.connectionEnv" $root | nindent 4 }}
     - name: WAIT_TIMEOUT_SECONDS
