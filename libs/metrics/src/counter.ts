@@ -1,51 +1,40 @@
+import { Counter as PromCounter, type Registry } from 'prom-client';
 import { MetricsError } from './errors';
-import type { Sample } from './internals/exposition';
-import { Metric, type MetricDefinition } from './metric';
+import { Metric, type LabelObject, type MetricDefinition } from './metric';
 
-/** One series of a counter: a value that only goes up (reset by a process restart). */
+/** One series of a counter. */
 export class CounterChild {
-  private current = 0;
+  constructor(
+    private readonly metric: string,
+    private readonly prom: PromCounter<string>,
+    private readonly labels: LabelObject,
+  ) {}
 
-  constructor(private readonly metric: string) {}
-
-  /** Adds `by` (default 1); negative or NaN increments throw. */
+  /** Adds `by` (default 1); a negative or NaN increment throws `MetricsError`. */
   inc(by = 1): void {
     if (!(by >= 0)) throw new MetricsError(`counter ${this.metric} can only increase, got ${by}`);
-    this.current += by;
-  }
-
-  get value(): number {
-    return this.current;
+    this.prom.inc(this.labels, by);
   }
 }
 
 export type CounterDefinition<L extends string> = MetricDefinition<L>;
 
-/** Monotonic counter; by convention its name ends in `_total`. */
+/** A prom-client counter with cached children. */
 export class Counter<L extends string = never> extends Metric<L, CounterChild> {
   readonly type = 'counter';
+  protected readonly prom: PromCounter<string>;
 
-  /** Built by `MetricsRegistry.counter`. */
-  constructor(name: string, help: string, labelNames: readonly L[]) {
+  constructor(name: string, help: string, labelNames: readonly L[], registry: Registry) {
     super(name, help, labelNames);
-    this.init();
+    const collect = () => this.runCollectors();
+    this.prom = new PromCounter({ name, help, labelNames: [...labelNames], registers: [registry], collect });
   }
 
-  /** Increments a counter without labels. */
   inc(by = 1): void {
     this.unlabelled().inc(by);
   }
 
-  /** Value of a counter without labels. */
-  get value(): number {
-    return this.unlabelled().value;
-  }
-
-  protected newChild(): CounterChild {
-    return new CounterChild(this.name);
-  }
-
-  protected samples(child: CounterChild, labels: Sample['labels']): Sample[] {
-    return [{ suffix: '', labels, value: child.value }];
+  protected newChild(labels: LabelObject): CounterChild {
+    return new CounterChild(this.name, this.prom, labels);
   }
 }

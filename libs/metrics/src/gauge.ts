@@ -1,44 +1,40 @@
-import type { Sample } from './internals/exposition';
-import { Metric, type MetricDefinition } from './metric';
+import { Gauge as PromGauge, type Registry } from 'prom-client';
+import { Metric, type LabelObject, type MetricDefinition } from './metric';
 
-/** One series of a gauge: a value that goes up and down. */
+/** One series of a gauge. */
 export class GaugeChild {
-  private current = 0;
+  constructor(
+    private readonly prom: PromGauge<string>,
+    private readonly labels: LabelObject,
+  ) {}
 
   set(value: number): void {
-    this.current = value;
+    this.prom.set(this.labels, value);
   }
 
   inc(by = 1): void {
-    this.current += by;
+    this.prom.inc(this.labels, by);
   }
 
   dec(by = 1): void {
-    this.current -= by;
-  }
-
-  get value(): number {
-    return this.current;
+    this.prom.dec(this.labels, by);
   }
 }
 
 export interface GaugeDefinition<L extends string> extends MetricDefinition<L> {
-  /**
-   * Called before every rendering to set values read lazily, e.g.
-   * `g => { g.reset(); for (const p of assigned()) g.labels(p).set(lagOf(p)); }`.
-   * Same as calling `onCollect` after registration.
-   */
+  /** Runs before every rendering (e.g. to set values read lazily). */
   readonly collect?: (gauge: Gauge<L>) => void;
 }
 
-/** Gauge: set, increased or decreased freely, or read at collect time through a callback. */
+/** A prom-client gauge with cached children. */
 export class Gauge<L extends string = never> extends Metric<L, GaugeChild> {
   readonly type = 'gauge';
+  protected readonly prom: PromGauge<string>;
 
-  /** Built by `MetricsRegistry.gauge`. */
-  constructor(name: string, help: string, labelNames: readonly L[]) {
+  constructor(name: string, help: string, labelNames: readonly L[], registry: Registry) {
     super(name, help, labelNames);
-    this.init();
+    const collect = () => this.runCollectors();
+    this.prom = new PromGauge({ name, help, labelNames: [...labelNames], registers: [registry], collect });
   }
 
   set(value: number): void {
@@ -53,16 +49,7 @@ export class Gauge<L extends string = never> extends Metric<L, GaugeChild> {
     this.unlabelled().dec(by);
   }
 
-  /** Value of a gauge without labels. */
-  get value(): number {
-    return this.unlabelled().value;
-  }
-
-  protected newChild(): GaugeChild {
-    return new GaugeChild();
-  }
-
-  protected samples(child: GaugeChild, labels: Sample['labels']): Sample[] {
-    return [{ suffix: '', labels, value: child.value }];
+  protected newChild(labels: LabelObject): GaugeChild {
+    return new GaugeChild(this.prom, labels);
   }
 }

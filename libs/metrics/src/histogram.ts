@@ -1,38 +1,25 @@
+import { Histogram as PromHistogram, type Registry } from 'prom-client';
 import { MetricsError } from './errors';
-import type { Sample } from './internals/exposition';
-import { Metric, type MetricDefinition } from './metric';
+import { Metric, metricSignature, type LabelObject, type MetricDefinition } from './metric';
 
-/** Latency buckets in seconds, 5 ms to 10 s (the Prometheus client defaults). */
+/** Default buckets, in seconds: 5 ms to 10 s. */
 export const defaultLatencyBuckets: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** One series of a histogram: per-bucket counts, sum and count of the observations. */
+/** One series of a histogram. */
 export class HistogramChild {
-  /** Non-cumulative; the last slot is the implicit `+Inf` bucket. */
-  private readonly counts: number[];
-  private total = 0;
-  private observations = 0;
-
   constructor(
     private readonly metric: string,
-    readonly buckets: readonly number[],
-  ) {
-    this.counts = new Array<number>(buckets.length + 1).fill(0);
-  }
+    private readonly prom: PromHistogram<string>,
+    private readonly labels: LabelObject,
+  ) {}
 
-  /** Records one observation; NaN throws. */
+  /** Records one value; NaN throws `MetricsError`. */
   observe(value: number): void {
     if (Number.isNaN(value)) throw new MetricsError(`histogram ${this.metric} cannot observe NaN`);
-    let i = 0;
-    while (i < this.buckets.length && value > this.buckets[i]) i++;
-    this.counts[i]++;
-    this.total += value;
-    this.observations++;
+    this.prom.observe(this.labels, value);
   }
 
-  /**
-   * Starts a wall-clock timer; the returned function observes the elapsed seconds (once,
-   * later calls only return the same value) and returns them.
-   */
+  /** Returns `stop()`: the first call observes the seconds elapsed since now; every call returns them. */
   startTimer(): () => number {
     const start = process.hrtime.bigint();
     let elapsed: number | undefined;
@@ -44,40 +31,24 @@ export class HistogramChild {
       return elapsed;
     };
   }
-
-  get sum(): number {
-    return this.total;
-  }
-
-  get count(): number {
-    return this.observations;
-  }
-
-  /** Cumulative counts per upper bound, `+Inf` last. */
-  cumulative(): Array<[le: number, count: number]> {
-    let running = 0;
-    return [...this.buckets, Infinity].map((le, i) => {
-      running += this.counts[i];
-      return [le, running];
-    });
-  }
 }
 
 export interface HistogramDefinition<L extends string> extends MetricDefinition<L> {
-  /** Strictly increasing upper bounds; `+Inf` is implicit. Default `defaultLatencyBuckets`. */
+  /** Upper bounds, strictly increasing; `+Inf` is implied. Default `defaultLatencyBuckets`. */
   readonly buckets?: readonly number[];
 }
 
-/** Histogram with fixed buckets, exposed as `_bucket{le}` (cumulative), `_sum` and `_count`. */
+/** A prom-client histogram with cached children. */
 export class Histogram<L extends string = never> extends Metric<L, HistogramChild> {
   readonly type = 'histogram';
   readonly buckets: readonly number[];
+  protected readonly prom: PromHistogram<string>;
 
-  /** Built by `MetricsRegistry.histogram`. */
-  constructor(name: string, help: string, labelNames: readonly L[], buckets: readonly number[] = defaultLatencyBuckets) {
+  constructor(name: string, help: string, labelNames: readonly L[], registry: Registry, buckets: readonly number[] = defaultLatencyBuckets) {
     super(name, help, labelNames);
     this.buckets = normalizeBuckets(name, buckets);
-    this.init();
+    const collect = () => this.runCollectors();
+    this.prom = new PromHistogram({ name, help, labelNames: [...labelNames], buckets: [...this.buckets], registers: [registry], collect });
   }
 
   observe(value: number): void {
@@ -89,25 +60,16 @@ export class Histogram<L extends string = never> extends Metric<L, HistogramChil
   }
 
   override signature(): string {
-    return JSON.stringify({ base: super.signature(), buckets: this.buckets });
+    return metricSignature(this.type, this.help, this.labelNames, this.buckets);
   }
 
-  protected newChild(): HistogramChild {
-    return new HistogramChild(this.name, this.buckets);
-  }
-
-  protected samples(child: HistogramChild, labels: Sample['labels']): Sample[] {
-    const samples: Sample[] = child.cumulative().map(([le, count]) => ({
-      suffix: '_bucket',
-      labels: [...labels, ['le', le === Infinity ? '+Inf' : String(le)] as const],
-      value: count,
-    }));
-    samples.push({ suffix: '_sum', labels, value: child.sum }, { suffix: '_count', labels, value: child.count });
-    return samples;
+  protected newChild(labels: LabelObject): HistogramChild {
+    return new HistogramChild(this.name, this.prom, labels);
   }
 }
 
-function normalizeBuckets(name: string, buckets: readonly number[]): readonly number[] {
+/** Bounds without a trailing +Inf; throws unless finite and strictly increasing. */
+export function normalizeBuckets(name: string, buckets: readonly number[]): readonly number[] {
   const bounds = buckets[buckets.length - 1] === Infinity ? buckets.slice(0, -1) : [...buckets];
   bounds.forEach((bound, i) => {
     if (!Number.isFinite(bound)) throw new MetricsError(`histogram ${name}: bucket bound ${bound} is not finite`);

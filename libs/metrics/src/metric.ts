@@ -1,5 +1,5 @@
+import type { Metric as PromMetric } from 'prom-client';
 import { MetricsError } from './errors';
-import type { MetricFamily, MetricType, Sample } from './internals/exposition';
 
 /** One value per declared label name; numbers (e.g. partitions) are rendered with `String()`. */
 export type LabelValues<L extends string> = { readonly [K in L]: string | number };
@@ -12,16 +12,18 @@ export interface MetricDefinition<L extends string> {
   readonly labelNames?: readonly L[];
 }
 
-type LabelPairs = ReadonlyArray<readonly [string, string]>;
+/** Label values as prom-client takes them: strings, in declaration order. */
+export type LabelObject = Record<string, string>;
 
 /**
- * Shared machinery of every metric type: children keyed by label values (created on first
- * use, cached, removable) and collect-time callbacks. A metric without labels has exactly one
- * child, created eagerly so it is exposed (as 0) before its first update.
+ * What our metric types share on top of a prom-client metric: children keyed by label values (created
+ * on first use and cached, so hot paths keep them), removal, and synchronous collect-time callbacks run
+ * by prom-client before every rendering. Values and the exposition are prom-client's.
  */
 export abstract class Metric<L extends string, C> {
-  abstract readonly type: MetricType;
-  private readonly children = new Map<string, { labels: LabelPairs; child: C }>();
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
+  protected abstract readonly prom: PromMetric<string>;
+  private readonly children = new Map<string, C>();
   private readonly collectors = new Set<(metric: this) => void>();
 
   protected constructor(
@@ -33,29 +35,30 @@ export abstract class Metric<L extends string, C> {
 
   /** The child for these label values; the same object for the same values. */
   labels(values: LabelValues<L>): C {
-    const labels = this.pairs(values);
-    const key = JSON.stringify(labels.map(([, value]) => value));
-    const existing = this.children.get(key);
-    if (existing) return existing.child;
-    const child = this.newChild();
-    this.children.set(key, { labels, child });
+    const labels = this.labelObject(values);
+    const key = JSON.stringify(Object.values(labels));
+    let child = this.children.get(key);
+    if (child === undefined) {
+      child = this.newChild(labels);
+      this.children.set(key, child);
+    }
     return child;
   }
 
   /**
-   * Drops the child for these label values (e.g. a partition revoked from this instance);
-   * it disappears from the exposition. Returns whether it existed. A reference kept to the
-   * removed child still works but is no longer exposed.
+   * Drops the series for these label values (e.g. a partition revoked from this instance); it
+   * disappears from the exposition until updated again. Returns whether its child existed.
    */
   remove(values: LabelValues<L>): boolean {
-    const key = JSON.stringify(this.pairs(values).map(([, value]) => value));
-    return this.children.delete(key);
+    const labels = this.labelObject(values);
+    this.prom.remove(labels);
+    return this.children.delete(JSON.stringify(Object.values(labels)));
   }
 
-  /** Drops every child (a metric without labels starts again from its initial value). */
+  /** Drops every series (a metric without labels starts again from 0). */
   reset(): void {
     this.children.clear();
-    this.init();
+    this.prom.reset();
   }
 
   /**
@@ -69,8 +72,13 @@ export abstract class Metric<L extends string, C> {
     };
   }
 
-  /** Runs the collect callbacks, then snapshots every child. */
-  collect(): MetricFamily {
+  /** Identity of the definition: re-registering with an equal signature returns this metric. */
+  signature(): string {
+    return metricSignature(this.type, this.help, this.labelNames);
+  }
+
+  /** Given to prom-client as the metric's `collect`. */
+  protected runCollectors(): void {
     for (const callback of this.collectors) {
       try {
         callback(this);
@@ -78,14 +86,6 @@ export abstract class Metric<L extends string, C> {
         throw new MetricsError(`collect callback of ${this.name} failed`, { cause: error });
       }
     }
-    const samples: Sample[] = [];
-    for (const { labels, child } of this.children.values()) samples.push(...this.samples(child, labels));
-    return { name: this.name, help: this.help, type: this.type, samples };
-  }
-
-  /** Identity of the definition: re-registering with an equal signature returns this metric. */
-  signature(): string {
-    return JSON.stringify({ type: this.type, help: this.help, labelNames: this.labelNames });
   }
 
   /** The only child of a metric without labels (throws on a labelled one). */
@@ -93,26 +93,25 @@ export abstract class Metric<L extends string, C> {
     return this.labels({} as LabelValues<L>);
   }
 
-  /** Subclasses call this at the end of their constructor. */
-  protected init(): void {
-    if (this.labelNames.length === 0) this.unlabelled();
-  }
+  protected abstract newChild(labels: LabelObject): C;
 
-  protected abstract newChild(): C;
-
-  protected abstract samples(child: C, labels: LabelPairs): Sample[];
-
-  private pairs(values: LabelValues<L>): LabelPairs {
-    const given = Object.keys(values);
-    for (const name of given) {
+  private labelObject(values: LabelValues<L>): LabelObject {
+    for (const name of Object.keys(values)) {
       if (!(this.labelNames as readonly string[]).includes(name)) {
         throw new MetricsError(`unknown label ${JSON.stringify(name)} on ${this.name} (labels: ${this.labelNames.join(', ') || 'none'})`);
       }
     }
-    return this.labelNames.map((name) => {
+    const labels: LabelObject = Object.create(null) as LabelObject;
+    for (const name of this.labelNames) {
       const value = values[name];
       if (value === undefined) throw new MetricsError(`missing label ${JSON.stringify(name)} on ${this.name}`);
-      return [name, String(value)] as const;
-    });
+      labels[name] = String(value);
+    }
+    return labels;
   }
+}
+
+/** Identity of a definition (type, help, label names in order, histogram buckets). */
+export function metricSignature(type: string, help: string, labelNames: readonly string[], buckets?: readonly number[]): string {
+  return JSON.stringify(buckets === undefined ? { type, help, labelNames } : { type, help, labelNames, buckets });
 }

@@ -2,11 +2,11 @@ import { contentType, MetricsError, MetricsRegistry } from './index';
 import { PlatformError } from '@platform/common';
 
 describe('MetricsRegistry', () => {
-  it('exposes the 0.0.4 content type', () => {
+  it('exposes the 0.0.4 content type', async () => {
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
-  it('returns the existing metric for the same definition', () => {
+  it('returns the existing metric for the same definition', async () => {
     const registry = new MetricsRegistry();
     const a = registry.counter({ name: 'c_total', help: 'h', labelNames: ['topic'] });
     const b = registry.counter({ name: 'c_total', help: 'h', labelNames: ['topic'] });
@@ -16,7 +16,7 @@ describe('MetricsRegistry', () => {
     expect(registry.get('c_total')).toBe(a);
   });
 
-  it('rejects a conflicting definition under the same name', () => {
+  it('rejects a conflicting definition under the same name', async () => {
     const registry = new MetricsRegistry();
     registry.counter({ name: 'm', help: 'h', labelNames: ['topic'] });
     const conflicts = [
@@ -42,7 +42,7 @@ describe('MetricsRegistry', () => {
     expect((error as MetricsError).retriable).toBe(false);
   });
 
-  it('validates metric and label names', () => {
+  it('validates metric and label names', async () => {
     const registry = new MetricsRegistry();
     for (const name of ['', '1abc', 'a-b', 'a b', 'é']) {
       expect(() => registry.counter({ name, help: 'h' })).toThrow(/invalid metric name/);
@@ -54,44 +54,54 @@ describe('MetricsRegistry', () => {
     expect(() => registry.counter({ name: 'x', help: 'h', labelNames: ['a', 'a'] })).toThrow(/duplicate label name/);
   });
 
-  it('escapes label values and help text', () => {
+  it('escapes label values and help text', async () => {
     const registry = new MetricsRegistry();
     const gauge = registry.gauge({ name: 'g', help: 'Back\\slash, "quotes" and\nnewline.', labelNames: ['v'] });
     gauge.labels({ v: 'a\\b"c"\nd' }).set(1);
-    expect(registry.metrics()).toBe(
+    expect((await registry.metrics())).toBe(
       '# HELP g Back\\\\slash, "quotes" and\\nnewline.\n# TYPE g gauge\ng{v="a\\\\b\\"c\\"\\nd"} 1\n',
     );
   });
 
-  it('renders families in registration order and an empty registry as empty text', () => {
+  it('renders families in registration order (blank line between) and an empty registry as empty text', async () => {
     const registry = new MetricsRegistry();
-    expect(registry.metrics()).toBe('');
+    expect((await registry.metrics()).trim()).toBe('');
     registry.gauge({ name: 'b', help: 'h' });
     registry.counter({ name: 'a_total', help: 'h' });
-    expect(registry.metrics()).toBe('# HELP b h\n# TYPE b gauge\nb 0\n# HELP a_total h\n# TYPE a_total counter\na_total 0\n');
+    expect(await registry.metrics()).toBe('# HELP b h\n# TYPE b gauge\nb 0\n\n# HELP a_total h\n# TYPE a_total counter\na_total 0\n');
   });
 
-  it('prefixes every name and looks metrics up without the prefix', () => {
+  it('prefixes every name and looks metrics up without the prefix', async () => {
     const registry = new MetricsRegistry({ prefix: 'platform_' });
     const counter = registry.counter({ name: 'records_total', help: 'h' });
     expect(counter.name).toBe('platform_records_total');
     expect(registry.get('records_total')).toBe(counter);
-    expect(registry.metrics()).toContain('\nplatform_records_total 0\n');
+    expect((await registry.metrics())).toContain('\nplatform_records_total 0\n');
     expect(registry.unregister('records_total')).toBe(true);
-    expect(registry.metrics()).toBe('');
+    expect((await registry.metrics()).trim()).toBe('');
     expect(() => new MetricsRegistry({ prefix: '9x' })).toThrow(/invalid metric prefix/);
   });
 
-  it('merges registries into one exposition and rejects duplicate names across them', () => {
+  it('keeps apps apart: one prom-client registry per MetricsRegistry, never the global one', async () => {
+    const a = new MetricsRegistry();
+    const b = new MetricsRegistry();
+    a.counter({ name: 'requests_total', help: 'h' }).inc(5);
+    b.counter({ name: 'requests_total', help: 'h' }).inc(1);
+    expect(await a.metrics()).toContain('\nrequests_total 5\n');
+    expect(await b.metrics()).toContain('\nrequests_total 1\n');
+    expect(await (await import('prom-client')).register.metrics()).not.toContain('requests_total');
+  });
+
+  it('merges registries into one exposition and rejects duplicate names across them', async () => {
     const app = new MetricsRegistry({ prefix: 'platform_' });
     const processRegistry = new MetricsRegistry();
     app.counter({ name: 'x_total', help: 'h' }).inc();
     processRegistry.gauge({ name: 'up', help: 'h' }).set(1);
-    expect(MetricsRegistry.merge([app, processRegistry])).toBe(
-      '# HELP platform_x_total h\n# TYPE platform_x_total counter\nplatform_x_total 1\n# HELP up h\n# TYPE up gauge\nup 1\n',
+    expect(await MetricsRegistry.merge([app, processRegistry])).toBe(
+      '# HELP platform_x_total h\n# TYPE platform_x_total counter\nplatform_x_total 1\n\n# HELP up h\n# TYPE up gauge\nup 1\n',
     );
     const other = new MetricsRegistry();
     other.gauge({ name: 'up', help: 'h' });
-    expect(() => MetricsRegistry.merge([processRegistry, other])).toThrow(/more than one merged registry/);
+    await expect(MetricsRegistry.merge([processRegistry, other])).rejects.toThrow(/more than one merged registry/);
   });
 });

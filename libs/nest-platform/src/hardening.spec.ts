@@ -67,8 +67,8 @@ class MetricsController {
   constructor(@Inject(REGISTRY) private readonly registry: MetricsRegistry) {}
 
   @Get('metrics')
-  metrics(@Res() res: { send(body: string): unknown }) {
-    res.send(this.registry.metrics());
+  async metrics(@Res() res: { send(body: string): unknown }) {
+    res.send(await this.registry.metrics());
   }
 }
 

@@ -224,8 +224,8 @@ describe('PlatformModule with bootstrapApi', () => {
     expect(doc.components.schemas.ConversationsListRequest.properties.page_size).toEqual({ type: 'integer', minimum: 1, maximum: 1000 });
   });
 
-  it('counts requests by method, matched route and status', () => {
-    const text = metrics.metrics();
+  it('counts requests by method, matched route and status', async () => {
+    const text = await metrics.metrics();
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/conversations\.list",status="200"\} [1-9]/);
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/conversations\.list",status="401"\} 3/);
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/conversations\.list",status="400"\} [1-9]/);

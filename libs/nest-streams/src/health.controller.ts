@@ -64,13 +64,13 @@ export class HealthController {
   }
 
   @Get('metrics')
-  metrics(@Res() res: HttpResponse): void {
+  async metrics(@Res() res: HttpResponse): Promise<void> {
     if (this.options.metrics.length === 0) {
       res.status(404).json({ message: 'no metrics registry configured' });
       return;
     }
     res.setHeader('Content-Type', contentType);
-    res.status(200).send(MetricsRegistry.merge(this.options.metrics));
+    res.status(200).send(await MetricsRegistry.merge(this.options.metrics));
   }
 
   private report(): HealthReport {

@@ -112,7 +112,7 @@ describe('poison records on a real broker', () => {
       return committed?.partitions[0]?.offset === '10';
     }, { timeoutMs: 15_000, description: 'input committed up to offset 10' });
 
-    const text = metrics.metrics();
+    const text = await metrics.metrics();
     const application = `application="${id}-v3"`;
     expect(text).toContain(`streams_records_processed_total{${application},task="0_0",topic="${input}"} 9`);
     expect(text).toContain(`streams_dead_letter_records_total{${application},stage="deserialization",topic="${id}-v3-dlq"} 1`);

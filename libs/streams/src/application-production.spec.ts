@@ -4,7 +4,7 @@ import { createTopic, uniqueName, waitFor } from '@platform/testing';
 import type { ProcessorContext } from './api/processor';
 import type { Serde } from './api/serde';
 import { StreamsApplication } from './application';
-import { partitionForKey } from './internals/driver/murmur2';
+import { partitionForKey } from './internals/partitioning/murmur2';
 import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { DEAD_LETTER_HEADERS as H } from './internals/runtime/dead-letter';
 import type { ProcessingGuarantee } from './internals/runtime/options';
@@ -161,7 +161,7 @@ describe('production failures and task isolation on a real broker', () => {
       await waitFor(() => logged.length === 4, { timeoutMs: 20_000, description: `4 changelog records (${logged.length})` });
       expect(logged.map((m) => m.key!.toString()).sort()).toEqual([a, after, b, c].sort());
 
-      expect(metrics.metrics()).toContain(`streams_dead_letter_records_total{application="${id}-v1",stage="production",topic="${id}-v1-dlq"} 3`);
+      expect(await metrics.metrics()).toContain(`streams_dead_letter_records_total{application="${id}-v1",stage="production",topic="${id}-v1-dlq"} 3`);
       expect(app.isolatedTasks()).toEqual([]);
     },
     120_000,
@@ -223,7 +223,7 @@ describe('production failures and task isolation on a real broker', () => {
       const all = app.queryAll<string, string>('kept');
       expect(all.ok && all.partitions).toEqual([1]);
       expect(all.ok && all.isolated?.map((t) => t.taskId)).toEqual(['0_0']);
-      expect(metrics.metrics()).toContain(`streams_isolated_tasks{application="${id}-v1"} 1`);
+      expect(await metrics.metrics()).toContain(`streams_isolated_tasks{application="${id}-v1"} 1`);
 
       // the isolated partition is committed up to the failing record and goes no further
       await waitFor(async () => {

@@ -28,9 +28,9 @@ export class GatewayController {
   }
 
   @Get('metrics')
-  metrics(@Res() res: Response): void {
+  async metrics(@Res() res: Response): Promise<void> {
     res.setHeader('Content-Type', contentType);
-    res.status(200).send(this.deps.metrics.registry.metrics());
+    res.status(200).send(await this.deps.metrics.registry.metrics());
   }
 
   @Get('openapi.json')
