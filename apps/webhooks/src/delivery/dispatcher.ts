@@ -42,7 +42,7 @@ export class Dispatcher {
   }
 
   /** Sends `job` to `subscription` and records the outcome for lane `lane`, sequence `seq`, attempt `attempt`, on `partition`. */
-  dispatch(partition: number, lane: string, seq: number, attempt: number, job: LaneJob, subscription: Subscription): void {
+  dispatch(partition: number, lane: string, seq: number, attempt: number, job: LaneJob, subscription: Subscription, onRecorded?: (outcome: Outcome) => void): void {
     const controller = new AbortController();
     let set = this.inFlight.get(subscription.id);
     if (!set) this.inFlight.set(subscription.id, (set = new Set()));
@@ -61,14 +61,14 @@ export class Dispatcher {
       }
       // Aborted (unsubscribed, shutting down) without a 2xx: nothing to record; the lane is gone or resumes elsewhere.
       if (controller.signal.aborted && !outcome.ok) return;
-      await this.record(partition, lane, outcome);
+      if (await this.record(partition, lane, outcome)) onRecorded?.(outcome);
     })();
     this.track(run);
   }
 
   /** Writes a marker the task waits for: once read back, every outcome recorded before it has been applied. */
   marker(partition: number, token: string): void {
-    this.track(this.record(partition, 'marker', { kind: 'marker', token }));
+    this.track(this.record(partition, 'marker', { kind: 'marker', token }).then(() => undefined));
   }
 
   abort(subscriptionId: string): void {
@@ -99,23 +99,24 @@ export class Dispatcher {
     return headers;
   }
 
-  /** Produces until the broker acknowledges (acks=all, idempotent), or the replica shuts down. */
-  private async record(partition: number, key: string, outcome: Outcome): Promise<void> {
+  /** Produces until the broker acknowledges (acks=all, idempotent), or the replica shuts down; true once recorded. */
+  private async record(partition: number, key: string, outcome: Outcome): Promise<boolean> {
     let delay = 100;
     while (!this.closed || outcome.kind === 'attempt') {
       try {
         await this.options.producer.send({ topic: this.options.outcomesTopic, acks: -1, messages: [{ key, partition, value: JSON.stringify(outcome) }] });
-        return;
+        return true;
       } catch (error) {
         if (this.closed) {
           this.options.logger.warn('outcome not recorded before shutdown; the event will be delivered again', { key, error: errorMessage(error) });
-          return;
+          return false;
         }
         this.options.logger.warn('recording a delivery outcome failed; retrying', { key, delayMs: delay, error: errorMessage(error) });
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5000);
       }
     }
+    return false;
   }
 
   private track(run: Promise<void>): void {

@@ -30,7 +30,8 @@ export interface DeliveryProcessorOptions {
  * subscriptions that want them (`lanes`, `jobs` stores: FIFO per subscription and ordering key).
  * A wall-clock punctuator sends each lane's head when it is due (one request per lane at a time,
  * so a conversation's events arrive in order); the Dispatcher records the outcome in the outcomes
- * topic, and only when this task reads it back does the lane move on: an acknowledged head is
+ * topic, and only once it is recorded (acknowledged by Kafka) does the lane move on — at the next
+ * punctuation, or when the task reads the record back, whichever comes first: an acknowledged head is
  * removed, a failed one is retried after a jittered exponential backoff or, after
  * `maxAttempts`, written to the dead-letter topic and removed. Nothing is dispatched before the
  * task has read back its own start marker, so outcomes recorded by a previous owner are applied
@@ -49,6 +50,9 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
   private readonly dirty = new Set<string>();
   private readonly token = randomUUID();
   private ready = false;
+  private closed = false;
+  /** Outcomes the Dispatcher has recorded in Kafka, applied at the next punctuation without waiting to read them back. */
+  private recorded: Outcome[] = [];
   private readonly random: () => number;
 
   constructor(private readonly options: DeliveryProcessorOptions) {
@@ -74,7 +78,9 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
   }
 
   close(): void {
+    this.closed = true;
     this.sending.clear();
+    this.recorded = [];
   }
 
   private fanOut(event: WebhookEvent): void {
@@ -144,6 +150,11 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
 
   private dispatchDue(): void {
     if (!this.ready) return;
+    // Recorded outcomes are durable already; applying them here saves a round trip through the topic. When the
+    // record is read back it no longer matches the lane's head and attempt and changes nothing.
+    const recorded = this.recorded;
+    this.recorded = [];
+    for (const outcome of recorded) this.apply(outcome);
     const now = this.context.currentSystemTimeMs();
     const { directory, dispatcher } = this.options;
     for (const [lane, state] of [...this.activeLanes()]) {
@@ -159,7 +170,9 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
         continue;
       }
       this.sending.add(lane);
-      dispatcher.dispatch(this.partition, lane, state.head, state.attempts, job, subscription);
+      dispatcher.dispatch(this.partition, lane, state.head, state.attempts, job, subscription, (outcome) => {
+        if (!this.closed) this.recorded.push(outcome);
+      });
     }
   }
 

@@ -29,11 +29,12 @@ function message(id: string, conversationId: string, sentAt: number, updatedAt: 
 }
 
 function setup(subscriptions: Subscription[] = []) {
-  const dispatched: { lane: string; seq: number; attempt: number; job: LaneJob }[] = [];
+  const dispatched: { lane: string; seq: number; attempt: number; job: LaneJob; onRecorded?: (outcome: Outcome) => void }[] = [];
   const markers: string[] = [];
   const dispatcher = {
     canDispatch: () => true,
-    dispatch: (_p: number, lane: string, seq: number, attempt: number, job: LaneJob) => void dispatched.push({ lane, seq, attempt, job }),
+    dispatch: (_p: number, lane: string, seq: number, attempt: number, job: LaneJob, _s: Subscription, onRecorded?: (outcome: Outcome) => void) =>
+      void dispatched.push({ lane, seq, attempt, job, ...(onRecorded ? { onRecorded } : {}) }),
     marker: (_p: number, token: string) => void markers.push(token),
   };
   const serdes = { message: jsonSerde<Message>(), metadata: jsonSerde<Metadata>(), channel: jsonSerde<Channel>(), tag: jsonSerde<Tag>() };
@@ -121,6 +122,23 @@ describe('webhooks topology', () => {
     await t.outcomes.pipeInput(first.lane, { kind: 'attempt', lane: first.lane, seq: 1, attempt: 0, eventId: t.dispatched[3]!.job.eventId, ok: true, status: 200, at: 1_000_600 });
     await t.driver.advanceWallClockTime(200);
     expect(t.dispatched).toHaveLength(4); // acknowledged: never again
+    await t.driver.close();
+  });
+
+  it('moves on as soon as the dispatcher has recorded the outcome, and ignores the record when it is read back', async () => {
+    const t = setup([subscription('s1', ['message.created'])]);
+    await t.outcomes.pipeInput('marker', { kind: 'marker', token: t.markers[0]! });
+    await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000);
+    await t.messages.pipeInput('m2', message('m2', 'c1', 1001), 1001);
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => d.seq)).toEqual([0]);
+    const ack: Outcome = { kind: 'attempt', lane: 's1|c1', seq: 0, attempt: 0, eventId: t.dispatched[0]!.job.eventId, ok: true, status: 204, at: 1_000_020 };
+    t.dispatched[0]!.onRecorded?.(ack);
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => d.seq)).toEqual([0, 1]);
+    await t.outcomes.pipeInput('s1|c1', ack);
+    await t.driver.advanceWallClockTime(100);
+    expect(t.dispatched.map((d) => d.seq)).toEqual([0, 1]);
     await t.driver.close();
   });
 });
