@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest, chartDir, helmTemplate, k8sTools, named, ofKind, run } from './testing/render';
 
-const statefulApps = ['communication', 'admin', 'chatplugin'];
+const statefulApps = ['communication', 'admin', 'chatplugin', 'webhooks'];
 /** Env names whose values are secrets: they must come from a Secret (secretKeyRef), never a literal or a ConfigMap. */
 const secretEnv = /(TOKEN|SECRET|PASSWORD|_KEY)$/;
 
@@ -90,7 +90,7 @@ describe('stateful apps', () => {
     const platformPods = [...ofKind(defaults, 'StatefulSet'), ...ofKind(defaults, 'Deployment'), ...ofKind(defaults, 'Job')].filter(
       (m) => m.metadata.labels?.['app.kubernetes.io/name'] !== 'kafka',
     );
-    expect(platformPods.length).toBe(3 + 2 + 1);
+    expect(platformPods.length).toBe(statefulApps.length + 2 + 1);
     for (const m of platformPods) {
       expect(podSpec(m).securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(podSpec(m).automountServiceAccountToken).toBe(false);
@@ -118,6 +118,9 @@ describe('secrets', () => {
     const template = readFileSync(join(chartDir, 'templates', 'secrets.yaml'), 'utf8');
     expect(template).toMatch(/lookup "v1" "Secret" \.Release\.Namespace \$name/);
 
+    const webhooks = env(podSpec(named(defaults, 'StatefulSet', 'chat-webhooks-v1')).containers[0]);
+    expect(webhooks.get('WEBHOOKS_ENCRYPTION_KEY').valueFrom.secretKeyRef).toEqual({ name: 'chat-secrets', key: 'CREDENTIAL_ENCRYPTION_KEY' });
+
     const text = JSON.stringify(ofKind(defaults, 'ConfigMap'));
     for (const v of values) expect(text).not.toContain(v);
     for (const m of [...ofKind(defaults, 'StatefulSet'), ...ofKind(defaults, 'Deployment'), ...ofKind(defaults, 'Job')]) {
@@ -135,7 +138,7 @@ describe('secrets', () => {
       kafka: { external: { brokers: 'k1:9093', tls: { enabled: true, caSecret: 'kafka-ca' }, sasl: { mechanism: 'scram-sha-512', username: 'chat', password: 'sasl-pw-123' } } },
       registry: { external: { url: 'https://sr.example/apis/ccompat/v7', username: 'sr', password: 'sr-pw-456' } },
     });
-    expect(ofKind(manifests, 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual(['chat-admin-v1', 'chat-chatplugin-v1', 'chat-communication-v1']);
+    expect(ofKind(manifests, 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual(['chat-admin-v1', 'chat-chatplugin-v1', 'chat-communication-v1', 'chat-webhooks-v1']);
     expect(ofKind(manifests, 'Deployment').map((m) => m.metadata.name)).toEqual(['chat-gateway']);
     const secret = named(manifests, 'Secret', 'chat-secrets');
     expect(Buffer.from(secret.data?.KAFKA_SASL_PASSWORD ?? '', 'base64').toString()).toBe('sasl-pw-123');

@@ -149,11 +149,11 @@ spec:
       {{- include "platform-lib.versionSelectorLabels" $ctx | nindent 6 }}
 {{- end -}}
 
-{{/* Environment variables read from the platform Secret (`keys`: list of variable names). */}}
+{{/* Environment variables read from the platform Secret (`keys`: map of variable name → key in the Secret). */}}
 {{- define "platform-lib.secretEnv" -}}
 {{- $root := .root -}}
-{{- range $key := .keys }}
-- name: {{ $key }}
+{{- range $name, $key := .keys }}
+- name: {{ $name }}
   valueFrom:
     secretKeyRef:
       name: {{ include "platform-lib.secretName" $root }}
