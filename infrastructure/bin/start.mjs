@@ -31,6 +31,8 @@ ensureDependencies();
 const { bringUp, stackEnv } = await import('./lib/stack.mjs');
 const { applyDeclaredTopics } = await import('./lib/topics.mjs');
 const { discoverApps, startApp } = await import('./lib/apps.mjs');
+const { Fleet, readLiveVersions } = await import('./lib/fleet.mjs');
+const { startControl } = await import('./lib/control.mjs');
 const { infra } = await import('./lib/ts.mjs');
 
 const logger = consoleLogger('start');
@@ -55,12 +57,15 @@ const gatewayUpstreams = ['communication', 'admin', 'chatplugin'];
 
 let stack;
 const apps = [];
+let fleet;
+let control;
 let stopping = false;
 async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal}: stopping`);
-  await Promise.all(apps.map((app) => app.stop()));
+  await control?.close();
+  await Promise.all([...apps, ...(fleet?.processes() ?? [])].map((app) => app.stop()));
   await stack?.stop();
   logger.info('stopped');
   process.exit(0);
@@ -108,18 +113,47 @@ function supervisedApp(app, appEnv) {
   const onGiveUp = (message) => logger.error(`${message}; the other apps keep running`);
   return new (infra().Supervisor)(first, { name: `app ${app.name}`, restart: async () => start(), policy: restartPolicy, logger, onGiveUp });
 }
+// The app versions, driven by the admin CLI through the control endpoint (apps/cli, local driver): each app
+// starts at the version last routed to (.data/versions.json, default 1); a route switch restarts the gateway.
+const versionsFile = fromRoot('.data', 'versions.json');
+const startVersions = readLiveVersions(versionsFile);
+const gatewayEnv = (routes) => ({ ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) });
+fleet = new Fleet({
+  launch: supervisedApp,
+  freePort: () => infra().freePort(host),
+  host,
+  namespace: process.env.TOPICS_NAMESPACE,
+  versionsFile,
+  onRoutesChanged: async (routes) => {
+    const old = apps.findIndex((app) => app.name === 'gateway');
+    if (old < 0 || stopping) return;
+    await apps[old].process.stop();
+    apps[old] = { name: 'gateway', process: supervisedApp(gateway, gatewayEnv(routes)), stop: () => apps[old].process.stop() };
+    logger.info('app gateway restarted with new routes', { routes: Object.entries(routes).map(([name, url]) => `${name}=${url}`).join(',') });
+  },
+});
 for (const app of found) {
   if (stopping) break;
-  apps.push(supervisedApp(app, { ...env, PORT: String(app.port), STATE_DIR: fromRoot('.data', 'state', app.name) }));
-  logger.info(`app ${app.name} started`, { port: app.port });
+  const version = startVersions[app.name] ?? 1;
+  fleet.add(app, { port: app.port, env, stateDir: fromRoot('.data', 'state', app.name), version, routed: gatewayUpstreams.includes(app.name) });
+  logger.info(`app ${app.name} started`, { port: app.port, ...(version === 1 ? {} : { version }) });
 }
 let gatewayUrl;
 if (gateway && !stopping) {
-  const routes = Object.fromEntries(found.filter((app) => gatewayUpstreams.includes(app.name)).map((app) => [app.name, `http://${reachableHost}:${app.port}`]));
-  apps.push(supervisedApp(gateway, { ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) }));
+  const routes = fleet.routes();
+  const first = supervisedApp(gateway, gatewayEnv(routes));
+  apps.push({ name: 'gateway', process: first, stop: () => apps.find((app) => app.name === 'gateway').process.stop() });
   gatewayUrl = `http://${reachableHost}:${gatewayPort}`;
   logger.info('app gateway started', { port: gatewayPort, routes: Object.keys(routes).join(',') });
   if (!(await waitForLive(gatewayUrl, 30_000))) logger.warn('the gateway did not answer /health/live within 30 s; see its log lines above');
+}
+
+if (!stopping) {
+  try {
+    control = await startControl({ fleet, file: fromRoot('.data', 'supervisor.json'), logger });
+  } catch (error) {
+    logger.warn(`the admin CLI control endpoint did not start (${error instanceof Error ? error.message : String(error)}); npm run cli works without the local driver`);
+  }
 }
 
 console.log('');
@@ -133,6 +167,7 @@ if (gatewayUrl) {
   console.log(`  System token     ${secrets.systemToken}`);
   console.log(`  Try              curl -s -X POST ${gatewayUrl}/conversations.list -H 'Authorization: Bearer ${secrets.systemToken}' -H 'Content-Type: application/json' -d '{}'`);
   console.log('  User JWT         npm run token -- --user <id> [--name <name>]   (secrets in .data/secrets.json, kept across restarts)');
+  console.log('  Admin CLI        npm run cli -- --help   (apps, topics, tail, group offsets, dlq, app reset …)');
 }
 console.log(`  Ready in ${(stack.startMs / 1000).toFixed(1)} s${phases(stack)}. Ctrl-C stops everything.\n`);
 

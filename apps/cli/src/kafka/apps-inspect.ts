@@ -46,7 +46,10 @@ async function inspectVersion(admin: Admin, ref: AppVersionRef, topics: readonly
   const group = await describeGroup(admin, ref.key);
   const internal = internalTopicsOf(ref, topics);
   const repartition = new Set(internal.filter((t) => t.endsWith('-repartition')));
-  const partitions = (await groupLag(admin, ref.key)).filter((p) => !repartition.has(p.topic));
+  const committed = await groupLag(admin, ref.key);
+  // Assigned topics the group has not committed on yet (nothing read so far) are shown with their log ends too.
+  const assigned = [...new Set(group.members.flatMap((m) => m.partitions.map((p) => p.topic)))].filter((t) => !committed.some((c) => c.topic === t));
+  const partitions = [...committed, ...(assigned.length > 0 ? await groupLag(admin, ref.key, assigned) : [])].filter((p) => !repartition.has(p.topic));
   const dlq = dlqTopicOf(ref);
   return {
     app: ref.app,

@@ -16,7 +16,7 @@ export interface ResetPlan {
   /** Live members of the group now; with `--force` they are stopped through the driver first. */
   readonly members: readonly GroupMember[];
   readonly stopFirst: boolean;
-  /** Input topics (the group's committed topics that are not its own internal topics, plus `--input`). */
+  /** Input topics: the group's committed and currently assigned topics that are not its own internal topics, plus `--input`. */
   readonly inputs: readonly string[];
   readonly moves: readonly OffsetMove[];
   /** The version's changelog and repartition topics, deleted (the app recreates them empty). */
@@ -45,7 +45,8 @@ export async function planReset(admin: Admin, driver: PlatformDriver, ref: AppVe
   const internal = internalTopicsOf(ref, topics);
   const internalSet = new Set(internal);
   const committed = await admin.fetchOffsets({ groupId: ref.key });
-  const inputs = [...new Set([...committed.map((c) => c.topic).filter((t) => !internalSet.has(t) && topics.includes(t)), ...(options.extraInputs ?? [])])].sort();
+  const assigned = group.members.flatMap((m) => m.partitions.map((p) => p.topic));
+  const inputs = [...new Set([...committed.map((c) => c.topic), ...assigned].filter((t) => !internalSet.has(t) && topics.includes(t)).concat(options.extraInputs ?? []))].sort();
   const moves: OffsetMove[] = [];
   for (const topic of inputs) moves.push(...(await planMoves(admin, ref.key, topic, options.target)));
   const instances = (await driver.instances(ref.app)).filter((i) => i.version === ref.version);
@@ -67,31 +68,39 @@ export async function planReset(admin: Admin, driver: PlatformDriver, ref: AppVe
 }
 
 /** Carries out the plan in order: stop, wait for an empty group, move input offsets, delete internal topics, wipe state, restart. */
-export async function executeReset(ctx: CliContext, admin: Admin, driver: PlatformDriver, ref: AppVersionRef, plan: ResetPlan): Promise<{ wiped: string[]; deletedTopics: string[] }> {
+export async function executeReset(ctx: CliContext, admin: Admin, driver: PlatformDriver, ref: AppVersionRef, plan: ResetPlan): Promise<{ wiped: string[]; deletedTopics: string[]; stepMs: Record<string, number> }> {
   const steps = 5;
   const bar = ctx.out.progress(`reset ${ref.key}`, steps, 'steps');
+  const stepMs: Record<string, number> = {};
+  let last = Date.now();
+  const lap = (step: string, done: number) => {
+    const now = Date.now();
+    stepMs[step] = now - last;
+    last = now;
+    bar.update(done);
+  };
   try {
     if (plan.stopFirst) {
       ctx.out.note(`stopping ${ref.key} through the ${driver.name} driver`);
       await driver.stop(ref.app, ref.version);
     }
     await waitForEmptyGroup(admin, ref.key, ctx.config.timeoutMs, ctx.signal);
-    bar.update(1);
+    lap('stop', 1);
     await applyMoves(admin, ref.key, plan.moves);
-    bar.update(2);
+    lap('offsets', 2);
     if (plan.deleteTopics.length > 0) {
       await admin.deleteTopics({ topics: [...plan.deleteTopics], timeout: ctx.config.timeoutMs });
       await waitForTopicsGone(admin, plan.deleteTopics, ctx.config.timeoutMs);
     }
-    bar.update(3);
+    lap('deleteTopics', 3);
     const wiped = await driver.wipeState(ref.app, ref.version);
-    bar.update(4);
+    lap('wipe', 4);
     if (plan.restartAfter) {
       ctx.out.note(`starting ${ref.key} again`);
       await driver.start(ref.app, ref.version);
     }
-    bar.update(5);
-    return { wiped, deletedTopics: [...plan.deleteTopics] };
+    lap('restart', 5);
+    return { wiped, deletedTopics: [...plan.deleteTopics], stepMs };
   } finally {
     bar.stop();
   }
