@@ -36,6 +36,11 @@ describe('the chart topic list (generated from topics/)', () => {
     const job = manifests.find((m) => m.kind === 'Job');
     expect(job?.metadata.name).toMatch(/^chat-topics-[0-9a-f]{10}$/);
     expect(job?.spec.template.spec.containers[0].command).toEqual(['node', '/app/tools/apply-topics.cjs', '/etc/platform/topics/topics.json']);
+    // A Job's pod template is immutable: another image or broker list is another job name.
+    const other = helmTemplate(helm, { image: { tag: '0.2.0' } }).manifests.find((m) => m.kind === 'Job');
+    expect(other?.metadata.name).toMatch(/^chat-topics-[0-9a-f]{10}$/);
+    expect(other?.metadata.name).not.toBe(job?.metadata.name);
+    expect(helmTemplate(helm).manifests.find((m) => m.kind === 'Job')?.metadata.name).toBe(job?.metadata.name);
   }, 900_000);
 });
 
