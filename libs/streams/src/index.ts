@@ -11,9 +11,9 @@ export type {
   PunctuationType,
   Cancellable,
 } from './api/processor';
-export { applicationKey, internalTopicName, deadLetterTopicName } from './internals/topology/names';
+export { applicationKey, internalTopicName, deadLetterTopicName, parseTaskId } from './internals/topology/names';
 /** The producer's default partition for key bytes (murmur2, as kafkajs and the Java client): where `metadataForKey` looks. */
-export { partitionForKey } from './internals/driver/murmur2';
+export { partitionForKey } from './internals/partitioning/murmur2';
 export type { ApplicationIdentity } from './internals/topology/names';
 
 // --- topology, DSL, serdes (owned by the DSL work) ---

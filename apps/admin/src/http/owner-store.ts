@@ -1,7 +1,7 @@
 import { QueryRouter, failureAnswer, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
 import { WriteError, type WritePosition } from '@platform/chat-streams';
 import { RetryLaterException } from '@platform/nest-platform';
-import type { QueryPosition, StreamsApplication, TopologySpec } from '@platform/streams';
+import { parseTaskId, type QueryPosition, type StreamsApplication, type TopologySpec } from '@platform/streams';
 import { AdminError } from '../errors';
 import { json } from './answers';
 
@@ -111,6 +111,6 @@ export class OwnerStore {
   }
 
   private ownsTask(taskId: string): boolean {
-    return taskId.startsWith(`${this.subtopology}_`);
+    return parseTaskId(taskId).subtopology === this.subtopology;
   }
 }

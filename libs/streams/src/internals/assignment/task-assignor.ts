@@ -6,6 +6,8 @@
  * stays where it is and a restarted instance gets its tasks back; the rest go to the least loaded
  * members. Deterministic: the same input always gives the same output.
  */
+import { parseTaskId } from '../topology/names';
+
 export interface AssignorMember {
   readonly id: string;
   /** taskId → offset sum of the member's local copy. */
@@ -41,7 +43,7 @@ export function assignTasks(tasks: readonly string[], members: readonly Assignor
 
 /** Orders `<subtopology>_<partition>` ids numerically. */
 export function compareTaskIds(a: string, b: string): number {
-  const [sa, pa] = a.split('_').map(Number);
-  const [sb, pb] = b.split('_').map(Number);
-  return sa! - sb! || pa! - pb!;
+  const x = parseTaskId(a);
+  const y = parseTaskId(b);
+  return x.subtopology - y.subtopology || x.partition - y.partition;
 }

@@ -4,7 +4,7 @@ import { StreamsError } from '../../errors';
 import { Serdes } from '../../serdes/serdes';
 import { Stores } from '../topology/stores';
 import { Topology } from '../topology/topology';
-import { partitionForKey } from './murmur2';
+import { partitionForKey } from '../partitioning/murmur2';
 import { TopologyTestDriver } from './test-driver';
 
 const str = { keySerde: Serdes.string(), valueSerde: Serdes.string() };

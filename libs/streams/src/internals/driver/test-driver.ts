@@ -9,7 +9,7 @@ import { internalTopicName, type ApplicationIdentity } from '../topology/names';
 import type { SinkNodeSpec, SourceNodeSpec, TopicRef, TopologySpec } from '../topology/spec';
 import { MemoryTopics, type StoredRecord } from './memory-topics';
 import { tasksStoreView } from '../state/tasks-store-view';
-import { partitionForKey } from './murmur2';
+import { partitionForKey } from '../partitioning/murmur2';
 import { planPartitions } from './partition-plan';
 import { TestInputTopic, TestOutputTopic } from './test-topics';
 

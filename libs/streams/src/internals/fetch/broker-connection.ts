@@ -16,7 +16,14 @@ export interface BrokerConnectionOptions {
   ssl?: tls.ConnectionOptions | boolean;
   sasl?: SaslOptions;
   requestTimeoutMs: number;
+  /**
+   * Largest response frame accepted (default 128 MiB): a size prefix above it (a corrupt stream, not
+   * a Kafka broker) closes the connection before anything is allocated.
+   */
+  maxFrameBytes?: number;
 }
+
+const DEFAULT_MAX_FRAME_BYTES = 128 * 1024 * 1024;
 
 interface Pending {
   resolve: (body: Buffer) => void;
@@ -118,6 +125,8 @@ export class BrokerConnection {
         if (this.sizeFill < 4) return;
         const size = this.sizeBytes.readInt32BE(0);
         if (size < 4) return this.fail(new FetchError(`invalid frame size ${size} from ${this.address}`, { retriable: true }));
+        const maxFrameBytes = this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+        if (size > maxFrameBytes) return this.fail(new FetchError(`frame of ${size} bytes from ${this.address} is over the limit of ${maxFrameBytes} bytes`, { retriable: true }));
         this.frame = Buffer.allocUnsafe(size);
         this.frameFill = 0;
       }

@@ -1,5 +1,6 @@
 import { createTopic, newKafka, uniqueName, waitFor } from '@platform/testing';
 import { CompressionTypes, type Admin, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { BrokerConnection } from './broker-connection';
 import { readChangelogs, type ChangelogReaderOptions, type ReadChunk, type ReadRange } from './changelog-reader';
 import { FetchError } from './errors';
 
@@ -182,5 +183,35 @@ describe('readChangelogs against the broker', () => {
     const attempt = read(fullRanges(), { sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' }, brokers: [] });
     await expect(attempt).rejects.toBeInstanceOf(FetchError);
     await expect(attempt).rejects.toMatchObject({ retriable: false });
+  });
+
+  it('ends with a retriable FetchError when a range cannot progress (it ends inside a transaction left open)', async () => {
+    const stuck = uniqueName('fetch-stuck');
+    await createTopic(admin, stuck, { partitions: 1 });
+    const tx = kafka.producer({ transactionalId: uniqueName('fetch-stuck-tx'), idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    const transaction = await tx.transaction();
+    try {
+      // (The admin's end offsets are read_committed too: they stop before the open transaction.)
+      const [sent] = await transaction.send({ topic: stuck, messages: [{ key: 'k', value: 'open' }] });
+      const end = BigInt(sent!.baseOffset!) + 1n;
+      const metadata = await admin.fetchTopicMetadata({ topics: [stuck] });
+      const leaders = new Map([[`${stuck}|0`, metadata.topics[0]!.partitions[0]!.leader]]);
+      // read_committed never gets past the open transaction: no offset advances.
+      const attempt = readChangelogs([{ topic: stuck, partition: 0, from: 0n, end }], { ...options, leaders, maxWaitMs: 50, noProgressTimeoutMs: 1_000 }, () => undefined);
+      await expect(attempt).rejects.toMatchObject({ name: 'FetchError', retriable: true, message: expect.stringContaining('no progress') });
+    } finally {
+      await transaction.abort();
+      await tx.disconnect();
+      await admin.deleteTopics({ topics: [stuck] }).catch(() => undefined);
+    }
+  });
+
+  it('closes a connection whose response frame is over its limit before allocating it', async () => {
+    const broker = options.brokers[0]!;
+    const connection = await BrokerConnection.connect({ host: broker.host, port: broker.port, clientId: 'frame-cap-spec', requestTimeoutMs: 5_000, maxFrameBytes: 16 });
+    // ApiVersions v0 (empty body): the broker's answer lists every API, far more than 16 bytes.
+    await expect(connection.request(18, 0, () => undefined)).rejects.toMatchObject({ name: 'FetchError', retriable: true, message: expect.stringContaining('over the limit of 16 bytes') });
+    connection.close();
   });
 });

@@ -14,6 +14,7 @@ import {
 import { AbortFilter } from './abort-filter';
 import { decodeBatchesFrom, offsetAfterLastBatch, type BatchInfo, type DecodeCursor, type FetchedRecord } from './record-batch';
 import { Reader } from './wire';
+import { tpKey } from '../topic-partition';
 
 export type { FetchedRecord } from './record-batch';
 
@@ -39,7 +40,7 @@ export interface ReadChunk {
 export interface ChangelogReaderOptions {
   /** From admin.describeCluster(). */
   brokers: { nodeId: number; host: string; port: number }[];
-  /** `${topic}|${partition}` -> leader nodeId (from admin.fetchTopicMetadata). */
+  /** tpKey(topic, partition) -> leader nodeId (from admin.fetchTopicMetadata). */
   leaders: Map<string, number>;
   clientId: string;
   ssl?: ConnectionOptions | boolean;
@@ -52,7 +53,15 @@ export interface ChangelogReaderOptions {
   maxWaitMs?: number;
   /** Default 30 000. */
   requestTimeoutMs?: number;
+  /**
+   * Default 30 000: a leader whose partitions advance by no offset for this long (e.g. a range ending
+   * inside a transaction that never completes, so read_committed never gets there) ends the read with a
+   * retriable FetchError, and the caller hands the rest to its other reader.
+   */
+  noProgressTimeoutMs?: number;
 }
+
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 interface PartitionState {
   range: ReadRange;
@@ -99,7 +108,7 @@ export async function readChangelogs(
       await deliver({ topic: range.topic, partition: range.partition, records: [], nextOffset: range.from, done: true });
       continue;
     }
-    const leader = options.leaders.get(`${range.topic}|${range.partition}`);
+    const leader = options.leaders.get(tpKey(range.topic, range.partition));
     if (leader === undefined || leader < 0) {
       throw new FetchError(`no leader known for ${range.topic}-${range.partition}`, { retriable: true });
     }
@@ -121,6 +130,8 @@ export async function readChangelogs(
           ssl: options.ssl,
           sasl: options.sasl,
           requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+          // A response is at most maxBytes, plus one batch larger than that (KIP-74): room for it, no more.
+          maxFrameBytes: 2 * (options.maxBytes ?? DEFAULT_MAX_BYTES) + 16 * 1024 * 1024,
         });
         if (stopped) {
           connection.close(); // another leader failed while this one was connecting
@@ -150,7 +161,7 @@ async function readFromLeader(
   deliver: (chunk: ReadChunk) => Promise<void>,
   stopped: () => boolean,
 ): Promise<void> {
-  const byKey = new Map(states.map((s) => [`${s.range.topic}|${s.range.partition}`, s]));
+  const byKey = new Map(states.map((s) => [tpKey(s.range.topic, s.range.partition), s]));
   let round = 0;
   const send = (): Promise<Buffer> | undefined => {
     const active = states.filter((s) => !s.done);
@@ -165,12 +176,14 @@ async function readFromLeader(
       entry.partitions.push({ partition: s.range.partition, fetchOffset: s.fetchOffset, partitionMaxBytes: options.maxBytesPerPartition ?? 4 * 1024 * 1024 });
     }
     const request = connection.request(FETCH_API_KEY, FETCH_VERSION, (writer) =>
-      encodeFetchRequest(writer, { maxWaitMs: options.maxWaitMs ?? 200, maxBytes: options.maxBytes ?? 16 * 1024 * 1024, isolationLevel: READ_COMMITTED, topics }),
+      encodeFetchRequest(writer, { maxWaitMs: options.maxWaitMs ?? 200, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, isolationLevel: READ_COMMITTED, topics }),
     );
     request.catch(() => undefined); // awaited below; never an unhandled rejection if we stop first
     return request;
   };
 
+  const noProgressTimeoutMs = options.noProgressTimeoutMs ?? 30_000;
+  let progressAt = Date.now();
   let inflight = send();
   while (inflight && !stopped()) {
     const response = decodeFetchResponse(new Reader(await inflight));
@@ -180,11 +193,16 @@ async function readFromLeader(
     const work: Work[] = [];
     for (const { topic, partitions } of response.topics) {
       for (const part of partitions) {
-        const state = byKey.get(`${topic}|${part.partition}`);
+        const state = byKey.get(tpKey(topic, part.partition));
         if (!state || state.done) continue;
         const item = advance(state, part);
         if (item) work.push(item);
       }
+    }
+    if (work.length > 0) progressAt = Date.now();
+    else if (Date.now() - progressAt > noProgressTimeoutMs) {
+      const waiting = states.filter((s) => !s.done).map((s) => `${s.range.topic}-${s.range.partition}@${s.fetchOffset}`);
+      throw new FetchError(`no progress from ${connection.address} for ${noProgressTimeoutMs} ms (${waiting.join(', ')})`, { retriable: true });
     }
     inflight = send();
     for (const item of work) {

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { crc32c } from '@node-rs/crc32';
 import { FetchError } from './errors';
 import { ABORT_MARKER, decodeBatchesFrom, decodeRecordBatches, offsetAfterLastBatch, type BatchInfo, type FetchedRecord } from './record-batch';
 import { Reader, Writer } from './wire';
@@ -47,7 +48,13 @@ function encodeBatch(batch: TestBatch): Buffer {
   w.int32(0).int8(2).uint32(0).int16(attributes).int32(lastOffsetDelta).int64(0).int64(0);
   w.int64(batch.producerId ?? -1).int16(0).int32(0).int32(records.length).raw(payload);
   w.int32At(8, w.length - 12);
-  return Buffer.from(w.toBuffer());
+  return sealCrc(Buffer.from(w.toBuffer()));
+}
+
+/** Writes the batch's CRC-32C (attributes to the end), as a producer does. */
+function sealCrc(data: Buffer): Buffer {
+  data.writeUInt32BE(crc32c(data.subarray(21)) >>> 0, 17);
+  return data;
 }
 
 const decode = (data: Buffer, min?: number, max?: number, accept?: (b: BatchInfo) => boolean) => {
@@ -165,6 +172,7 @@ describe('decodeRecordBatches', () => {
   it('throws a non-retriable FetchError for codecs other than none and gzip', () => {
     const data = encodeBatch({ baseOffset: 0, records: [{ offsetDelta: 0, key: 'a', value: 'b' }] });
     data.writeInt16BE(4, 12 + 4 + 1 + 4); // attributes: zstd
+    sealCrc(data);
     const error = (() => {
       try {
         decode(data);
@@ -176,5 +184,23 @@ describe('decodeRecordBatches', () => {
     expect(error).toBeInstanceOf(FetchError);
     expect((error as FetchError).retriable).toBe(false);
     expect((error as FetchError).message).toMatch(/unsupported compression zstd/);
+  });
+
+  it('checks every batch against its CRC-32C: one flipped byte is a retriable FetchError naming the offset', () => {
+    const first = encodeBatch({ baseOffset: 0, records: [{ offsetDelta: 0, key: 'a', value: 'b' }] });
+    const second = encodeBatch({ baseOffset: 1, records: [{ offsetDelta: 0, key: 'c', value: 'value that gets corrupted' }] });
+    expect(plain(decode(Buffer.concat([first, second])).out).map((r) => r.value)).toEqual(['b', 'value that gets corrupted']);
+    second[second.length - 5] ^= 0x01;
+    const error = (() => {
+      try {
+        decode(Buffer.concat([first, second]));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(FetchError);
+    expect((error as FetchError).retriable).toBe(true);
+    expect((error as FetchError).message).toMatch(/corrupt record batch at offset 1: CRC-32C/);
   });
 });

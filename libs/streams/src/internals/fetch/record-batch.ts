@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { crc32c } from '@node-rs/crc32';
 import { FetchError } from './errors';
 import { Reader } from './wire';
 
@@ -33,6 +34,19 @@ const LOG_OVERHEAD = 12;
 /** partitionLeaderEpoch … recordCount, after LOG_OVERHEAD. */
 const BATCH_HEADER = 49;
 const MAGIC_POSITION = LOG_OVERHEAD + 4;
+/** The batch's CRC-32C (after magic) covers everything from attributes to the end of the batch. */
+const CRC_POSITION = MAGIC_POSITION + 1;
+const CRC_COVERS_FROM = CRC_POSITION + 4;
+
+/** Throws a retriable FetchError when the batch at [start, end) does not match its CRC-32C (as the Java client's check.crcs). */
+export function checkBatchCrc(data: Buffer, start: number, end: number): void {
+  const stored = data.readUInt32BE(start + CRC_POSITION);
+  const computed = crc32c(data.subarray(start + CRC_COVERS_FROM, end)) >>> 0;
+  if (stored !== computed) {
+    const offset = data.readBigInt64BE(start);
+    throw new FetchError(`corrupt record batch at offset ${offset}: CRC-32C ${computed.toString(16)} does not match ${stored.toString(16)}`, { retriable: true });
+  }
+}
 
 /**
  * Offset after the last complete batch in a partition's `records` bytes (a truncated trailing batch is
@@ -100,6 +114,7 @@ export function decodeBatchesFrom(
     if (start + size > data.length) break; // a trailing batch the broker cut at max_bytes
     const magic = data.readInt8(start + MAGIC_POSITION);
     if (magic !== 2) throw new FetchError(`unsupported record batch magic ${magic}`, { retriable: false });
+    checkBatchCrc(data, start, start + size);
     const batch = readBatchHeader(reader);
     cursor.next = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
     const batchEnd = start + size;

@@ -1,5 +1,6 @@
 import type { Counter, CounterChild, Gauge, Histogram, HistogramChild, MetricsRegistry } from '@platform/metrics';
 import type { EventHub } from '../runtime/events';
+import { parseTpKey, tpKey } from '../topic-partition';
 
 /** Store operation latency buckets in seconds: 1 µs to 100 ms. */
 const STORE_BUCKETS = [0.000001, 0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.01, 0.1];
@@ -52,9 +53,9 @@ export class StreamsMetrics {
       labelNames: ['application', 'topic', 'partition'],
       collect: (gauge) => {
         for (const [key, p] of this.positions) {
-          const split = key.lastIndexOf('|');
+          const { topic, partition } = parseTpKey(key);
           const lag = p.end > p.next ? Number(p.end - p.next) : 0;
-          gauge.labels({ ...app, topic: key.slice(0, split), partition: key.slice(split + 1) }).set(lag);
+          gauge.labels({ ...app, topic, partition: String(partition) }).set(lag);
         }
       },
     });
@@ -116,7 +117,7 @@ export class StreamsMetrics {
   /** Position after a fetched chunk: next offset to read and the partition's high watermark. */
   position(topic: string, partition: number, nextOffset: string, highWatermark: string): void {
     if (!this.processed) return;
-    const key = `${topic}|${partition}`;
+    const key = tpKey(topic, partition);
     const p = this.positions.get(key);
     const next = BigInt(nextOffset);
     const end = BigInt(highWatermark);

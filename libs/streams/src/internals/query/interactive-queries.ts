@@ -16,6 +16,7 @@ import type {
   QueryPosition,
 } from './query-result';
 import { RestoreTracker } from './restore-tracker';
+import { tpKey } from '../topic-partition';
 
 /** What the query side needs from the runtime (read lazily: everything changes with assignments). */
 export interface QuerySource {
@@ -136,7 +137,7 @@ export class InteractiveQueries {
     if (!location.sourceTopics.includes(position.topic) || position.partition !== location.partition) return false;
     const task = this.source.tasks()?.all.find((t) => t.id === location.taskId);
     if (!task?.state) return '-1';
-    const next = task.state.storedInputOffsets().get(`${position.topic}|${position.partition}`);
+    const next = task.state.storedInputOffsets().get(tpKey(position.topic, position.partition));
     if (next === undefined) return '-1';
     return BigInt(next) > BigInt(position.offset) ? true : String(BigInt(next) - 1n);
   }

@@ -1,4 +1,4 @@
-import { partitionForKey } from '../driver/murmur2';
+import { partitionForKey } from '../partitioning/murmur2';
 import type { AssignmentInfo } from '../assignment/protocol';
 import type { TopicPlan } from '../runtime/topic-plan';
 import type { TopologySpec } from '../topology/spec';

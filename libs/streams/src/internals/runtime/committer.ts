@@ -1,6 +1,7 @@
 import type { Consumer } from 'kafkajs';
 import type { ProducerCollector } from './record-collector';
 import type { StreamTask } from './stream-task';
+import { tpKey } from '../topic-partition';
 
 /**
  * The at-least-once commit, in this order:
@@ -23,7 +24,7 @@ export async function commitTasks(
   for (const task of tasks) {
     records += task.processedSinceCommit;
     task.commitState(changelogOffsets);
-    for (const o of task.takeCommittableOffsets()) offsets.pending.set(`${o.topic}|${o.partition}`, o);
+    for (const o of task.takeCommittableOffsets()) offsets.pending.set(tpKey(o.topic, o.partition), o);
   }
   await offsets.commit();
   return records;
@@ -53,7 +54,7 @@ export class GroupOffsets {
       await this.consumer.commitOffsets(batch);
     } catch (error) {
       for (const o of batch) {
-        const key = `${o.topic}|${o.partition}`;
+        const key = tpKey(o.topic, o.partition);
         if (!this.pending.has(key)) this.pending.set(key, o);
       }
       this.onError(error);

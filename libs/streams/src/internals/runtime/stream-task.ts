@@ -10,6 +10,7 @@ import type { StreamRecord } from '../../api/record';
 import type { FailureStage } from './dead-letter';
 import { DeserializationError, ProcessingError, RecordProductionError, TaskIsolationError } from './errors';
 import type { IsolatedTask, TaskFailureHandling } from './task-isolation';
+import { parseTpKey, tpKey } from '../topic-partition';
 
 export interface DeserializedRecord {
   readonly offset: string;
@@ -109,7 +110,7 @@ export class StreamTask {
   /** True when the exception handler dead-lettered the record: the input position moves past it. */
   private deadLettered(stage: FailureStage, topic: string, partition: number, message: KafkaMessage, error: unknown): boolean {
     if (!this.poison?.(stage, topic, partition, message, error)) return false;
-    const key = `${topic}|${partition}`;
+    const key = tpKey(topic, partition);
     this.next.set(key, BigInt(message.offset) + 1n);
     this.dirty.add(key);
     return true;
@@ -120,7 +121,7 @@ export class StreamTask {
    * batch may start below the position, so only the leading messages are compared.
    */
   newMessages(topic: string, partition: number, messages: KafkaMessage[]): KafkaMessage[] {
-    const next = this.next.get(`${topic}|${partition}`);
+    const next = this.next.get(tpKey(topic, partition));
     if (next === undefined) return messages;
     let first = 0;
     while (first < messages.length && BigInt(messages[first]!.offset) < next) first++;
@@ -188,7 +189,7 @@ export class StreamTask {
 
   /** Moves the input position past `offset` (never back): called once per processed chunk. */
   advance(topic: string, partition: number, offset: string): void {
-    const key = `${topic}|${partition}`;
+    const key = tpKey(topic, partition);
     const next = BigInt(offset) + 1n;
     const current = this.next.get(key);
     if (current === undefined || next > current) this.next.set(key, next);
@@ -228,10 +229,7 @@ export class StreamTask {
 
   /** Input offsets to commit to the group (only partitions that moved), then forgets them. */
   takeCommittableOffsets(): { topic: string; partition: number; offset: string }[] {
-    const result = [...this.dirty].map((key) => {
-      const split = key.lastIndexOf('|');
-      return { topic: key.slice(0, split), partition: Number(key.slice(split + 1)), offset: String(this.next.get(key)) };
-    });
+    const result = [...this.dirty].map((key) => ({ ...parseTpKey(key), offset: String(this.next.get(key)) }));
     this.dirty.clear();
     this.processedSinceCommit = 0;
     return result;

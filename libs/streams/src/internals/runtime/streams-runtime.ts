@@ -24,6 +24,7 @@ import type { TopicPlan } from './topic-plan';
 import { byTopic } from './eos/rewind';
 import type { IsolatedTask } from './task-isolation';
 import { prepareWriteLimits, type TopicLimits } from './topic-limits';
+import { tpKey } from '../topic-partition';
 
 interface Connected {
   readonly admin: Admin;
@@ -237,9 +238,9 @@ export class StreamsRuntime {
 
   private async onAssignment(memberId: string, assigned: Record<string, number[]>): Promise<void> {
     const c = this.connected!;
-    const owned = new Set(Object.entries(assigned).flatMap(([t, ps]) => ps.map((p) => `${t}|${p}`)));
+    const owned = new Set(Object.entries(assigned).flatMap(([t, ps]) => ps.map((p) => tpKey(t, p))));
     const mine = layoutTasks(c.plan.sourceTopics, c.plan.partitionCount).filter((task) =>
-      task.inputs.some((i) => owned.has(`${i.topic}|${i.partition}`)),
+      task.inputs.some((i) => owned.has(tpKey(i.topic, i.partition))),
     );
     if (this.memberId !== undefined && this.memberId !== memberId) {
       // We were dropped from the group (new member id): others may have run our tasks meanwhile,

@@ -18,6 +18,7 @@ import type { TopicPlan } from './topic-plan';
 import type { IsolatedTask, TaskFailureHandling } from './task-isolation';
 import type { TopicLimits } from './topic-limits';
 import { INPUT_OFFSETS_HEADER } from './restorer';
+import { tpKey } from '../topic-partition';
 
 export interface TaskManagerOptions {
   readonly spec: TopologySpec;
@@ -78,7 +79,7 @@ export class TaskManager {
   }
 
   taskFor(topic: string, partition: number): StreamTask | undefined {
-    return this.byInput.get(`${topic}|${partition}`);
+    return this.byInput.get(tpKey(topic, partition));
   }
 
   async assign(assigned: readonly TaskDescriptor[]): Promise<void> {
@@ -129,7 +130,7 @@ export class TaskManager {
       task.scope = collector;
       if (this.options.failureHandling) task.failureHandling = this.options.failureHandling;
       this.tasks.set(descriptor.id, task);
-      for (const input of descriptor.inputs) this.byInput.set(`${input.topic}|${input.partition}`, task);
+      for (const input of descriptor.inputs) this.byInput.set(tpKey(input.topic, input.partition), task);
       events.emit('task.opened', { taskId: descriptor.id, localState: state?.outcome ?? 'stateless' });
     }
   }
@@ -156,7 +157,7 @@ export class TaskManager {
     this.tasks.delete(task.id);
     this.isolatedTasks.delete(task.id);
     this.options.transactions?.close(task.id);
-    for (const input of task.descriptor.inputs) this.byInput.delete(`${input.topic}|${input.partition}`);
+    for (const input of task.descriptor.inputs) this.byInput.delete(tpKey(input.topic, input.partition));
     try {
       task.close();
     } catch (error) {

@@ -35,7 +35,3 @@ export function localTaskOffsets(stateDir: string, applicationKey: string): Reco
   return result;
 }
 
-/** Deletes the local state of one task. */
-export function deleteTaskDirectory(stateDir: string, applicationKey: string, taskId: string): void {
-  fs.rmSync(taskDirectory(stateDir, applicationKey, taskId), { recursive: true, force: true });
-}

@@ -9,6 +9,7 @@ import { SqliteStore } from './sqlite-store';
 import { TaskDatabase, type OpenOutcome } from './task-database';
 import { TypedStore } from './typed-store';
 import { WriteJournal } from './write-journal';
+import { parseTpKey, tpKey } from '../topic-partition';
 
 /** Where a store's changelog lives: an internal topic it writes, or the source topic it reads. */
 export interface ChangelogBinding {
@@ -133,13 +134,13 @@ export class TaskState {
         const produced = changelogOffsets.get(binding.store);
         if (produced !== undefined) offsets.set(name, produced);
       } else {
-        const next = inputOffsets.get(`${binding.topic}|${binding.partition}`);
+        const next = inputOffsets.get(tpKey(binding.topic, binding.partition));
         if (next !== undefined) offsets.set(name, String(BigInt(next) - 1n));
       }
     }
     for (const [tp, next] of inputOffsets) {
-      const split = tp.lastIndexOf('|');
-      offsets.set(inputOffsetName(tp.slice(0, split), Number(tp.slice(split + 1))), next);
+      const { topic, partition } = parseTpKey(tp);
+      offsets.set(inputOffsetName(topic, partition), next);
     }
     this.db.transaction(() => {
       flushStores();
@@ -157,8 +158,8 @@ export class TaskState {
     const table = this.db.table(binding.store);
     const offsets = new Map([[changelogOffsetName(binding.topic, binding.partition), lastOffset]]);
     for (const [tp, next] of inputOffsets ?? []) {
-      const split = tp.lastIndexOf('|');
-      const name = inputOffsetName(tp.slice(0, split), Number(tp.slice(split + 1)));
+      const { topic, partition } = parseTpKey(tp);
+      const name = inputOffsetName(topic, partition);
       const current = this.db.readOffsets().get(name);
       if (current === undefined || BigInt(current) < BigInt(next)) offsets.set(name, next);
     }

@@ -1,4 +1,5 @@
 import type { Admin, Consumer } from 'kafkajs';
+import { tpKey } from '../../topic-partition';
 
 /**
  * Seeks input partitions back to the consumer group's committed offsets (under exactly-once the
@@ -15,14 +16,14 @@ export async function rewindToCommitted(
   if (topics.length === 0) return;
   const committed = new Map<string, string>();
   for (const group of await admin.fetchOffsets({ groupId, topics })) {
-    for (const p of group.partitions) committed.set(`${group.topic}|${p.partition}`, p.offset);
+    for (const p of group.partitions) committed.set(tpKey(group.topic, p.partition), p.offset);
   }
   const starts = new Map<string, string>();
   for (const topic of topics) {
-    for (const p of await admin.fetchTopicOffsets(topic)) starts.set(`${topic}|${p.partition}`, p.low);
+    for (const p of await admin.fetchTopicOffsets(topic)) starts.set(tpKey(topic, p.partition), p.low);
   }
   for (const { topic, partition } of partitions) {
-    const key = `${topic}|${partition}`;
+    const key = tpKey(topic, partition);
     const offset = committed.get(key);
     const target = offset === undefined || BigInt(offset) < 0n ? starts.get(key) : offset;
     if (target !== undefined) consumer.seek({ topic, partition, offset: target });

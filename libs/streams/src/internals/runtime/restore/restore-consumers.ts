@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { INPUT_OFFSETS_HEADER, lastInputOffsets, type RestoreRequest } from './restore-request';
 import type { RestoreLedger } from './restore-ledger';
+import { tpKey } from '../../topic-partition';
 
 /** kafkajs restore consumers working side by side (see {@link restoreWithConsumers}). */
 export const RESTORE_CONSUMERS = 2;
@@ -56,7 +57,7 @@ const offsetOf = (message: KafkaMessage) => BigInt(message.offset);
 function startShare(requests: readonly RestoreRequest[], ledger: RestoreLedger, options: ConsumerRestoreOptions): { done: Promise<void>; stop: () => Promise<void> } {
   const groupId = `${options.applicationKey}-restore-${randomUUID()}`;
   const consumer = options.kafka.consumer({ groupId, allowAutoTopicCreation: false, readUncommitted: false, maxWaitTimeInMs: 200 });
-  const mine = new Set(requests.map((r) => `${r.binding.topic}|${r.binding.partition}`));
+  const mine = new Set(requests.map((r) => tpKey(r.binding.topic, r.binding.partition)));
   const topics = [...new Set(requests.map((r) => r.binding.topic))];
   let finish!: () => void;
   let fail!: (error: unknown) => void;
@@ -65,18 +66,18 @@ function startShare(requests: readonly RestoreRequest[], ledger: RestoreLedger, 
     fail = reject;
   });
   const reached = (topic: string, partition: number, next: bigint) => {
-    if (!mine.has(`${topic}|${partition}`) || !ledger.reached(topic, partition, next)) return;
-    mine.delete(`${topic}|${partition}`);
+    if (!mine.has(tpKey(topic, partition)) || !ledger.reached(topic, partition, next)) return;
+    mine.delete(tpKey(topic, partition));
     consumer.pause([{ topic, partitions: [partition] }]);
     if (mine.size === 0) finish();
   };
   // Emitted after every (re)join, before the fetches of that generation start.
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
-      const idle = partitions.filter((p) => !mine.has(`${topic}|${p}`));
+      const idle = partitions.filter((p) => !mine.has(tpKey(topic, p)));
       if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
       for (const partition of partitions) {
-        const next = mine.has(`${topic}|${partition}`) ? ledger.next(topic, partition) : undefined;
+        const next = mine.has(tpKey(topic, partition)) ? ledger.next(topic, partition) : undefined;
         if (next !== undefined) consumer.seek({ topic, partition, offset: String(next) });
       }
     }
@@ -89,7 +90,7 @@ function startShare(requests: readonly RestoreRequest[], ledger: RestoreLedger, 
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        if (!mine.has(`${batch.topic}|${batch.partition}`)) return;
+        if (!mine.has(tpKey(batch.topic, batch.partition))) return;
         ledger.apply(batch.topic, batch.partition, batch.messages, offsetOf, inputOffsets);
         reached(batch.topic, batch.partition, BigInt(batch.lastOffset()) + 1n);
       },

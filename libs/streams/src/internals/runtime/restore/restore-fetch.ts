@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { readChangelogs, type FetchedRecord, type ReadRange } from '../../fetch/changelog-reader';
 import { INPUT_OFFSETS_HEADER, lastInputOffsets } from './restore-request';
 import type { RestoreLedger } from './restore-ledger';
+import { tpKey } from '../../topic-partition';
 
 /** Connection settings of the engine's own fetch path (the brokers come from the cluster metadata). */
 export interface FetchConnection {
@@ -30,7 +31,7 @@ export async function restoreWithFetch(ledger: RestoreLedger, admin: Admin, conn
   const topics = [...new Set(requests.map((r) => r.binding.topic))];
   const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata({ topics })]);
   const leaders = new Map<string, number>();
-  for (const topic of metadata.topics) for (const p of topic.partitions) leaders.set(`${topic.name}|${p.partitionId}`, p.leader);
+  for (const topic of metadata.topics) for (const p of topic.partitions) leaders.set(tpKey(topic.name, p.partitionId), p.leader);
   const ranges: ReadRange[] = requests.map((r) => ({ topic: r.binding.topic, partition: r.binding.partition, from: r.from, end: r.end }));
   await readChangelogs(
     ranges,

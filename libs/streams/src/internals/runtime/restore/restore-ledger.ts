@@ -1,6 +1,7 @@
 import type { BufferedWrite } from '../../state/merge-iterator';
 import type { EventHub, RestoreProgress } from '../events';
 import type { RestoreRequest } from './restore-request';
+import { tpKey } from '../../topic-partition';
 
 /** The fields of a fetched changelog record that restoration reads (a kafkajs KafkaMessage has them, so does the raw reader's record). */
 export interface RestoredRecord {
@@ -92,7 +93,7 @@ export class RestoreLedger {
 }
 
 export function keyOf(topic: string, partition: number): string {
-  return `${topic}|${partition}`;
+  return tpKey(topic, partition);
 }
 
 export function progressOf(entry: { request: RestoreRequest; restored: number }): RestoreProgress {

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { ChangelogBinding, TaskState } from '../../state/task-state';
+import { tpKey } from '../../topic-partition';
 
 /** Header carrying the task's next input offsets on the last changelog record of each commit. */
 export const INPUT_OFFSETS_HEADER = 'streams.input-offsets';
@@ -24,12 +25,12 @@ export async function restoreRequests(admin: Admin, states: readonly TaskState[]
   const watermarks = new Map<string, { low: bigint; high: bigint }>();
   for (const topic of topics) {
     for (const p of await admin.fetchTopicOffsets(topic)) {
-      watermarks.set(`${topic}|${p.partition}`, { low: BigInt(p.low), high: BigInt(p.high) });
+      watermarks.set(tpKey(topic, p.partition), { low: BigInt(p.low), high: BigInt(p.high) });
     }
   }
   for (const state of states) {
     for (const binding of state.bindings) {
-      const mark = watermarks.get(`${binding.topic}|${binding.partition}`);
+      const mark = watermarks.get(tpKey(binding.topic, binding.partition));
       if (!mark) continue;
       const stored = state.storedChangelogOffset(binding);
       const from = stored === undefined ? mark.low : BigInt(stored) + 1n > mark.low ? BigInt(stored) + 1n : mark.low;
