@@ -2,5 +2,5 @@ export { PlatformError, errorMessage } from './errors';
 export type { PlatformErrorOptions } from './errors';
 export { retry, backoffDelay, defaultRetryOptions, RetriesExhaustedError } from './retry';
 export type { RetryOptions } from './retry';
-export { jsonLogger, silentLogger } from './logger';
-export type { Logger, LogLevel, LogFields } from './logger';
+export { jsonLogger, silentLogger, redactedFields, redactPaths, redactedValue } from './logger';
+export type { Logger, LogLevel, LogFields, JsonLoggerOptions } from './logger';

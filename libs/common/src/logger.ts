@@ -1,4 +1,6 @@
-/** Structured logger interface every library accepts; apps bridge it to their own logger. */
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+
+/** Structured logger interface every library accepts; apps create one with `jsonLogger`. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -11,25 +13,97 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** Replaces the value of every redacted field. */
+export const redactedValue = '[redacted]';
 
-/** One JSON object per line. */
-export function jsonLogger(
-  options: { level?: LogLevel; write?: (line: string) => void; fields?: LogFields } = {},
-): Logger {
-  const min = order[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
-  const base = options.fields ?? {};
-  const emit = (level: LogLevel, message: string, fields?: LogFields) => {
-    if (order[level] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...base, ...fields }));
-  };
+/**
+ * Field names whose values never reach a log line, wherever they sit at the top of a line's fields, one
+ * level down (`{ config: { jwtSecret } }`) or in a `headers` object at either place. Names of credentials,
+ * never of ordinary data (`key` stays: it is a record's key).
+ */
+export const redactedFields: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'password',
+  'passphrase',
+  'secret',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'authToken',
+  'systemToken',
+  'jwtSecret',
+  'apiKey',
+  'api_key',
+  'privateKey',
+  'private_key',
+  'secretKey',
+  'signingKey',
+  'encryptionKey',
+];
+
+/** The same names as pino redact paths (fast-redact syntax). */
+export const redactPaths: readonly string[] = redactedFields.flatMap((name) => {
+  const field = /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `["${name}"]`;
+  return [field.startsWith('.') ? name : field, `*${field}`, `headers${field}`, `*.headers${field}`];
+});
+
+export interface JsonLoggerOptions {
+  /** Lines below this level are dropped (default `info`). */
+  readonly level?: LogLevel;
+  /** Fields on every line (e.g. `{ app: 'gateway' }`). */
+  readonly fields?: LogFields;
+  /** Where lines go: a pino destination stream (anything with `write(line)`). Default: stderr, synchronously. */
+  readonly destination?: DestinationStream;
+  /** Called with each line without its newline, instead of `destination` (tests, adapters). */
+  readonly write?: (line: string) => void;
+}
+
+/**
+ * One JSON object per line, written by pino: `{"level":"info","time":"<ISO 8601>",...fields,"msg":"..."}`.
+ * The fields named in `redactedFields` are replaced by `"[redacted]"`; an `Error` under `error` or `err`
+ * becomes `{ type, message, stack }`.
+ */
+export function jsonLogger(options: JsonLoggerOptions = {}): Logger {
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: pino.stdSerializers.err, err: pino.stdSerializers.err },
+      redact: { paths: [...redactPaths], censor: redactedValue },
+    },
+    destinationOf(options),
+  );
+  return wrap(root, options.fields ?? {});
+}
+
+function destinationOf(options: JsonLoggerOptions): DestinationStream {
+  const write = options.write;
+  if (write !== undefined) return { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) };
+  return options.destination ?? pino.destination({ dest: 2, sync: true });
+}
+
+/**
+ * Children are made from the root with the merged fields (not child of child), so a field given again
+ * replaces the earlier value instead of appearing twice in the line.
+ */
+function wrap(root: PinoLogger, bindings: LogFields): Logger {
+  const log = Object.keys(bindings).length === 0 ? root : root.child(bindings);
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => jsonLogger({ ...options, fields: { ...base, ...fields } }),
+    debug: (message, fields) => (fields === undefined ? log.debug(message) : log.debug(fields, message)),
+    info: (message, fields) => (fields === undefined ? log.info(message) : log.info(fields, message)),
+    warn: (message, fields) => (fields === undefined ? log.warn(message) : log.warn(fields, message)),
+    error: (message, fields) => (fields === undefined ? log.error(message) : log.error(fields, message)),
+    child: (fields) => wrap(root, { ...bindings, ...fields }),
   };
 }
 
