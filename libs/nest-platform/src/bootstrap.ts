@@ -4,6 +4,8 @@ import { HttpException, type INestApplication, type Type } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from '@platform/common';
+import { accessLogMiddleware } from './access-log';
+import { TrustedProxies } from './client-address';
 import { PlatformConfigError } from './errors';
 import { bodyVerifier, defaultMaxBodyDepth } from './body-depth';
 import { errorAnswer } from './exception.filter';
@@ -19,7 +21,13 @@ export interface BootstrapApiOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly host: string;
+  /** Nest's lines and the access log (one info line per request) go here. */
   readonly logger: Logger;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client in the access log (addresses, CIDRs, `loopback`,
+   * `linklocal`, `uniquelocal`; see `TrustedProxies`). Default: none, the socket's peer is logged.
+   */
+  readonly trustedProxies?: readonly string[];
   /** Allowed browser origins: a list, or `'*'` for any. Omitted: no CORS headers. */
   readonly cors?: readonly string[] | '*';
   /** Largest JSON body accepted, e.g. `'1mb'` or a byte count; larger bodies are 413. */
@@ -42,12 +50,13 @@ export interface StartedApi {
 }
 
 /** Headers browsers may send and read across origins. */
-const corsAllowedHeaders = ['Authorization', 'Content-Type', 'x-streams-position'];
-const corsExposedHeaders = ['Retry-After', 'x-streams-position'];
+const corsAllowedHeaders = ['Authorization', 'Content-Type', 'x-streams-position', 'x-request-id'];
+const corsExposedHeaders = ['Retry-After', 'x-streams-position', 'x-request-id'];
 
 /**
  * Creates and starts an API app whose root module imports `PlatformModule.forRoot`: Nest logs through
- * the platform logger, shutdown hooks are on, every answer carries the security headers, HTTP metrics
+ * the platform logger, shutdown hooks are on, every request gets a request id (sent back in
+ * `x-request-id` on every answer) and an access log line, every answer carries the security headers, HTTP metrics
  * count every request, `/metrics` is kept to the management port (or the system token), JSON bodies
  * are parsed up to `bodyLimit` and `maxBodyDepth` (UTF-8 only), CORS is applied when configured, and
  * unknown routes answer 404 `{ message }`.
@@ -71,6 +80,7 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
     } catch (cause) {
       throw new PlatformConfigError('bootstrapApi needs a module importing PlatformModule.forRoot', { cause });
     }
+    app.use(accessLogMiddleware({ logger: options.logger, trustedProxies: new TrustedProxies(options.trustedProxies ?? []) }));
     app.use(securityHeadersMiddleware);
     app.use(metrics.middleware);
     app.use(

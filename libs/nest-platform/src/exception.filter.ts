@@ -2,6 +2,7 @@ import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter 
 import { errorMessage } from '@platform/common';
 import { requestPath, type PlatformRequest, type PlatformResponse } from './http';
 import type { ResolvedPlatformOptions } from './options';
+import { assignRequestId, requestIdOf } from './request-id';
 import { TooManyRequestsException } from './rate-limit/rate-limit.exception';
 import { RetryLaterException } from './retry-later.exception';
 import { PLATFORM_OPTIONS } from './tokens';
@@ -63,7 +64,10 @@ function httpExceptionMessage(error: HttpException): string {
   return error.message;
 }
 
-/** Global filter answering every error as `{ message }`; 5xx are logged with their stack. */
+/**
+ * Global filter answering every error as `{ message }` with the request's `x-request-id` (given here if
+ * no middleware gave one); 5xx are logged with their stack and request id.
+ */
 @Catch()
 export class PlatformExceptionFilter implements ExceptionFilter {
   constructor(@Inject(PLATFORM_OPTIONS) private readonly options: ResolvedPlatformOptions) {}
@@ -73,10 +77,12 @@ export class PlatformExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<PlatformRequest>();
     const res = host.switchToHttp().getResponse<PlatformResponse>();
     const answer = errorAnswer(error);
+    const requestId = res.headersSent ? requestIdOf(req) : assignRequestId(req, res);
     if (answer.status >= 500 || isStackOverflow(error)) {
       this.options.logger.error('request failed', {
         method: req.method,
         path: requestPath(req),
+        requestId,
         status: answer.status,
         error: errorMessage(error),
         stack: error instanceof Error ? error.stack : undefined,

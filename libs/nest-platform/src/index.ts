@@ -23,6 +23,9 @@ export { securityHeaders, setSecurityHeaders, securityHeadersMiddleware } from '
 export { ManagementListener, managementGate, managementPaths } from './management';
 export type { ManagementOptions, ManagementGateOptions } from './management';
 export { TrustedProxies, clientAddress } from './client-address';
+export { REQUEST_ID_HEADER, assignRequestId, isSaneRequestId, requestIdFrom, requestIdOf } from './request-id';
+export { accessLogMiddleware } from './access-log';
+export type { AccessLogOptions, AccessLogRequest, AccessLogResponse } from './access-log';
 export type { AddressedRequest } from './client-address';
 export { FixedWindowLimiter } from './rate-limit/fixed-window-limiter';
 export type { FixedWindowOptions, TakeResult } from './rate-limit/fixed-window-limiter';
