@@ -9,7 +9,7 @@ import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { allTopics, applyTopics } from '@platform/topics';
 import { issueUserToken } from '@platform/auth';
 import { adminEndpoints } from './app/app.module';
-import { freePort } from '@platform/infra-kafka';
+import { freePort } from '@platform/config';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { parseAdminConfig } from './config';
 import { startAdmin, type RunningAdmin } from './start';

@@ -1,4 +1,4 @@
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 import type { LogLevel } from '@platform/common';
 import { AdminConfigError } from './errors';
 import { ADMIN_APPLICATION_ID } from './streams/stores';

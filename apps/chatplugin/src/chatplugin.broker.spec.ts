@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { maxMessageContentBytes, maxNameLength, maxRequestBodyBytes } from '@platform/chat-domain';
 import { ChatWriter, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
-import { freePort } from '@platform/infra-kafka';
+import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Message } from '@platform/schemas';
 import { deadLetterTopicName } from '@platform/streams';
 import { allTopics, applyTopics } from '@platform/topics';

@@ -1,6 +1,6 @@
 import { minimumSecretLength } from '@platform/auth';
 import type { LogLevel } from '@platform/common';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 import { ChatpluginConfigError } from './errors';
 
 export interface ChatpluginConfig {

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Authenticator } from '@platform/auth';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { jsonLogger, type Logger } from '@platform/common';
-import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
+import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, rateLimitMessage } from '@platform/nest-platform';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';

@@ -1,4 +1,4 @@
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 import type { LogLevel, PlatformErrorOptions } from '@platform/common';
 import { maxRequestBodyBytes } from '@platform/chat-domain';
 import { CommunicationError } from './errors';

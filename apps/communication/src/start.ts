@@ -5,7 +5,7 @@ import { Authenticator } from '@platform/auth';
 import type { MetadataEntries } from '@platform/chat-domain';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
-import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
+import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';

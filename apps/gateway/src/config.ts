@@ -1,5 +1,5 @@
 import type { LogLevel } from '@platform/common';
-import { envInteger, envLogLevel, envText, rethrowConfigError } from '@platform/infra-kafka';
+import { envInteger, envLogLevel, envText, rethrowConfigError } from '@platform/config';
 import { GatewayConfigError } from './errors';
 import { upstreamNames, type UpstreamName } from './routing/path-rules';
 

@@ -23,8 +23,8 @@ export class StartError extends InfraError {
   }
 }
 
-/** Environment configuration for an external Kafka or registry is invalid. */
-export class ConfigError extends InfraError {}
+/** Environment configuration is invalid: the config lib's error. */
+export { ConfigError } from '@platform/config';
 
 /** An external Kafka or registry given by configuration does not answer. */
 export class UnreachableError extends InfraError {

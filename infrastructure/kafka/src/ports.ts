@@ -18,15 +18,5 @@ export function checkPortFree(port: number, what: string, host = '127.0.0.1'): P
   });
 }
 
-/** A port the OS reports free right now (listen on 0, read, close). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port the OS reports free right now: the config lib's. */
+export { freePort } from '@platform/config';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { LogLevel } from '@platform/common';
 import { ConfigError } from './errors';
-import { kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from './external';
+import { kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from './kafka-connection';
 
 /** The environment of a service (pass `process.env`); only read, never changed. */
 type Env = Readonly<Record<string, string | undefined>>;
