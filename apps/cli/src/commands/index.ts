@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { appResetCommand } from './app-reset';
 import { appsCommand } from './apps';
+import { backfillCommand } from './backfill';
 import { dlqListCommand, dlqReplayCommand } from './dlq';
 import { groupOffsetsCommand, groupShiftCommand } from './group';
 import { tailCommand } from './tail';
@@ -17,4 +18,5 @@ export const commands: readonly Command[] = [
   dlqListCommand,
   dlqReplayCommand,
   appResetCommand,
+  backfillCommand,
 ];
