@@ -8,10 +8,10 @@ import { ChatWriter, chatSerdes, chatTopics, withActualPartitions, type ChatSerd
 import { silentLogger } from '@platform/common';
 import { freePort } from '@platform/infra-kafka';
 import { createSchemaRegistry, type Channel, type Message, type Metadata } from '@platform/schemas';
-import { allTopics, applyTopics } from '@platform/topics';
+import { allTopics, applyTopics, topicName } from '@platform/topics';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { parseTwilioConfig } from './config';
-import { startTwilio, type StartedTwilio } from './start';
+import { startTwilio, TWILIO_RAW_TOPIC, type StartedTwilio } from './start';
 import { FakeTwilio } from './testing/fake-twilio';
 
 const systemToken = 'twilio-spec-system-token-0123456789';
@@ -32,7 +32,8 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
   let writer: ChatWriter;
   let fake: FakeTwilio;
   let app: StartedTwilio;
-  let dir: string;
+  let namespace: string;
+  const dirs: string[] = [];
   const messages: Message[] = [];
   const metadata: Metadata[] = [];
   const channels: { value: Buffer; channel: Channel }[] = [];
@@ -46,7 +47,7 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
     admin = kafka.admin();
     producer = kafka.producer({ idempotent: true });
     await Promise.all([admin.connect(), producer.connect()]);
-    const namespace = uniqueName('twilio-spec');
+    namespace = uniqueName('twilio-spec');
     await applyTopics(admin, allTopics, { namespace, replicationFactor: 1 });
     topics = await withActualPartitions(chatTopics(namespace), admin);
     for (const topic of [topics.messages, topics.channels, topics.metadata]) {
@@ -65,8 +66,22 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
         else channels.push({ value: message.value, channel: await serdes.channel.deserialize(topic, message.value) });
       },
     });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-spec-'));
-    app = await startTwilio(
+    app = await startApp(1);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await consumer?.disconnect();
+    await Promise.all([admin?.disconnect(), producer?.disconnect()]);
+    await fake?.close();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts the connector (a new `version` is a router reset: new consumer group, empty state). */
+  async function startApp(version: number): Promise<StartedTwilio> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-spec-'));
+    dirs.push(dir);
+    const started = await startTwilio(
       parseTwilioConfig({
         KAFKA_BROKERS: kafkaBrokers().join(','),
         SCHEMA_REGISTRY_URL: registryUrl(),
@@ -75,6 +90,7 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
         PORT: String(await freePort()),
         STATE_DIR: dir,
         TOPICS_NAMESPACE: namespace,
+        APP_VERSION: String(version),
         STREAMS_COMMIT_INTERVAL_MS: '100',
         TWILIO_PUBLIC_URL: publicUrl,
         TWILIO_API_BASE_URL: fake.url,
@@ -82,16 +98,9 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
       }),
       { logger: silentLogger },
     );
-    await waitFor(async () => app.app.state === 'RUNNING' && app.app.allMetadata().some((m) => m.tasks.length > 0), { timeoutMs: 60_000, description: 'twilio running' });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await consumer?.disconnect();
-    await Promise.all([admin?.disconnect(), producer?.disconnect()]);
-    await fake?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+    await waitFor(async () => started.app.state === 'RUNNING' && started.app.allMetadata().some((m) => m.tasks.length > 0), { timeoutMs: 60_000, description: 'twilio running' });
+    return started;
+  }
 
   const call = async (endpoint: string, body: unknown) => {
     const response = await fetch(`${app.url}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${systemToken}` }, body: JSON.stringify(body) });
@@ -177,6 +186,40 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
     const calls = fake.received.length;
     await writer.writeMessage(pending('reply-closed', { Body: 'closed' }));
     expect((await final('reply-closed'))[0]!.deliveryState).toBe('FAILED');
+    expect(fake.received.length).toBe(calls);
+  });
+
+  it('replays source.twilio.events after a router reset (new application version) into identical messages: same ids and content, no duplicates, nothing sent or re-decided', async () => {
+    const inboundIds = [messageId(channel, 'SM00000000000000000000000000000001'), messageId(channel, 'SM00000000000000000000000000000002')];
+    const original = inboundIds.map((id) => messages.filter((m) => m.id === id));
+    expect(original.map((copies) => copies.length)).toEqual([1, 1]);
+    const calls = fake.received.length;
+    await app.close();
+    const raw = topicName(allTopics.find((t) => t.name === TWILIO_RAW_TOPIC)!, namespace);
+    const rawEnd = await admin.fetchTopicOffsets(raw);
+    // three accepted webhooks (one delivered twice) and one status callback, all in the raw topic
+    expect(rawEnd.reduce((sum, p) => sum + Number(p.high), 0)).toBe(4);
+    const mark = messages.length;
+
+    app = await startApp(2);
+    const committed = async (topic: string, partition: number) => {
+      const [offsets] = await admin.fetchOffsets({ groupId: `${namespace}.twilio-v2`, topics: [topic] });
+      return Number(offsets!.partitions.find((c) => c.partition === partition)?.offset ?? -1);
+    };
+    await waitFor(async () => (await Promise.all(rawEnd.filter((p) => p.high !== '0').map(async (p) => (await committed(raw, p.partition)) >= Number(p.high)))).every(Boolean), { timeoutMs: 30_000, description: 'version 2 through the raw topic' });
+    // One sentinel per conversation of the history: once version 2 is past them, it has seen every earlier record
+    // of those partitions, and so has this spec's reader once it reads them back.
+    const sentinels = [conversation, conversationId(channel, FakeTwilio.invalidNumber)].map((id, i) => ({ ...pending(`sentinel-${i}`, { text: 'end' }, { conversationId: id }), source: 'chatplugin', isFromContact: true, deliveryState: 'DELIVERED' as const }));
+    for (const sentinel of sentinels) {
+      const position = await writer.writeMessage(sentinel);
+      await waitFor(async () => (await committed(topics.messages, position.partition)) > Number(position.offset), { timeoutMs: 30_000, description: 'version 2 past the history of the messages topic' });
+      await waitFor(async () => messages.slice(mark).some((m) => m.id === sentinel.id), { timeoutMs: 20_000, description: 'sentinel read back' });
+    }
+
+    const replayed = messages.slice(mark).filter((m) => !m.id.startsWith('sentinel-'));
+    expect(replayed.map((m) => m.id).sort()).toEqual([...inboundIds].sort());
+    expect(inboundIds.map((id) => replayed.find((m) => m.id === id))).toEqual(original.map((copies) => copies[0]));
+    expect(replayed.every((m) => m.isFromContact)).toBe(true);
     expect(fake.received.length).toBe(calls);
   });
 });

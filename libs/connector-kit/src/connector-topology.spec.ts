@@ -68,8 +68,8 @@ describe('connector topology', () => {
 
   const event = (body: object) => Buffer.from(JSON.stringify(body));
   /** What the topology wrote to the messages topic (the topic also holds what the spec piped in: PENDING replies). */
-  const outputs = async () => (await driver.createOutputTopic(topics.messages, Serdes.string(), json<Message>()).readValuesToList()).filter((m) => m.deliveryState !== 'PENDING');
-  const facts = async () => driver.createOutputTopic(topics.metadata, Serdes.string(), json<Metadata>()).readValuesToList();
+  const outputs = async () => (await driver.createOutputTopic(topics.messages, Serdes.string(), json<Message>()).readValuesToList()).filter((m): m is Message => m !== null && m.deliveryState !== 'PENDING');
+  const facts = async () => (await driver.createOutputTopic(topics.metadata, Serdes.string(), json<Metadata>()).readValuesToList()).filter((f): f is Metadata => f !== null);
   /** Two polls: the first starts sends, the second writes their outcomes. */
   const poll = async () => {
     await driver.advanceWallClockTime(100);
@@ -142,5 +142,18 @@ describe('connector topology', () => {
     await messages.pipeInput('conv-alice', reply({ sourceRecipientId: 'bob', deliveryState: 'DELIVERED', updatedAt: START + 1 }), START);
     await poll();
     expect(calls).toEqual([]);
+  });
+
+  it('replaying history starts no send before the task caught up: a PENDING whose outcome comes later in the log is never sent', async () => {
+    await messages.pipeInput('conv-alice', reply({ sourceRecipientId: 'bob', sentAt: START - 30_000 }), START - 30_000);
+    await poll();
+    expect(calls).toEqual([]);
+    await messages.pipeInput('conv-alice', reply({ sourceRecipientId: 'bob', deliveryState: 'DELIVERED', updatedAt: START - 29_000 }), START - 29_000);
+    await messages.pipeInput('conv-alice', reply({ id: 'reply-2', sourceRecipientId: 'bob', sentAt: START - 20_000 }), START - 20_000);
+    await poll();
+    expect(calls).toEqual([]);
+    await driver.advanceWallClockTime(1000);
+    await poll();
+    expect(calls.map((c) => c.message.id)).toEqual(['reply-2']);
   });
 });

@@ -134,11 +134,14 @@ export function outboundProcessor(
       finished = [];
       for (const item of done) finish(item);
       const at = now();
+      // While replaying history (after a reset), a PENDING message's outcome may come later in the log:
+      // nothing is started or failed before the task has caught up with its input.
+      if (!caughtUp()) return;
       for (const { value: entry } of [...store.prefixScan(stateKeys.outboxPrefix, stringSerde)]) {
         if (entry.kind !== 'outbox' || inFlight.has(entry.message.id)) continue;
         const message = entry.message;
         if (at - versionOf(message) > staleAfterMs) {
-          if (caughtUp()) fail(message, `not sent: pending for more than ${Math.round(staleAfterMs / 1000)} s (stale)`);
+          fail(message, `not sent: pending for more than ${Math.round(staleAfterMs / 1000)} s (stale)`);
           continue;
         }
         if (entry.notBefore > at || inFlight.size >= maxInFlight) continue;
