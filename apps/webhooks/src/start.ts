@@ -87,6 +87,9 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
       stateDir: config.stateDir,
       applicationServer: config.applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      // Lanes and jobs are two stores: a commit must apply their changelogs and the input offsets together, or a
+      // crash between them restores a lane whose jobs do not match it.
+      processingGuarantee: 'exactly-once',
       metrics,
       logger: logger.child({ component: 'streams' }),
       deserializationExceptionHandler: poison,

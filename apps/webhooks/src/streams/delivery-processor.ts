@@ -102,6 +102,9 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     const lane = this.lanes.get(outcome.lane);
     // Already applied (a second attempt's outcome after a rebalance, a replay), or the lane was dropped.
     if (lane === undefined || lane.head !== outcome.seq || lane.attempts !== outcome.attempt) return;
+    // A lane that emptied is deleted and starts again at sequence 0: an old outcome must not settle a new event.
+    const job = this.jobs.get(jobKey(outcome.lane, lane.head));
+    if (job !== undefined && job.eventId !== outcome.eventId) return;
     this.sending.delete(outcome.lane);
     const subscriptionId = lane.subscriptionId;
     if (outcome.ok) {
@@ -112,7 +115,6 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     const attempts = lane.attempts + 1;
     const reason = outcome.reason ?? 'failed';
     if (attempts >= this.options.policy.maxAttempts) {
-      const job = this.jobs.get(jobKey(outcome.lane, lane.head));
       const deadLetter: DeadLetter = { subscriptionId, eventId: outcome.eventId, type: job?.type ?? 'unknown', attempts, reason, at: outcome.at, body: job?.body ?? '' };
       this.context.forward({ key: subscriptionId, value: deadLetter, timestamp: outcome.at, headers: { 'dlq.reason': Buffer.from(reason) } }, DeliveryOutputs.deadLetters);
       this.advance(outcome.lane, lane);

@@ -139,6 +139,17 @@ describe('webhooks topology', () => {
     await t.outcomes.pipeInput('s1|c1', ack);
     await t.driver.advanceWallClockTime(100);
     expect(t.dispatched.map((d) => d.seq)).toEqual([0, 1]);
+    // m2 acknowledged: the lane empties and is deleted; m3 starts it again at sequence 0
+    t.dispatched[1]!.onRecorded?.({ ...ack, seq: 1, eventId: t.dispatched[1]!.job.eventId, at: 1_000_200 });
+    await t.driver.advanceWallClockTime(20);
+    await t.messages.pipeInput('m3', message('m3', 'c1', 1002), 1002);
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => [d.seq, JSON.parse(d.job.body).payload.message.id])).toEqual([[0, 'm1'], [1, 'm2'], [0, 'm3']]);
+    // m1's outcome read back late (same lane, sequence 0, attempt 0) does not settle m3
+    await t.outcomes.pipeInput('s1|c1', ack);
+    await t.driver.advanceWallClockTime(20);
+    const lane = t.driver.getKeyValueStore('delivery-lanes')?.get('s1|c1') as { head: number; next: number } | undefined;
+    expect(lane).toMatchObject({ head: 0, next: 1 });
     await t.driver.close();
   });
 });
