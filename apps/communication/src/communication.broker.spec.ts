@@ -169,7 +169,7 @@ describe('communication: two replicas on a real broker', () => {
 
     for (const replica of both()) {
       expect((await replica.post('/messages.send', { channel_id: 'nope', source_recipient_id: 'x', message: {} })).status).toBe(404);
-      expect((await replica.post('/messages.send', { channel_id: 'old', source_recipient_id: 'x', message: {} })).status).toBe(400);
+      expect((await replica.post('/messages.send', { channel_id: 'old', source_recipient_id: 'x', message: {} })).status).toBe(403);
       expect((await replica.post('/messages.send', { conversation_id: 'missing', message: {} })).status).toBe(404);
       const bad = await replica.post('/messages.send', { conversation_id: id });
       expect(bad.status).toBe(400);

@@ -1,7 +1,7 @@
 import { conversationId, encodeCursor } from '@platform/chat-domain';
 import type { Message } from '@platform/schemas';
 import { channel, contactMessage, driverContext, type DriverContext } from '../__fixtures__/driver-context';
-import { BadRequestError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import { MessagesService, sendTarget } from './messages.service';
 
 describe('MessagesService', () => {
@@ -44,14 +44,14 @@ describe('MessagesService', () => {
     await expect(service.send({ conversation_id: 'nope', message: {} }, 'u')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('starts a conversation with channel_id + source_recipient_id under the deterministic id; unknown channel 404, disconnected 400', async () => {
+  it('starts a conversation with channel_id + source_recipient_id under the deterministic id; unknown channel 404, disconnected 403', async () => {
     const request = { channel_id: 'channel-1', source_recipient_id: '+4912345', message: { text: 'hi' } };
     expect(sendTarget(request)).toBe(conversationId('channel-1', '+4912345'));
     const sent = await service.send(request, 'agent');
     expect(sent.body.conversation_id).toBe(conversationId('channel-1', '+4912345'));
     expect((await service.list(sent.body.conversation_id, undefined, 10)).data).toHaveLength(1);
     await expect(service.send({ ...request, channel_id: 'missing' }, 'agent')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(service.send({ ...request, channel_id: 'off' }, 'agent')).rejects.toBeInstanceOf(BadRequestError);
+    await expect(service.send({ ...request, channel_id: 'off' }, 'agent')).rejects.toMatchObject({ status: 403, message: 'channel_id: channel off is disconnected' });
   });
 
   it('resends only FAILED messages, as a newer PENDING version; finds messages by id locally', async () => {

@@ -1,6 +1,6 @@
 import { conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
 import type { Channel, Message } from '@platform/schemas';
-import { BadRequestError, NotFoundError } from '../errors';
+import { CommunicationError, NotFoundError } from '../errors';
 import { requireConversation, type ServiceContext, type Written } from '../service-context';
 import { conversationPrefix } from '../streams/message-key';
 import { Serdes, type QueryPosition } from '@platform/streams';
@@ -36,7 +36,7 @@ export class MessagesService {
   /**
    * Writes a PENDING message from `senderId` into an existing conversation, or into the conversation
    * of (channel_id, source_recipient_id), which need not exist yet. The channel must be known (404)
-   * and connected (400).
+   * and connected (403).
    */
   async send(request: SendRequest, senderId: string): Promise<Written<MessagePayload>> {
     const conversationId = sendTarget(request);
@@ -97,7 +97,7 @@ export class MessagesService {
     const { lookups } = this.context;
     const channel = lookups.channel(channelId) ?? ((await lookups.catchUp('channels')) ? lookups.channel(channelId) : undefined);
     if (!channel) throw new NotFoundError(`channel ${channelId} not found`);
-    if (channel.connectionState !== 'CONNECTED') throw new BadRequestError(`channel_id: channel ${channelId} is disconnected`);
+    if (channel.connectionState !== 'CONNECTED') throw new CommunicationError(`channel_id: channel ${channelId} is disconnected`, 403);
     return channel;
   }
 }
