@@ -1,7 +1,6 @@
 import { listConversations, listConversationsCooperatively } from './conversation-list';
 import { FilterSyntaxError, InvalidCursorError } from './errors';
 import { aView } from './internals/fixtures';
-import { decodeCursor } from './pagination';
 
 const views = Array.from({ length: 50 }, (_, i) => aView({ id: `c${String(i).padStart(2, '0')}`, lastMessageAt: 1_000 + (i % 10), unreadCount: i % 2 }));
 
@@ -12,7 +11,7 @@ describe('listConversations', () => {
     expect(page.pagination_data.total).toBe(25);
     const next = listConversations(views, { filters: 'unread_count:[1 TO *]', pageSize: 3, cursor: page.pagination_data.next_cursor });
     expect(next.data.map((v) => v.id)).toEqual(['c39', 'c49', 'c07']);
-    expect(decodeCursor(next.pagination_data.previous_cursor!)).toBe(0);
+    expect(listConversations(views, { filters: 'unread_count:[1 TO *]', pageSize: 3, cursor: next.pagination_data.previous_cursor }).data).toEqual(page.data);
   });
 
   it('lists everything without a filter and visits every item exactly once', () => {

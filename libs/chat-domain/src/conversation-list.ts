@@ -1,11 +1,16 @@
 import { compareConversations, type ConversationView } from './conversation-view';
 import type { FilterNode } from './filter/ast';
 import { compileFilter } from './filter/evaluator';
-import { paginate, type Page, type PageRequest, type PaginationOptions } from './pagination';
+import { paginate, type Page, type PageRequest, type PaginationOptions, type SortKey } from './pagination';
 
 export interface ConversationListRequest extends PageRequest {
   /** Filter query (§2.2) or a parsed AST; empty/absent lists everything. */
   filters?: string | FilterNode | null;
+}
+
+/** A conversation's position in list order: last message time (newest first), then id. */
+export function conversationSortKey(view: Pick<ConversationView, 'id' | 'lastMessageAt'>): SortKey {
+  return [view.lastMessageAt, view.id];
 }
 
 /**
@@ -18,7 +23,7 @@ export function listConversations(views: Iterable<ConversationView>, request: Co
   const matching: ConversationView[] = [];
   for (const view of views) if (predicate(view)) matching.push(view);
   matching.sort(compareConversations);
-  return paginate(matching, request, options);
+  return paginate(matching, conversationSortKey, request, options);
 }
 
 /** Longest stretch the cooperative list evaluates filters before it lets the event loop run. */
@@ -36,7 +41,12 @@ export async function listConversationsCooperatively(
   request: ConversationListRequest,
   options: PaginationOptions = {},
 ): Promise<Page<ConversationView>> {
-  const predicate = compileFilter(request.filters ?? '');
+  return paginate(await matchConversationsCooperatively(views, request.filters), conversationSortKey, request, options);
+}
+
+/** The views matching `filters`, in list order, evaluated cooperatively (see listConversationsCooperatively). */
+export async function matchConversationsCooperatively(views: readonly ConversationView[], filters: string | FilterNode | null | undefined): Promise<ConversationView[]> {
+  const predicate = compileFilter(filters ?? '');
   const matching: ConversationView[] = [];
   let sliceStart = performance.now();
   for (let i = 0; i < views.length; i++) {
@@ -48,5 +58,5 @@ export async function listConversationsCooperatively(
     }
   }
   matching.sort(compareConversations);
-  return paginate(matching, request, options);
+  return matching;
 }

@@ -40,7 +40,7 @@ export { emptyConversation, hasMessages, unreadCount, applyMessage, applyMetadat
 export type { ConversationState } from './conversation';
 export { conversationView, compareConversations, sourceDisplayName, defaultDisplayName } from './conversation-view';
 export type { ConversationView, ConversationViewOptions } from './conversation-view';
-export { listConversations, listConversationsCooperatively, listSliceMs } from './conversation-list';
+export { listConversations, listConversationsCooperatively, matchConversationsCooperatively, conversationSortKey, listSliceMs } from './conversation-list';
 export type { ConversationListRequest } from './conversation-list';
 
 // Filter language
@@ -53,8 +53,8 @@ export { filterFields, metadataFieldPrefix, defaultFilterField, fieldKind } from
 export type { FilterNode, RangeBound, FieldKind } from './filter/ast';
 
 // Pagination
-export { encodeCursor, decodeCursor, resolvePageRequest, paginationData, paginate, mergePartialResults } from './pagination';
-export type { PageRequest, PaginationData, Page, PaginationOptions, PageWindow, PartialResult } from './pagination';
+export { encodeCursor, decodeCursor, resolvePageRequest, paginate, partialResult, mergePartialResults, compareSortKeys } from './pagination';
+export type { PageRequest, PaginationData, Page, PaginationOptions, PageWindow, PageStart, PartialResult, SortKey } from './pagination';
 
 // Size budgets (limits.ts has the arithmetic)
 export {

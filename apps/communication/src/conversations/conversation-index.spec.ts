@@ -1,11 +1,11 @@
-import { metadataUpsert, tagKey } from '@platform/chat-domain';
+import { metadataUpsert, resolvePageRequest, tagKey } from '@platform/chat-domain';
 import { channel, contactMessage, driverContext, type DriverContext } from '../__fixtures__/driver-context';
 import { ConversationsService } from './conversations.service';
 
 describe('conversation index', () => {
   let indexed: DriverContext;
   let scanned: DriverContext;
-  const ids = async (t: DriverContext, filters?: string) => (await new ConversationsService(t.context).listLocal(filters, 100)).items.map((i) => i.id);
+  const ids = async (t: DriverContext, filters?: string) => (await new ConversationsService(t.context).listLocal(filters, resolvePageRequest({ pageSize: 100 }))).items.map((i) => i.id);
   const both = async (step: (t: DriverContext) => Promise<unknown>) => {
     await step(indexed);
     await step(scanned);

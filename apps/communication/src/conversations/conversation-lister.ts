@@ -3,7 +3,7 @@ import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBod
 import { QueryRouter, type HttpRequest } from '@platform/nest-streams';
 import { UnavailableError } from '../errors';
 import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
-import { compareListed, type LocalListPart } from './conversations.service';
+import { compareListed, listedKey, type LocalListPart } from './conversations.service';
 
 /** Internal route answering one replica's part of conversations.list (protected like the public API). */
 export const CONVERSATIONS_LIST_LOCAL_PATH = '/internal/conversations.list-local';
@@ -26,25 +26,33 @@ export class ConversationLister {
   async list(req: HttpRequest, body: RequestBody<'conversations.list'>): Promise<unknown> {
     const window = resolvePageRequest({ cursor: body.cursor, pageSize: body.page_size });
     compileFilter(body.filters ?? '');
-    const limit = window.offset + window.pageSize;
     const filters = body.filters ?? '';
     const gathered = await this.router.gatherList<LocalListPart>(req, {
       what: 'conversations',
       path: CONVERSATIONS_LIST_LOCAL_PATH,
-      body: { filters, limit },
+      // Each replica resolves the same window from the client's cursor and page size.
+      body: { filters, cursor: body.cursor ?? null, page_size: window.pageSize },
       partitions: this.handles.topics.partitions.get(this.handles.topics.messages) ?? 0,
-      local: () => this.handles.conversations.listLocal(filters, limit),
+      local: () => this.handles.conversations.listLocal(filters, window),
       isPart: isLocalListPart,
     });
     if (!gathered.ok) throw new UnavailableError(messageOf(gathered.answer.body));
-    const page = mergePartialResults(gathered.parts, compareListed, window);
+    const page = mergePartialResults(gathered.parts, compareListed, listedKey, window);
     return { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data };
   }
 }
 
 function isLocalListPart(body: unknown): body is LocalListPart {
   const part = body as Partial<LocalListPart> | null;
-  return typeof part === 'object' && part !== null && Array.isArray(part.items) && typeof part.total === 'number' && Array.isArray(part.partitions);
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    Array.isArray(part.items) &&
+    typeof part.total === 'number' &&
+    typeof part.before === 'number' &&
+    typeof part.after === 'number' &&
+    Array.isArray(part.partitions)
+  );
 }
 
 function messageOf(body: { readonly json: unknown } | { readonly text: string }): string {

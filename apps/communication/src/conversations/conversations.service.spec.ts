@@ -1,7 +1,9 @@
-import { metadataUpsert, tagKey } from '@platform/chat-domain';
+import { encodeCursor, metadataUpsert, resolvePageRequest, tagKey } from '@platform/chat-domain';
 import { channel, contactMessage, driverContext, type DriverContext } from '../__fixtures__/driver-context';
 import { NotFoundError } from '../errors';
 import { ConversationsService } from './conversations.service';
+
+const window = (pageSize: number, cursor?: string) => resolvePageRequest({ pageSize, cursor: cursor ?? null });
 
 describe('ConversationsService', () => {
   let t: DriverContext;
@@ -62,18 +64,21 @@ describe('ConversationsService', () => {
     expect((await service.info('c1')).metadata.unread_count).toBe(1);
   });
 
-  it('lists the local part: filtered, in list order, at most `limit`, with the total', async () => {
+  it('lists the local part: filtered, in list order, the page plus one from the start, with the matches around it', async () => {
     await t.messages.pipeInput('x1', contactMessage('x1', 'c2', 5000));
     await t.messages.pipeInput('y1', contactMessage('y1', 'c3', 4000));
     const fact = metadataUpsert({ kind: 'conversation', id: 'c3' }, tagKey('vip'), '', 1);
     await t.metadata.pipeInput(fact.id, fact.record);
 
-    const all = await service.listLocal(undefined, 2);
-    expect(all.total).toBe(3);
+    const all = await service.listLocal(undefined, window(1));
+    expect(all).toMatchObject({ total: 3, before: 0, after: 1 });
     expect(all.items.map((i) => i.id)).toEqual(['c2', 'c3']);
+    const after = await service.listLocal(undefined, window(1, encodeCursor('after', [5000, 'c2'])));
+    expect(after).toMatchObject({ before: 1, after: 0 });
+    expect(after.items.map((i) => i.id)).toEqual(['c3', 'c1']);
     expect(all.items[0]).toMatchObject({ last_message_at: 5000, payload: { id: 'c2' } });
-    expect((await service.listLocal('tag_ids:vip', 10)).items.map((i) => i.id)).toEqual(['c3']);
-    expect((await service.listLocal('unread_count:[2 TO *]', 10)).items.map((i) => i.id)).toEqual(['c1']);
-    await expect(service.listLocal('unread_count:[', 10)).rejects.toThrow(/position/);
+    expect((await service.listLocal('tag_ids:vip', window(10))).items.map((i) => i.id)).toEqual(['c3']);
+    expect((await service.listLocal('unread_count:[2 TO *]', window(10))).items.map((i) => i.id)).toEqual(['c1']);
+    await expect(service.listLocal('unread_count:[', window(10))).rejects.toThrow(/position/);
   });
 });

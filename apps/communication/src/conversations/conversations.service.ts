@@ -1,6 +1,8 @@
 import {
-  listConversationsCooperatively,
+  conversationSortKey,
+  matchConversationsCooperatively,
   metadataRemoval,
+  partialResult,
   metadataUpsert,
   MetadataKeys,
   tagKey,
@@ -8,7 +10,9 @@ import {
   type ConversationView,
   type FilterNode,
   type MetadataChange,
+  type PageWindow,
   type PartialResult,
+  type SortKey,
 } from '@platform/chat-domain';
 import { NotFoundError, UnavailableError } from '../errors';
 import { requireConversation, type ServiceContext, type Written } from '../service-context';
@@ -23,6 +27,11 @@ export interface ListedConversation {
 /** One replica's part of a gathered list, with the partitions it answered for (a list is complete only when every partition answered). */
 export interface LocalListPart extends PartialResult<ListedConversation> {
   readonly partitions: readonly number[];
+}
+
+/** A listed conversation's position in list order (chat-domain's conversation sort key). */
+export function listedKey(item: ListedConversation): SortKey {
+  return [item.last_message_at, item.id];
 }
 
 /** Ordering of listed conversations: last message time descending, then id (chat-domain's order). */
@@ -43,15 +52,15 @@ export class ConversationsService {
     return this.context.render.conversation(view);
   }
 
-  /** This instance's part of a list: its first `limit` matches in list order, and how many match here. */
-  async listLocal(filters: string | FilterNode | undefined, limit: number): Promise<LocalListPart> {
+  /** This instance's part of a list: its matches around the window's start (chat-domain's partialResult), and how many match here. */
+  async listLocal(filters: string | FilterNode | undefined, window: PageWindow): Promise<LocalListPart> {
     const { access, render, conversationIndex } = this.context;
     if (!access.ready()) throw new UnavailableError('the streams application is not running or rebalancing; retry later');
     const views = conversationIndex ? conversationIndex.all(() => access.allConversations()) : this.scan();
-    const page = await listConversationsCooperatively([...views], { filters: filters ?? null, pageSize: limit }, { maxPageSize: Number.MAX_SAFE_INTEGER });
+    const part = partialResult(await matchConversationsCooperatively([...views], filters), conversationSortKey, window);
     return {
-      items: page.data.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
-      total: page.pagination_data.total,
+      ...part,
+      items: part.items.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
       partitions: access.localPartitions(),
     };
   }

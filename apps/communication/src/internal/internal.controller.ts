@@ -1,4 +1,5 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
+import { resolvePageRequest } from '@platform/chat-domain';
 import type { HttpResponse } from '@platform/nest-streams';
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import { Answers } from '../http/answers';
@@ -17,14 +18,17 @@ export class InternalController {
     @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
   ) {}
 
-  /** `{ filters, limit }` → `{ items: [{ id, last_message_at, payload }], total }` of the local tasks. */
+  /** `{ filters, cursor, page_size }` → `{ items: [{ id, last_message_at, payload }], before, after, total, partitions }` of the local tasks. */
   @Post(CONVERSATIONS_LIST_LOCAL_PATH.slice('/internal/'.length))
   async listLocal(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
     await this.routing.answer(res, async () => {
-      const { filters, limit } = (body ?? {}) as { filters?: unknown; limit?: unknown };
+      const { filters, cursor, page_size: pageSize } = (body ?? {}) as { filters?: unknown; cursor?: unknown; page_size?: unknown };
       if (filters !== undefined && typeof filters !== 'string') throw new BadRequestError('filters must be a string');
-      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) throw new BadRequestError('limit must be a positive integer');
-      return { body: await this.handles.conversations.listLocal(filters, limit) };
+      if (cursor !== undefined && cursor !== null && typeof cursor !== 'string') throw new BadRequestError('cursor must be a string');
+      if (typeof pageSize !== 'number') throw new BadRequestError('page_size must be a number');
+      // The domain's own checks (bad cursor, page size out of range) answer 400 through errorStatus.
+      const window = resolvePageRequest({ cursor: cursor ?? null, pageSize });
+      return { body: await this.handles.conversations.listLocal(filters, window) };
     });
   }
 

@@ -16,10 +16,10 @@ describe('MessagesService', () => {
   });
   afterEach(() => t.driver.close());
 
-  it('lists a conversation newest first with offset cursors; 404 for an unknown conversation', async () => {
+  it('lists a conversation newest first with keyset cursors; 404 for an unknown conversation', async () => {
     const first = await service.list('c1', undefined, 2);
     expect(first.data.map((m) => m.id)).toEqual(['m5', 'm4']);
-    expect(first.pagination_data).toEqual({ previous_cursor: null, next_cursor: encodeCursor(2), total: 5 });
+    expect(first.pagination_data).toEqual({ previous_cursor: null, next_cursor: encodeCursor('after', [4000, 'm4']), total: 5 });
     const last = await service.list('c1', first.pagination_data.next_cursor!, 4);
     expect(last.data.map((m) => m.id)).toEqual(['m3', 'm2', 'm1']);
     expect(last.data[0]).toMatchObject({ sender: { id: 'visitor', name: 'Chatplugin c1' }, conversation_id: 'c1', sent_at: new Date(3000).toISOString() });

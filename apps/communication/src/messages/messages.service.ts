@@ -1,4 +1,4 @@
-import { conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
+import { compareMessagesNewestFirst, conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
 import type { Channel, Message } from '@platform/schemas';
 import { CommunicationError, NotFoundError } from '../errors';
 import { requireConversation, type ServiceContext, type Written } from '../service-context';
@@ -29,7 +29,8 @@ export class MessagesService {
     for (const { value } of this.context.access.local.messages.prefixScan(conversationPrefix(conversationId), keySerde)) {
       if (value.conversationId === conversationId) messages.push(value);
     }
-    const page = paginate(messages, { cursor: cursor ?? null, pageSize: pageSize ?? null });
+    messages.sort(compareMessagesNewestFirst);
+    const page = paginate(messages, (m) => [m.sentAt, m.id], { cursor: cursor ?? null, pageSize: pageSize ?? null });
     return { data: page.data.map((m) => this.context.render.message(m, view.metadata)), pagination_data: page.pagination_data };
   }
 
