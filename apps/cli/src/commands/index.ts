@@ -1,5 +1,6 @@
 import type { Command } from './command';
 import { appResetCommand } from './app-reset';
+import { appReprocessCommand, appRollbackCommand } from './app-blue-green';
 import { appsCommand } from './apps';
 import { backfillCommand } from './backfill';
 import { dlqListCommand, dlqReplayCommand } from './dlq';
@@ -18,5 +19,7 @@ export const commands: readonly Command[] = [
   dlqListCommand,
   dlqReplayCommand,
   appResetCommand,
+  appReprocessCommand,
+  appRollbackCommand,
   backfillCommand,
 ];

@@ -4,6 +4,8 @@ import type { PlatformDriver } from '../drivers/driver';
 import { refused } from '../exit-codes';
 import { internalTopicsOf, type AppVersionRef } from '../kafka/app-names';
 import { describeGroup, waitForEmptyGroup, type GroupMember } from '../kafka/groups';
+import { inputTopicsOf } from '../kafka/inputs';
+import { deleteTopicsAndWait } from '../kafka/delete-topics';
 import { applyMoves, describeTarget, planMoves, type OffsetMove, type OffsetTarget } from '../kafka/offsets';
 
 /** What `app reset` will do, printed before it does it (and all `--dry-run` does). */
@@ -43,10 +45,7 @@ export async function planReset(admin: Admin, driver: PlatformDriver, ref: AppVe
   }
   const topics = await admin.listTopics();
   const internal = internalTopicsOf(ref, topics);
-  const internalSet = new Set(internal);
-  const committed = await admin.fetchOffsets({ groupId: ref.key });
-  const assigned = group.members.flatMap((m) => m.partitions.map((p) => p.topic));
-  const inputs = [...new Set([...committed.map((c) => c.topic), ...assigned].filter((t) => !internalSet.has(t) && topics.includes(t)).concat(options.extraInputs ?? []))].sort();
+  const inputs = [...new Set([...(await inputTopicsOf(admin, ref, group, topics)), ...(options.extraInputs ?? [])])].sort();
   const moves: OffsetMove[] = [];
   for (const topic of inputs) moves.push(...(await planMoves(admin, ref.key, topic, options.target)));
   const instances = (await driver.instances(ref.app)).filter((i) => i.version === ref.version);
@@ -89,8 +88,7 @@ export async function executeReset(ctx: CliContext, admin: Admin, driver: Platfo
     await applyMoves(admin, ref.key, plan.moves);
     lap('offsets', 2);
     if (plan.deleteTopics.length > 0) {
-      await admin.deleteTopics({ topics: [...plan.deleteTopics], timeout: ctx.config.timeoutMs });
-      await waitForTopicsGone(admin, plan.deleteTopics, ctx.config.timeoutMs);
+      await deleteTopicsAndWait(admin, plan.deleteTopics, ctx.config.timeoutMs);
     }
     lap('deleteTopics', 3);
     const wiped = await driver.wipeState(ref.app, ref.version);
@@ -103,16 +101,6 @@ export async function executeReset(ctx: CliContext, admin: Admin, driver: Platfo
     return { wiped, deletedTopics: [...plan.deleteTopics], stepMs };
   } finally {
     bar.stop();
-  }
-}
-
-async function waitForTopicsGone(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const live = new Set(await admin.listTopics());
-    if (!topics.some((t) => live.has(t))) return;
-    if (Date.now() > deadline) throw new Error(`topics ${topics.filter((t) => live.has(t)).join(', ')} still exist after ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
