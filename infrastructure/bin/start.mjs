@@ -53,7 +53,7 @@ const gatewayPort = portOf('gateway-port', 'GATEWAY_PORT', 8000);
 /** Restarts of a crashed broker, registry or app: 1 s, 2 s, 4 s … up to 30 s; giving up after 5 failures in a row within a minute of their start. */
 const restartPolicy = flags['no-restart'] ? undefined : { initialDelayMs: 1000, maxDelayMs: 30_000, maxRapidFailures: 5, stableAfterMs: 60_000 };
 /** Apps the gateway routes to (apps/gateway/src/routing/path-rules.ts). */
-const gatewayUpstreams = ['communication', 'admin', 'chatplugin'];
+const gatewayUpstreams = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio'];
 
 let stack;
 const apps = [];
@@ -100,7 +100,8 @@ try {
 
 // node_modules/.bin first, so serve commands find tsx also when this script is run without npm.
 const PATH = [fromRoot('node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter);
-const env = { ...stackEnv(stack), ...secretsEnv(secrets), HOST: host, PATH };
+// The local stack's webhook subscribers run on this machine: loopback/private targets allowed unless set otherwise.
+const env = { WEBHOOKS_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS ?? 'true', ...stackEnv(stack), ...secretsEnv(secrets), HOST: host, PATH };
 const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 /** Starts an app; with a restart policy, a supervisor starts it again (same port and state) when it crashes. */
 function supervisedApp(app, appEnv) {
