@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `node infrastructure/bin/k8s-tools.mjs [helm] [kubeconform] [schemas]` (default: all): builds the Kubernetes
+// `node infrastructure/bin/k8s-tools.mjs [tool…]` (default: helm kubeconform schemas; also kwok, etcd,
+// kube-apiserver, kube-controller-manager, kube-scheduler): builds the Kubernetes
 // tools the chart's tests use from their Go modules into ${PLATFORM_CACHE_DIR:-~/.cache/kafka-chat-platform}/go-bin
 // (lib/k8s-tools.mjs) and writes kubeconform's schemas from Kubernetes' own OpenAPI document (lib/k8s-schemas.mjs);
 // a second run finds everything cached. Prints each path.
 import { ensureK8sSchemas } from './lib/k8s-schemas.mjs';
-import { ensureK8sTools, k8sTools } from './lib/k8s-tools.mjs';
+import { defaultK8sTools, ensureK8sTools, k8sTools } from './lib/k8s-tools.mjs';
 
 const known = [...Object.keys(k8sTools), 'schemas'];
 const args = process.argv.slice(2);
@@ -14,7 +15,7 @@ for (const name of args) {
     process.exit(2);
   }
 }
-const names = args.length > 0 ? args : known;
+const names = args.length > 0 ? args : [...defaultK8sTools, 'schemas'];
 const started = Date.now();
 try {
   const { paths } = ensureK8sTools(names.filter((n) => n !== 'schemas'));
