@@ -68,16 +68,18 @@ describe('jsonLogger (pino)', () => {
     expect(out.lines()).toEqual([expect.objectContaining({ level: 'error', component: 'x', msg: 'kept' })]);
   });
 
-  it('redacts credentials in fields, one level down, in headers and in child bindings', () => {
+  it('redacts credentials in fields, in headers, in req.headers and in child bindings', () => {
     const out = capture();
     const logger = jsonLogger({ destination: out.destination }).child({ token: 'S3CRET-child', component: 'auth' });
     logger.info('request', {
       authorization: 'Bearer S3CRET-1',
       password: 'S3CRET-2',
-      config: { jwtSecret: 'S3CRET-3', systemToken: 'S3CRET-4', port: 1 },
+      jwtSecret: 'S3CRET-3',
+      systemToken: 'S3CRET-4',
       headers: { authorization: 'Bearer S3CRET-5', cookie: 'S3CRET-6', 'x-api-key': 'S3CRET-7', accept: 'application/json' },
       req: { headers: { authorization: 'Bearer S3CRET-8', 'set-cookie': 'S3CRET-9' } },
-      channel: { encryptionKey: 'S3CRET-10', authToken: 'S3CRET-11' },
+      encryptionKey: 'S3CRET-10',
+      authToken: 'S3CRET-11',
       key: 'conversation-1',
     });
     expect(out.raw.join('')).not.toContain('S3CRET');
@@ -86,23 +88,26 @@ describe('jsonLogger (pino)', () => {
       component: 'auth',
       authorization: redactedValue,
       password: redactedValue,
-      config: { jwtSecret: redactedValue, systemToken: redactedValue, port: 1 },
+      jwtSecret: redactedValue,
+      systemToken: redactedValue,
       headers: { authorization: redactedValue, cookie: redactedValue, 'x-api-key': redactedValue, accept: 'application/json' },
       req: { headers: { authorization: redactedValue, 'set-cookie': redactedValue } },
-      channel: { encryptionKey: redactedValue, authToken: redactedValue },
+      encryptionKey: redactedValue,
+      authToken: redactedValue,
       key: 'conversation-1',
     });
   });
 
-  it('redacts every listed field name at the top level and one level down', () => {
+  it('redacts every listed field name as a field, in headers and in req.headers', () => {
     const out = capture();
     const logger = jsonLogger({ destination: out.destination });
     const fields = Object.fromEntries(redactedFields.map((name) => [name, `v-${name}`]));
-    logger.info('all', { ...fields, nested: { ...fields } });
+    logger.info('all', { ...fields, headers: { ...fields }, req: { headers: { ...fields } } });
     const [line] = out.lines();
+    const headers = line!.headers as Record<string, unknown>;
+    const reqHeaders = (line!.req as { headers: Record<string, unknown> }).headers;
     for (const name of redactedFields) {
-      expect(line![name]).toBe(redactedValue);
-      expect((line!.nested as Record<string, unknown>)[name]).toBe(redactedValue);
+      expect([line![name], headers[name], reqHeaders[name]]).toEqual([redactedValue, redactedValue, redactedValue]);
     }
   });
 

@@ -17,9 +17,9 @@ export interface Logger {
 export const redactedValue = '[redacted]';
 
 /**
- * Field names whose values never reach a log line, wherever they sit at the top of a line's fields, one
- * level down (`{ config: { jwtSecret } }`) or in a `headers` object at either place. Names of credentials,
- * never of ordinary data (`key` stays: it is a record's key).
+ * Field names whose values never reach a log line when they are fields of the line, or sit in its
+ * `headers` or `req.headers` object. Names of credentials, never of ordinary data (`key` stays: it is a
+ * record's key). Only these fixed places: pino's wildcard paths (`*.token`) cost ~20x a line's own time.
  */
 export const redactedFields: readonly string[] = [
   'authorization',
@@ -49,10 +49,10 @@ export const redactedFields: readonly string[] = [
   'encryptionKey',
 ];
 
-/** The same names as pino redact paths (fast-redact syntax). */
+/** The same names as pino redact paths (fast-redact syntax), no wildcards. */
 export const redactPaths: readonly string[] = redactedFields.flatMap((name) => {
   const field = /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `["${name}"]`;
-  return [field.startsWith('.') ? name : field, `*${field}`, `headers${field}`, `*.headers${field}`];
+  return [field.startsWith('.') ? name : field, `headers${field}`, `req.headers${field}`];
 });
 
 export interface JsonLoggerOptions {
