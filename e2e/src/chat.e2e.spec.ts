@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { newKafka, waitFor } from '@platform/testing';
 import { ApiClient, metricSum } from './support/api';
+import { loadResponseCheck } from './support/response-check';
 import { startChatStack, type ChatStack } from './support/stack';
 import { VisitorSocket } from './support/visitor-socket';
 import type { AppProcess } from './support/processes';
@@ -43,8 +44,10 @@ describe('chat platform end to end', () => {
     admin = kafka.admin();
     await admin.connect();
     stack = await startChatStack(admin);
-    agent = new ApiClient(stack.gateway.url, stack.systemToken);
-    visitor = new ApiClient(stack.gateway.url);
+    // Every success answer below is checked against the served OpenAPI documents (drift check).
+    const check = await loadResponseCheck(stack.gateway.url);
+    agent = new ApiClient(stack.gateway.url, stack.systemToken, check);
+    visitor = new ApiClient(stack.gateway.url, undefined, check);
     const channel = await agent.ok<{ id: string }>('channels.chatplugin.connect', { name: 'Website' });
     channelId = channel.id;
   }, 180_000);

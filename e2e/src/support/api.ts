@@ -1,3 +1,5 @@
+import type { ResponseCheck } from './response-check';
+
 /** A client of the platform's HTTP API as an Airy client uses it: POST dotted paths, JSON both ways. */
 export interface ApiAnswer<T = unknown> {
   readonly status: number;
@@ -9,10 +11,12 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
+    /** When given, every success answer of `ok` must match the served OpenAPI document. */
+    private readonly check?: ResponseCheck,
   ) {}
 
   withToken(token: string | undefined): ApiClient {
-    return new ApiClient(this.baseUrl, token);
+    return new ApiClient(this.baseUrl, token, this.check);
   }
 
   async post<T = Record<string, unknown>>(endpoint: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
@@ -40,6 +44,8 @@ export class ApiClient {
   async ok<T = Record<string, unknown>>(endpoint: string, body: unknown = {}): Promise<T> {
     const answer = await this.post<T>(endpoint, body);
     if (answer.status < 200 || answer.status > 299) throw new Error(`${endpoint} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const drift = this.check?.(endpoint, answer.status, answer.body);
+    if (drift !== undefined) throw new Error(`answer differs from the OpenAPI document: ${drift}`);
     return answer.body;
   }
 }

@@ -115,3 +115,5 @@ export { bodySchema, validateBody } from './validation';
 export type { FieldRule, BodySchema, BodyOf, ValidationResult } from './validation';
 export { requestSchemas, validateRequest } from './requests';
 export type { RequestName, RequestBody } from './requests';
+export { responseSpecs, responseComponents } from './responses';
+export type { ResponseSpec, ResponseSchema } from './responses';

@@ -1,4 +1,4 @@
-import { requestSchemas, type RequestName } from '@platform/chat-domain';
+import { requestSchemas, responseComponents, responseSpecs, type RequestName } from '@platform/chat-domain';
 import type { OpenApiEndpoint } from '../options';
 import { bodySchemaToJsonSchema, type JsonSchema } from './json-schema';
 
@@ -35,7 +35,8 @@ export function requestSchemaName(name: RequestName): string {
 
 /**
  * Builds the document of an app: every endpoint is `POST /<name>` with a JSON body described by
- * `requestSchemas[name]`, bearer security unless public, and `{ message }` errors.
+ * `requestSchemas[name]`, its success answer by `responseSpecs[name]` (status and body schema, from
+ * chat-domain's responses.ts), bearer security unless public, and `{ message }` errors.
  */
 export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = {
@@ -46,9 +47,14 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDo
     const schemaName = requestSchemaName(endpoint.name);
     schemas[schemaName] = bodySchemaToJsonSchema(requestSchemas[endpoint.name]);
     const statuses = [...new Set([400, 401, 404, 503, ...(endpoint.errors ?? [])])].sort((a, b) => a - b);
-    const responses: Record<string, unknown> = {
-      '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
-    };
+    const success = responseSpecs[endpoint.name];
+    const responses: Record<string, unknown> = {};
+    if (success.body === undefined) {
+      responses[String(success.status)] = { description: 'Done; no body' };
+    } else {
+      responses[String(success.status)] = { description: success.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${success.body}` } } } };
+      addComponent(schemas, success.body);
+    }
     for (const status of statuses) responses[String(status)] = errorResponse(status);
     paths[`/${endpoint.name}`] = {
       post: {
@@ -72,6 +78,15 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDo
       schemas,
     },
   };
+}
+
+/** Adds a response component and every component it refers to. */
+function addComponent(schemas: Record<string, JsonSchema>, name: string): void {
+  if (schemas[name] !== undefined) return;
+  const schema = responseComponents[name];
+  if (schema === undefined) throw new Error(`no response component ${name}`);
+  schemas[name] = schema as JsonSchema;
+  for (const match of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)) addComponent(schemas, match[1]!);
 }
 
 function errorResponse(status: number): Record<string, unknown> {
