@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
-import { ManagementListener, managementGate, nestLogger, securityHeadersMiddleware } from '@platform/nest-platform';
+import { accessLogMiddleware, managementGate, ManagementListener, nestLogger, securityHeadersMiddleware } from '@platform/nest-platform';
 import type { GatewayConfig } from '../config';
 import { corsMiddleware } from '../cors';
 import { GatewayMetrics } from '../gateway-metrics';
@@ -42,6 +42,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, regist
   });
   try {
     app.disable('x-powered-by');
+    // First: every answer, the gateway's own included, carries the request id, and each request gets an access-log line.
+    app.use(accessLogMiddleware({ logger }));
     app.use(securityHeadersMiddleware);
     app.use(managementGate({ ...(management ? { management } : {}), authorizeMetrics: gatewayMetricsAccess(config.systemToken) }));
     app.use(corsMiddleware(config.cors));
