@@ -66,6 +66,7 @@ async function shutdown(signal) {
   logger.info(`${signal}: stopping`);
   await control?.close();
   await Promise.all([...apps, ...(fleet?.processes() ?? [])].map((app) => app.stop()));
+  await fleet?.close();
   await stack?.stop();
   logger.info('stopped');
   process.exit(0);
@@ -115,35 +116,21 @@ function supervisedApp(app, appEnv) {
   return new (infra().Supervisor)(first, { name: `app ${app.name}`, restart: async () => start(), policy: restartPolicy, logger, onGiveUp });
 }
 // The app versions, driven by the admin CLI through the control endpoint (apps/cli, local driver): each app
-// starts at the version last routed to (.data/versions.json, default 1); a route switch restarts the gateway.
+// starts at the version last routed to (.data/versions.json, default 1). A routed app's port is a front proxy to
+// its routed version (which listens on a free port), so switching versions needs no gateway restart.
 const versionsFile = fromRoot('.data', 'versions.json');
-const startVersions = readLiveVersions(versionsFile);
-const gatewayEnv = (routes) => ({ ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) });
-fleet = new Fleet({
-  launch: supervisedApp,
-  freePort: () => infra().freePort(host),
-  host,
-  namespace: process.env.TOPICS_NAMESPACE,
-  versionsFile,
-  onRoutesChanged: async (routes) => {
-    const old = apps.findIndex((app) => app.name === 'gateway');
-    if (old < 0 || stopping) return;
-    await apps[old].process.stop();
-    apps[old] = { name: 'gateway', process: supervisedApp(gateway, gatewayEnv(routes)), stop: () => apps[old].process.stop() };
-    logger.info('app gateway restarted with new routes', { routes: Object.entries(routes).map(([name, url]) => `${name}=${url}`).join(',') });
-  },
-});
+const startVersions = readLiveVersions(versionsFile, process.env.TOPICS_NAMESPACE);
+fleet = new Fleet({ launch: supervisedApp, freePort: () => infra().freePort(host), host, namespace: process.env.TOPICS_NAMESPACE, versionsFile, front: true });
 for (const app of found) {
   if (stopping) break;
   const version = startVersions[app.name] ?? 1;
-  fleet.add(app, { port: app.port, env, stateDir: fromRoot('.data', 'state', app.name), version, routed: gatewayUpstreams.includes(app.name) });
+  await fleet.add(app, { port: app.port, env, stateDir: fromRoot('.data', 'state', app.name), version, routed: gatewayUpstreams.includes(app.name) });
   logger.info(`app ${app.name} started`, { port: app.port, ...(version === 1 ? {} : { version }) });
 }
 let gatewayUrl;
 if (gateway && !stopping) {
   const routes = fleet.routes();
-  const first = supervisedApp(gateway, gatewayEnv(routes));
-  apps.push({ name: 'gateway', process: first, stop: () => apps.find((app) => app.name === 'gateway').process.stop() });
+  apps.push(supervisedApp(gateway, { ...env, PORT: String(gatewayPort), GATEWAY_ROUTES: JSON.stringify(routes) }));
   gatewayUrl = `http://${reachableHost}:${gatewayPort}`;
   logger.info('app gateway started', { port: gatewayPort, routes: Object.keys(routes).join(',') });
   if (!(await waitForLive(gatewayUrl, 30_000))) logger.warn('the gateway did not answer /health/live within 30 s; see its log lines above');

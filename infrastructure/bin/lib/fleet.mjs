@@ -5,6 +5,7 @@
 // `<applicationId>-v<version>/` there), so two versions run side by side without sharing state.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startFrontProxy } from './front-proxy.mjs';
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -17,11 +18,15 @@ export class Fleet {
    * @param {(routes: Record<string, string>) => Promise<void>} [options.onRoutesChanged] called after a route switch with app → base URL of the live versions
    * @param {string} [options.namespace] TOPICS_NAMESPACE (the engine's application id is `<ns>.<app>`)
    * @param {string} [options.versionsFile] where the live version of each app is kept across restarts (readLiveVersions)
+   * @param {boolean} [options.front] routed apps get a front proxy on their port (front-proxy.mjs) and their versions run
+   *   on free ports: a route switch is then a change of the proxy's target, no gateway restart
    */
-  constructor({ launch, freePort, host, onRoutesChanged, namespace, versionsFile }) {
+  constructor({ launch, freePort, host, onRoutesChanged, namespace, versionsFile, front = false }) {
+    this.front = front;
     this.versionsFile = versionsFile;
     this.launch = launch;
     this.freePort = freePort;
+    this.listenHost = host;
     this.host = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     this.onRoutesChanged = onRoutesChanged;
     this.namespace = namespace;
@@ -29,11 +34,27 @@ export class Fleet {
     this.apps = new Map();
   }
 
-  /** Registers an app and starts its first version on `port` (`env` without PORT / APP_VERSION). */
-  add(def, { port, env, stateDir, version = 1, routed = false }) {
-    const app = { def, env, stateDir, routed, live: routed ? version : undefined, versions: new Map() };
+  /**
+   * Registers an app and starts its first version (`env` without PORT / APP_VERSION): on `port`, or, for a
+   * routed app with `front`, behind a front proxy on `port` while the version gets a free port.
+   */
+  async add(def, { port, env, stateDir, version = 1, routed = false }) {
+    const app = { def, env, stateDir, routed, live: routed ? version : undefined, versions: new Map(), port, frontProxy: undefined };
     this.apps.set(def.name, app);
-    this.#spawn(app, version, port, {});
+    if (routed && this.front) {
+      app.frontProxy = await startFrontProxy({
+        port,
+        host: this.listenHost,
+        name: def.name,
+        target: () => {
+          const entry = app.live === undefined ? undefined : app.versions.get(app.live);
+          return entry && entry.state === 'running' ? { host: this.host, port: entry.port } : undefined;
+        },
+      });
+      this.#spawn(app, version, await this.freePort(), {});
+    } else {
+      this.#spawn(app, version, port, {});
+    }
   }
 
   #spawn(app, version, port, extraEnv) {
@@ -117,20 +138,28 @@ export class Fleet {
     if (app.live === version) return;
     app.live = version;
     if (this.versionsFile) {
-      const live = Object.fromEntries([...this.apps].filter(([, a]) => a.live !== undefined).map(([n, a]) => [n, a.live]));
-      writeFileSync(this.versionsFile, `${JSON.stringify(live, null, 2)}\n`);
+      // keyed by TOPICS_NAMESPACE ('' for none): deployments sharing .data keep their own versions
+      const all = readAll(this.versionsFile);
+      all[this.namespace ?? ''] = Object.fromEntries([...this.apps].filter(([, a]) => a.live !== undefined).map(([n, a]) => [n, a.live]));
+      writeFileSync(this.versionsFile, `${JSON.stringify(all, null, 2)}\n`);
     }
-    await this.onRoutesChanged?.(this.routes());
+    if (!app.frontProxy) await this.onRoutesChanged?.(this.routes());
   }
 
-  /** app → base URL of its live version, for GATEWAY_ROUTES. */
+  /** app → base URL the gateway uses (GATEWAY_ROUTES): the front proxy, or the live version itself without one. */
   routes() {
     const routes = {};
     for (const [name, app] of this.apps) {
       const entry = app.live === undefined ? undefined : app.versions.get(app.live);
-      if (app.routed && entry) routes[name] = `http://${this.host}:${entry.port}`;
+      if (app.routed && app.frontProxy) routes[name] = `http://${this.host}:${app.port}`;
+      else if (app.routed && entry) routes[name] = `http://${this.host}:${entry.port}`;
     }
     return routes;
+  }
+
+  /** Closes the front proxies (after the processes stopped). */
+  async close() {
+    await Promise.all([...this.apps.values()].map((app) => app.frontProxy?.close()));
   }
 
   /** Deletes `<STATE_DIR>/<applicationId>-v<version>` of a stopped version; refuses while it runs. */
@@ -162,17 +191,22 @@ function checkVersion(version) {
   if (!Number.isInteger(version) || version < 1 || version > 1_000_000) throw new FleetError(400, `version must be an integer from 1 to 1000000, not ${String(version)}`);
 }
 
-/** app → live version as last routed (a missing or unreadable file: none, every app starts at version 1). */
-export function readLiveVersions(file) {
-  if (!existsSync(file)) return {};
+function readAll(file) {
+  if (!existsSync(file)) return Object.create(null);
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8'));
-    const result = Object.create(null);
-    for (const [name, version] of Object.entries(parsed ?? {})) {
-      if (APP_NAME.test(name) && Number.isInteger(version) && version >= 1 && version <= 1_000_000) result[name] = version;
-    }
-    return result;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.assign(Object.create(null), parsed) : Object.create(null);
   } catch {
-    return {};
+    return Object.create(null);
   }
+}
+
+/** app → live version as last routed under `namespace` (a missing or unreadable file: none, every app starts at version 1). */
+export function readLiveVersions(file, namespace) {
+  const result = Object.create(null);
+  const entry = readAll(file)[namespace ?? ''];
+  for (const [name, version] of Object.entries(entry && typeof entry === 'object' ? entry : {})) {
+    if (APP_NAME.test(name) && Number.isInteger(version) && version >= 1 && version <= 1_000_000) result[name] = version;
+  }
+  return result;
 }

@@ -17,22 +17,20 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-const routeChanges = [];
 const fleet = new Fleet({
   launch: (def, env) => startApp(def, env, () => undefined),
   freePort,
   host: '127.0.0.1',
-  onRoutesChanged: async (routes) => {
-    routeChanges.push(routes);
-    console.log(`routes ${JSON.stringify(routes)}`);
-  },
+  front: true,
 });
-fleet.add({ name: 'tiny', command: process.execPath, args: [appScript], shell: false }, { port: await freePort(), env: { PATH: process.env.PATH ?? '' }, stateDir, routed: true });
+const frontPort = await freePort();
+await fleet.add({ name: 'tiny', command: process.execPath, args: [appScript], shell: false }, { port: frontPort, env: { PATH: process.env.PATH ?? '' }, stateDir, routed: true });
 const control = await startControl({ fleet, file, logger: console });
 const shutdown = async () => {
   await control.close();
   await Promise.all(fleet.processes().map((p) => p.stop()));
+  await fleet.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());
-console.log('ready');
+console.log(`ready front=http://127.0.0.1:${frontPort}`);
