@@ -27,6 +27,17 @@ export interface WebhooksConfig {
   readonly allowPrivateTargets: boolean;
   readonly delivery: DeliveryPolicy;
   readonly commitIntervalMs: number;
+  /** The STOMP websocket at /ws.communication (see README, "Real-time websocket"). */
+  readonly realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  readonly windowEvents: number;
+  readonly windowBytes: number;
+  readonly heartbeatMs: number;
+  readonly maxSubscriptions: number;
+  readonly maxConnections: number;
+  readonly maxBufferedBytes: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -52,6 +63,14 @@ function readConfig(env: Env): WebhooksConfig {
     encryptionSecret,
     allowPrivateTargets: allow === 'true',
     commitIntervalMs: envInteger(env, 'COMMIT_INTERVAL_MS', 100, 10, 60_000),
+    realtime: {
+      windowEvents: envInteger(env, 'REALTIME_WINDOW_EVENTS', 50_000, 100, 10_000_000),
+      windowBytes: envInteger(env, 'REALTIME_WINDOW_BYTES', 64 * 1024 * 1024, 1024 * 1024, 4 * 1024 * 1024 * 1024),
+      heartbeatMs: envInteger(env, 'REALTIME_HEARTBEAT_MS', 10_000, 0, 600_000),
+      maxSubscriptions: envInteger(env, 'REALTIME_MAX_SUBSCRIPTIONS', 16, 1, 1024),
+      maxConnections: envInteger(env, 'REALTIME_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      maxBufferedBytes: envInteger(env, 'REALTIME_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    },
     delivery: {
       maxAttempts: envInteger(env, 'WEBHOOKS_MAX_ATTEMPTS', 10, 1, 100),
       backoffBaseMs,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
+import { Authenticator } from '@platform/auth';
 import { chatSerdes, GlobalTable } from '@platform/chat-streams';
 import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
 import { kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
@@ -15,6 +16,8 @@ import { Dispatcher } from './delivery/dispatcher';
 import { HttpSender } from './delivery/http-sender';
 import type { PartitionStatus } from './delivery/lane';
 import { webhooksTopology } from './streams/webhooks-topology';
+import { EventLog } from './realtime/event-log';
+import { RealtimeWebsocket } from './realtime/realtime-websocket';
 import { KeyCipher } from './subscriptions/key-cipher';
 import { SubscriptionStore } from './subscriptions/subscription-store';
 import { WebhooksService } from './subscriptions/webhooks.service';
@@ -44,6 +47,7 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
   const groupIdPrefix = `${config.applicationId}-v${config.appVersion}`;
   const subscriptions = new GlobalTable({ kafka, topic: topics.subscriptions, serde: webhookSerde, groupIdPrefix, logger: logger.child({ component: 'subscriptions' }) });
   const statuses = new GlobalTable({ kafka, topic: topics.status, serde: jsonSerde<PartitionStatus>(), groupIdPrefix, logger: logger.child({ component: 'statuses' }) });
+  const events = new EventLog({ kafka, topic: topics.events, groupIdPrefix, windowEvents: config.realtime.windowEvents, windowBytes: config.realtime.windowBytes, logger: logger.child({ component: 'realtime' }) });
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   const opened: { close(): Promise<void> }[] = [];
   try {
@@ -53,6 +57,8 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
     opened.push({ close: () => subscriptions.close() });
     await statuses.start();
     opened.push({ close: () => statuses.close() });
+    await events.start();
+    opened.push({ close: () => events.close() });
   } catch (error) {
     for (const o of opened.reverse()) await o.close().catch(() => undefined);
     throw error;
@@ -73,7 +79,9 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
     return 'continue' as const;
   };
   let running = false;
+  const realtime = new RealtimeWebsocket({ ...config.realtime, log: events, authenticator: new Authenticator(config.auth), logger: logger.child({ component: 'realtime' }) });
   const release = async () => {
+    await realtime.close();
     await dispatcher.close();
     for (const o of [...opened].reverse()) await o.close().catch((error: unknown) => logger.warn('closing failed', { error: errorMessage(error) }));
   };
@@ -121,7 +129,8 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
   }
   running = true;
   const { nest, url, app } = started;
+  realtime.attach(nest.getHttpServer());
   logger.info('webhooks listening', { applicationId: config.applicationId, url, applicationServer: config.applicationServer, namespace: config.topicsNamespace ?? null });
   let closing: Promise<void> | undefined;
-  return { nest, url, app, close: () => (closing ??= nest.close()) };
+  return { nest, url, app, close: () => (closing ??= realtime.close().then(() => nest.close())) };
 }
