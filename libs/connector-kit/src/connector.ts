@@ -53,8 +53,11 @@ export type SendOutcome =
 
 /** The provider-specific part of a connector's streams program. */
 export interface ConnectorDefinition {
-  /** Source ids of the connector's channels (`twilio.sms`, `twilio.whatsapp`): it sends PENDING messages of these. */
-  readonly sources: readonly string[];
+  /**
+   * Source ids of the connector's channels (`twilio.sms`, `twilio.whatsapp`): it sends PENDING messages of
+   * these. A predicate for connectors whose sources are registered at run time (custom sources).
+   */
+  readonly sources: readonly string[] | ((source: string) => boolean);
   /** Maps one raw event; throws InvalidRawEventError (dead-lettered with the reason) for one it cannot map. */
   route(event: RawEvent, lookup: RouteLookup): Routed;
   /** Calls the provider. A throw counts as `failed` with the error's message. */

@@ -56,7 +56,7 @@ export function outboundProcessor(
   const maxInFlight = options.maxInFlight ?? 16;
   const retryDelayMs = options.retryDelayMs ?? 5000;
   const catchUpMs = options.catchUpMs ?? 1000;
-  const sources = new Set(connector.sources);
+  const ours = typeof connector.sources === 'function' ? connector.sources : ((set: ReadonlySet<string>) => (source: string) => set.has(source))(new Set(connector.sources));
   return () => {
     let context: ProcessorContext<string, Message | PlacedMetadata>;
     let store: KeyValueStore<string, ConnectorStateEntry>;
@@ -158,7 +158,7 @@ export function outboundProcessor(
       process: (record: StreamRecord<string | null, Message | null>) => {
         lastInputAt = now();
         const message = record.value;
-        if (message === null || !sources.has(message.source)) return;
+        if (message === null || !ours(message.source)) return;
         if (message.isFromContact) {
           const key = stateKeys.contact(message.conversationId);
           const current = store.get(key);

@@ -1,5 +1,5 @@
 /** The apps behind the gateway. */
-export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio'] as const;
+export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio', 'sources'] as const;
 export type UpstreamName = (typeof upstreamNames)[number];
 
 /** `exact`: the path equals it; `prefix`: the path starts with it. */
@@ -22,6 +22,7 @@ export const pathRules: readonly PathRule[] = [
   { match: 'exact', path: '/ws.chatplugin', upstream: 'chatplugin', websocket: true },
   { match: 'prefix', path: '/channels.twilio.', upstream: 'twilio' },
   { match: 'exact', path: '/twilio', upstream: 'twilio' },
+  { match: 'prefix', path: '/sources.', upstream: 'sources' },
   { match: 'prefix', path: '/conversations.', upstream: 'communication' },
   { match: 'prefix', path: '/messages.', upstream: 'communication' },
   { match: 'prefix', path: '/metadata.', upstream: 'communication' },
@@ -31,6 +32,7 @@ export const pathRules: readonly PathRule[] = [
   { match: 'prefix', path: '/tags.', upstream: 'admin' },
   { match: 'prefix', path: '/templates.', upstream: 'admin' },
   { match: 'prefix', path: '/webhooks.', upstream: 'webhooks' },
+  { match: 'exact', path: '/ws.communication', upstream: 'webhooks', websocket: true },
 ];
 
 /** The rule serving `path` (no query string), or undefined: the gateway answers 404 itself. */
