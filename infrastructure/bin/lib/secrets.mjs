@@ -10,6 +10,7 @@ export const secretVariables = {
   jwtSecret: 'AUTH_JWT_SECRET',
   chatpluginTokenSecret: 'CHATPLUGIN_TOKEN_SECRET',
   webhooksEncryptionKey: 'WEBHOOKS_ENCRYPTION_KEY',
+  sourcesTokenSecret: 'SOURCES_TOKEN_SECRET',
 };
 
 const minimumLength = 16;
