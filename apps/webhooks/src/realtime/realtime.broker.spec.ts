@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Client, type IMessage } from '@stomp/stompjs';
 import type { Admin, Producer } from 'kafkajs';
 import { WebSocket } from 'ws';
+import { issueUserToken } from '@platform/auth';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
 import { freePort } from '@platform/infra-kafka';
@@ -124,7 +125,6 @@ describe('realtime websocket (/ws.communication) on a real broker, two replicas'
     const token = `Bearer ${systemToken}`;
     expect(await rawExchange(url, [`CONNECT\naccept-version:1.2\nAuthorization:${token}\n\n\0`, 'SUBSCRIBE\nid:0\ndestination:/secret\n\n\0'])).toMatch(/^CONNECTED\n/);
     // a user JWT in Airy's cookie, no credentials in CONNECT
-    const { issueUserToken } = await import('@platform/auth');
     const jwt = await issueUserToken('realtime-spec-jwt-secret-0123456789abcdef', 'agent-1');
     const viaCookie = await rawExchange(url, ['CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:0,0\n\n\0'], { cookie: `other=1; airy_auth_token=${jwt}` });
     expect(viaCookie).toContain('user-name:agent-1');
