@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { applicationKey, StreamsApplication, type TopologySpec } from '@platform/streams';
+import { applicationKey, StreamsApplication, type StreamsApplicationOptions, type TopologySpec } from '@platform/streams';
 import type { AppInstance, PlatformDriver } from '../drivers/driver';
 
 /**
@@ -21,6 +21,7 @@ export class InProcessDriver implements PlatformDriver {
     private readonly kafka: Kafka,
     private readonly topology: () => TopologySpec,
     readonly stateDir: string,
+    private readonly options: Partial<StreamsApplicationOptions> = {},
   ) {}
 
   application(version: number): StreamsApplication | undefined {
@@ -45,7 +46,7 @@ export class InProcessDriver implements PlatformDriver {
 
   async start(app: string, version: number): Promise<void> {
     if (app !== this.app || this.running.has(version)) return;
-    const streams = new StreamsApplication(this.topology(), { app: { id: this.app, version }, kafka: this.kafka, stateDir: this.stateDir, commitIntervalMs: 100, processingExceptionHandler: {} });
+    const streams = new StreamsApplication(this.topology(), { app: { id: this.app, version }, kafka: this.kafka, stateDir: this.stateDir, commitIntervalMs: 100, processingExceptionHandler: {}, ...this.options });
     this.running.set(version, streams);
     this.known.add(version);
     this.live ??= version;
