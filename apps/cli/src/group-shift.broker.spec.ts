@@ -29,8 +29,8 @@ describe('group shift past a poison record on a real topic', () => {
         const offset = Number(message.offset);
         if (message.value?.toString() === 'poison') {
           stuck.at = offset;
-          consumer.pause([{ topic }]);
-          throw new Error('cannot read this record');
+          consumer.pause([{ topic }]); // stuck: stays in the group, commits nothing past the poison record
+          return;
         }
         seen.push(offset);
         await consumer.commitOffsets([{ topic, partition, offset: String(offset + 1) }]);
