@@ -17,6 +17,7 @@ describe('path rules', () => {
     ['/ws.chatplugin', 'chatplugin'],
     ['/webhooks.subscribe', 'webhooks'],
     ['/webhooks.list', 'webhooks'],
+    ['/ws.communication', 'webhooks'],
     ['/sources.create', 'sources'],
     ['/sources.channels.create', 'sources'],
     ['/sources.webhook', 'sources'],
@@ -24,15 +25,17 @@ describe('path rules', () => {
     expect(ruleFor(path)?.upstream).toBe(upstream);
   });
 
-  it.each(['/health/live', '/openapi.json', '/channels.facebook.connect', '/sources', '/channels', '/ws.communication', '/conversations', '/'])(
+  it.each(['/health/live', '/openapi.json', '/channels.facebook.connect', '/sources', '/channels', '/ws.communication.x', '/conversations', '/'])(
     'leaves %s to the gateway',
     (path) => {
       expect(ruleFor(path)).toBeUndefined();
     },
   );
 
-  it('marks only the visitor websocket as an upgrade route', () => {
+  it('marks only the two websockets as upgrade routes', () => {
     expect(ruleFor('/ws.chatplugin')?.websocket).toBe(true);
+    expect(ruleFor('/ws.communication')?.websocket).toBe(true);
+    expect(ruleFor('/webhooks.list')?.websocket).toBeUndefined();
     expect(ruleFor('/chatplugin.send')?.websocket).toBeUndefined();
   });
 

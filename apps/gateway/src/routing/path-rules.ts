@@ -32,6 +32,7 @@ export const pathRules: readonly PathRule[] = [
   { match: 'prefix', path: '/tags.', upstream: 'admin' },
   { match: 'prefix', path: '/templates.', upstream: 'admin' },
   { match: 'prefix', path: '/webhooks.', upstream: 'webhooks' },
+  { match: 'exact', path: '/ws.communication', upstream: 'webhooks', websocket: true },
 ];
 
 /** The rule serving `path` (no query string), or undefined: the gateway answers 404 itself. */
