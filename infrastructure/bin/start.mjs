@@ -53,7 +53,7 @@ const gatewayPort = portOf('gateway-port', 'GATEWAY_PORT', 8000);
 /** Restarts of a crashed broker, registry or app: 1 s, 2 s, 4 s … up to 30 s; giving up after 5 failures in a row within a minute of their start. */
 const restartPolicy = flags['no-restart'] ? undefined : { initialDelayMs: 1000, maxDelayMs: 30_000, maxRapidFailures: 5, stableAfterMs: 60_000 };
 /** Apps the gateway routes to (apps/gateway/src/routing/path-rules.ts). */
-const gatewayUpstreams = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio'];
+const gatewayUpstreams = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio', 'sources'];
 
 let stack;
 const apps = [];
