@@ -38,6 +38,8 @@ export interface RealtimeConfig {
   readonly maxSubscriptions: number;
   readonly maxConnections: number;
   readonly maxBufferedBytes: number;
+  /** `REALTIME_COOKIE_ORIGINS` (comma-separated): origins whose pages may authenticate with Airy's cookie besides the same host. */
+  readonly cookieOrigins: readonly string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -70,6 +72,7 @@ function readConfig(env: Env): WebhooksConfig {
       maxSubscriptions: envInteger(env, 'REALTIME_MAX_SUBSCRIPTIONS', 16, 1, 1024),
       maxConnections: envInteger(env, 'REALTIME_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
       maxBufferedBytes: envInteger(env, 'REALTIME_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      cookieOrigins: (envText(env, 'REALTIME_COOKIE_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
     },
     delivery: {
       maxAttempts: envInteger(env, 'WEBHOOKS_MAX_ATTEMPTS', 10, 1, 100),

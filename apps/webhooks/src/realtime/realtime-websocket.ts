@@ -18,6 +18,13 @@ export interface RealtimeSettings {
   readonly maxConnections: number;
   readonly maxBufferedBytes: number;
   readonly limits?: StompLimits;
+  /**
+   * Origins whose pages may authenticate with the `airy_auth_token` cookie. A browser sends the cookie
+   * with any page's handshake, so a cookie from another origin (cross-site websocket hijacking) is
+   * ignored: it counts only without an Origin header (not a browser), from a listed origin, or from the
+   * origin whose host is the handshake's own Host. Tokens in headers are not affected.
+   */
+  readonly cookieOrigins?: readonly string[];
 }
 
 export interface RealtimeWebsocketOptions extends RealtimeSettings {
@@ -68,9 +75,20 @@ export class RealtimeWebsocket {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== REALTIME_WEBSOCKET_PATH) return refuse(socket, 404, 'Not Found');
     if (this.server.clients.size >= this.options.maxConnections) return refuse(socket, 503, 'Service Unavailable');
-    const cookie = cookieValue(req.headers.cookie, AUTH_COOKIE);
+    const cookie = this.cookieAllowed(req) ? cookieValue(req.headers.cookie, AUTH_COOKIE) : undefined;
     const handshakeAuthorization = req.headers.authorization ?? (cookie === undefined ? undefined : `Bearer ${cookie}`);
     this.server.handleUpgrade(req, socket, head, (ws) => this.connected(ws, handshakeAuthorization));
+  }
+
+  private cookieAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    if (this.options.cookieOrigins?.includes(origin) === true) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
   }
 
   private connected(ws: WebSocket, handshakeAuthorization: string | undefined): void {

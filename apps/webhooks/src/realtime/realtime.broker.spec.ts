@@ -128,6 +128,12 @@ describe('realtime websocket (/ws.communication) on a real broker, two replicas'
     const jwt = await issueUserToken('realtime-spec-jwt-secret-0123456789abcdef', 'agent-1');
     const viaCookie = await rawExchange(url, ['CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:0,0\n\n\0'], { cookie: `other=1; airy_auth_token=${jwt}` });
     expect(viaCookie).toContain('user-name:agent-1');
+    // The same cookie sent by another site's page (cross-site websocket hijacking) authenticates nobody.
+    const crossSite = await rawExchange(url, ['CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0'], { cookie: `airy_auth_token=${jwt}`, origin: 'https://evil.example' });
+    expect(crossSite).toMatch(/^ERROR\n/);
+    expect(crossSite).toContain('401');
+    const sameHost = await rawExchange(url, ['CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0'], { cookie: `airy_auth_token=${jwt}`, origin: `http://${new URL(url).host}` });
+    expect(sameHost).toContain('user-name:agent-1');
   });
 
   it('a stompjs client receives message.created; disconnected for 1,000 events it resumes on the other replica from its position, in order, without gaps or duplicates, then live', async () => {
