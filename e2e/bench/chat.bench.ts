@@ -29,7 +29,8 @@ async function inBatches<T>(count: number, width: number, task: (i: number) => P
 async function main(): Promise<void> {
   const admin = newKafka('chat-bench').admin();
   await admin.connect();
-  const stack = await startChatStack(admin);
+  // Every simulated visitor comes from this one address: the per-address and per-channel visitor limits would refuse them.
+  const stack = await startChatStack(admin, { VISITOR_RATE_LIMIT_PER_ADDRESS: '10000000', VISITOR_RATE_LIMIT_PER_CHANNEL: '10000000' });
   try {
     const agent = new ApiClient(stack.gateway.url, stack.systemToken);
     const direct = new ApiClient(stack.apps.communication.url, stack.systemToken);

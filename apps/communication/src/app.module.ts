@@ -8,7 +8,11 @@ import type { StreamsApplication } from '@platform/streams';
 import { ConversationLister } from './conversations/conversation-lister';
 import { ConversationsController } from './conversations/conversations.controller';
 import { Answers } from './http/answers';
-import { COMMUNICATION, type CommunicationHandles } from './http/settings';
+import { COMMUNICATION_SETTINGS, type CommunicationSettings } from './http/settings';
+import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
+import { ConversationsService } from './conversations/conversations.service';
+import { MessagesService } from './messages/messages.service';
+import { MetadataService } from './metadata/metadata.service';
 import { InternalController } from './internal/internal.controller';
 import { MessageLocator } from './messages/message-locator';
 import { MessagesController } from './messages/messages.controller';
@@ -32,7 +36,9 @@ export const communicationEndpoints: readonly OpenApiEndpoint[] = [
 
 export interface CommunicationModuleOptions {
   readonly application: StreamsApplication;
-  readonly handles: CommunicationHandles;
+  /** What the services share (state, writer, lookups, clock); they are Nest providers built on it. */
+  readonly context: ServiceContext;
+  readonly settings: CommunicationSettings;
   readonly authenticator: Authenticator;
   readonly metrics: MetricsRegistry;
   readonly logger: Logger;
@@ -71,14 +77,25 @@ export class CommunicationModule {
         StreamsModule.forRoot({
           application: options.application,
           metrics: options.metrics,
-          retryAfterSeconds: options.handles.retryAfterSeconds,
+          retryAfterSeconds: options.settings.retryAfterSeconds,
           positionTimeoutMs: options.positionTimeoutMs,
-          forwardTimeoutMs: options.handles.peerTimeoutMs,
+          forwardTimeoutMs: options.settings.peerTimeoutMs,
           ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
         }),
       ],
       controllers: [ConversationsController, MessagesController, MetadataController, InternalController],
-      providers: [{ provide: COMMUNICATION, useValue: options.handles }, { provide: RESOURCES, useValue: options.resources }, Answers, MessageLocator, ConversationLister, ResourcesLifecycle],
+      providers: [
+        { provide: SERVICE_CONTEXT, useValue: options.context },
+        { provide: COMMUNICATION_SETTINGS, useValue: options.settings },
+        { provide: RESOURCES, useValue: options.resources },
+        ConversationsService,
+        MessagesService,
+        MetadataService,
+        Answers,
+        MessageLocator,
+        ConversationLister,
+        ResourcesLifecycle,
+      ],
     };
   }
 }

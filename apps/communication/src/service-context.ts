@@ -7,6 +7,9 @@ import type { EntityLookups, Renderer } from './conversations/renderer';
 import type { StateAccess } from './streams/state-access';
 import { CommunicationStores } from './streams/stores';
 
+/** Injection token of the ServiceContext the services share. */
+export const SERVICE_CONTEXT = Symbol('service-context');
+
 /** The writes the services make (ChatWriter in production). */
 export type ChatWrites = Pick<ChatWriter, 'writeMessage' | 'writeMetadata' | 'writeReadReceipt'>;
 

@@ -13,12 +13,9 @@ import { createSchemaRegistry, jsonSerde, type Channel, type Tag } from '@platfo
 import { StreamsApplication, applicationKey, internalTopicName, type ExceptionHandler } from '@platform/streams';
 import { CommunicationModule } from './app.module';
 import type { CommunicationConfig } from './config';
-import { ConversationsService } from './conversations/conversations.service';
 import { ConversationIndex } from './conversations/conversation-index';
 import { Renderer, type EntityLookups } from './conversations/renderer';
-import type { CommunicationHandles } from './http/settings';
-import { MessagesService } from './messages/messages.service';
-import { MetadataService } from './metadata/metadata.service';
+import type { CommunicationSettings } from './http/settings';
 import type { ServiceContext } from './service-context';
 import { communicationTopology } from './streams/communication-topology';
 import { StreamsStateAccess } from './streams/state-access';
@@ -123,23 +120,14 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     newId: randomUUID,
     conversationIndex: index,
   };
-  const conversations = new ConversationsService(context);
-  const messages = new MessagesService(context);
-  const handles: CommunicationHandles = {
-    conversations,
-    messages,
-    metadata: new MetadataService(context, conversations, messages),
-    access,
-    topics,
-    retryAfterSeconds: config.retryAfterSeconds,
-    peerTimeoutMs: config.positionTimeoutMs + 5_000,
-  };
+  const settings: CommunicationSettings = { topics, retryAfterSeconds: config.retryAfterSeconds, peerTimeoutMs: config.positionTimeoutMs + 5_000 };
   opened.push({ close: async () => processMetrics.stop() }, channelFacts);
   // Nest closes them (in reverse order of opening) after the streams application.
   const resources = [...opened].reverse();
   const communication = CommunicationModule.forRoot({
     application: app,
-    handles,
+    context,
+    settings,
     authenticator: new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret }),
     metrics,
     logger,

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBody } from '@platform/chat-domain';
 import { QueryRouter, type HttpRequest } from '@platform/nest-streams';
 import { UnavailableError } from '../errors';
-import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
-import { compareListed, listedKey, type LocalListPart } from './conversations.service';
+import { COMMUNICATION_SETTINGS, type CommunicationSettings } from '../http/settings';
+import { compareListed, ConversationsService, listedKey, type LocalListPart } from './conversations.service';
 
 /** Internal route answering one replica's part of conversations.list (protected like the public API). */
 export const CONVERSATIONS_LIST_LOCAL_PATH = '/internal/conversations.list-local';
@@ -16,7 +16,8 @@ export const CONVERSATIONS_LIST_LOCAL_PATH = '/internal/conversations.list-local
 export class ConversationLister {
   constructor(
     @Inject(QueryRouter) private readonly router: QueryRouter,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(COMMUNICATION_SETTINGS) private readonly settings: CommunicationSettings,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
   ) {}
 
   /**
@@ -32,8 +33,8 @@ export class ConversationLister {
       path: CONVERSATIONS_LIST_LOCAL_PATH,
       // Each replica resolves the same window from the client's cursor and page size.
       body: { filters, cursor: body.cursor ?? null, page_size: window.pageSize },
-      partitions: this.handles.topics.partitions.get(this.handles.topics.messages) ?? 0,
-      local: () => this.handles.conversations.listLocal(filters, window),
+      partitions: this.settings.topics.partitions.get(this.settings.topics.messages) ?? 0,
+      local: () => this.conversations.listLocal(filters, window),
       isPart: isLocalListPart,
     });
     if (!gathered.ok) throw new UnavailableError(messageOf(gathered.answer.body));

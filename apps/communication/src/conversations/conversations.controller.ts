@@ -4,15 +4,15 @@ import type { RequestBody } from '@platform/chat-domain';
 import { ChatBody, CurrentPrincipal } from '@platform/nest-platform';
 import type { HttpRequest, HttpResponse } from '@platform/nest-streams';
 import { Answers } from '../http/answers';
-import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
 import { ConversationLister } from './conversation-lister';
+import { ConversationsService } from './conversations.service';
 
 /** conversations.* (Airy §2.2), including mark-read: unread counts live in this app's conversation store. */
 @Controller()
 export class ConversationsController {
   constructor(
     @Inject(Answers) private readonly routing: Answers,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
     @Inject(ConversationLister) private readonly lister: ConversationLister,
   ) {}
 
@@ -29,27 +29,27 @@ export class ConversationsController {
   @Post('conversations.info')
   async info(@ChatBody('conversations.info') body: RequestBody<'conversations.info'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
     const id = body.conversation_id;
-    await this.routing.onOwner(req, res, id, async () => ({ body: await this.handles.conversations.info(id, this.routing.positionFor(req, id)) }));
+    await this.routing.onOwner(req, res, id, async () => ({ body: await this.conversations.info(id, this.routing.positionFor(req, id)) }));
   }
 
   @Post('conversations.tag')
   async tag(@ChatBody('conversations.tag') body: RequestBody<'conversations.tag'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
-    await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.tag(body.conversation_id, body.tag_id));
+    await this.routing.onOwner(req, res, body.conversation_id, () => this.conversations.tag(body.conversation_id, body.tag_id));
   }
 
   @Post('conversations.untag')
   async untag(@ChatBody('conversations.untag') body: RequestBody<'conversations.untag'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
-    await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.untag(body.conversation_id, body.tag_id));
+    await this.routing.onOwner(req, res, body.conversation_id, () => this.conversations.untag(body.conversation_id, body.tag_id));
   }
 
   @Post(['conversations.set-state', 'conversations.setState'])
   async setState(@ChatBody('conversations.set-state') body: RequestBody<'conversations.set-state'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
-    await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.setState(body.conversation_id, body.state));
+    await this.routing.onOwner(req, res, body.conversation_id, () => this.conversations.setState(body.conversation_id, body.state));
   }
 
   @Post(['conversations.remove-state', 'conversations.removeState'])
   async removeState(@ChatBody('conversations.remove-state') body: RequestBody<'conversations.remove-state'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
-    await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.removeState(body.conversation_id));
+    await this.routing.onOwner(req, res, body.conversation_id, () => this.conversations.removeState(body.conversation_id));
   }
 
   @Post(['conversations.update-contact', 'conversations.updateContact'])
@@ -58,7 +58,7 @@ export class ConversationsController {
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.updateContact(body.conversation_id, body.display_name));
+    await this.routing.onOwner(req, res, body.conversation_id, () => this.conversations.updateContact(body.conversation_id, body.display_name));
   }
 
   @Post(['conversations.mark-read', 'conversations.markRead'])
@@ -69,6 +69,6 @@ export class ConversationsController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const userId = principal?.kind === 'user' ? principal.userId : undefined;
-    await this.routing.onOwner(req, res, body.conversation_id, () => this.handles.conversations.markRead(body.conversation_id, userId));
+    await this.routing.onOwner(req, res, body.conversation_id, () => this.conversations.markRead(body.conversation_id, userId));
   }
 }

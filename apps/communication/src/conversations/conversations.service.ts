@@ -15,7 +15,8 @@ import {
   type SortKey,
 } from '@platform/chat-domain';
 import { NotFoundError, UnavailableError } from '../errors';
-import { requireConversation, type ServiceContext, type Written } from '../service-context';
+import { Inject, Injectable } from '@nestjs/common';
+import { requireConversation, SERVICE_CONTEXT, type ServiceContext, type Written } from '../service-context';
 
 /** One conversation of a local list: the sort key next to the payload, so owners' parts can be merged. */
 export interface ListedConversation {
@@ -44,8 +45,9 @@ export function compareListed(a: ListedConversation, b: ListedConversation): num
  * here because `unread_count` is derived in the same conversation store the read receipts fold into).
  * Every method runs on the owner of the conversation (the controllers route there first).
  */
+@Injectable()
 export class ConversationsService {
-  constructor(private readonly context: ServiceContext) {}
+  constructor(@Inject(SERVICE_CONTEXT) private readonly context: ServiceContext) {}
 
   async info(conversationId: string, position?: Parameters<typeof requireConversation>[2]): Promise<ConversationPayload> {
     const { view } = await requireConversation(this.context, conversationId, position);

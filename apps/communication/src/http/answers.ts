@@ -4,7 +4,7 @@ import { POSITION_HEADER, QueryRouter, STREAMS_APPLICATION, formatPosition, send
 import type { QueryPosition, StreamsApplication } from '@platform/streams';
 import { BadRequestError, errorStatus, UnavailableError } from '../errors';
 import { CommunicationStores } from '../streams/stores';
-import { COMMUNICATION, type CommunicationHandles } from './settings';
+import { COMMUNICATION_SETTINGS, type CommunicationSettings } from './settings';
 
 /** What a handler produces on the owner: the entity, and the position of the write it made. */
 export interface Outcome {
@@ -22,7 +22,7 @@ export class Answers {
   constructor(
     @Inject(QueryRouter) private readonly router: QueryRouter,
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(COMMUNICATION_SETTINGS) private readonly settings: CommunicationSettings,
   ) {}
 
   /** Answers `req` with `run()` on the owner of `key` (a conversation or channel id). */
@@ -65,7 +65,7 @@ export class Answers {
   positionFor(req: HttpRequest, key: string): QueryPosition | undefined {
     const position = this.checkedPosition(req);
     if (!position) return undefined;
-    const { messages, metadata, readReceipts } = this.handles.topics;
+    const { messages, metadata, readReceipts } = this.settings.topics;
     if (![messages, metadata, readReceipts].includes(position.topic)) return undefined;
     return this.app.metadataForKey(CommunicationStores.conversations, key)?.partition === position.partition ? position : undefined;
   }
@@ -84,7 +84,7 @@ export class Answers {
   private fail(res: HttpResponse, error: unknown): void {
     const { status, message } = errorStatus(error);
     if (status >= 500 && status !== 503) throw error;
-    if (status === 503) res.setHeader('Retry-After', String(this.handles.retryAfterSeconds));
+    if (status === 503) res.setHeader('Retry-After', String(this.settings.retryAfterSeconds));
     sendAnswer(res, { status, headers: {}, body: { json: { message } } });
   }
 }

@@ -1,19 +1,11 @@
 import type { ChatTopics } from '@platform/chat-streams';
-import type { ConversationsService } from '../conversations/conversations.service';
-import type { MessagesService } from '../messages/messages.service';
-import type { MetadataService } from '../metadata/metadata.service';
-import type { StateAccess } from '../streams/state-access';
 
-/** Injection token of the services and settings the controllers share. */
-export const COMMUNICATION = Symbol('communication');
+/** Injection token of the settings the controllers and routing share. */
+export const COMMUNICATION_SETTINGS = Symbol('communication-settings');
 
-export interface CommunicationHandles {
-  readonly conversations: ConversationsService;
-  readonly messages: MessagesService;
-  readonly metadata: MetadataService;
-  readonly access: StateAccess;
+export interface CommunicationSettings {
   readonly topics: ChatTopics;
   readonly retryAfterSeconds: number;
-  /** Timeout of one call to another replica (gathering a list, locating a message). */
+  /** Timeout of one call to another replica (gathering a list, locating a message, forwarding). */
   readonly peerTimeoutMs: number;
 }

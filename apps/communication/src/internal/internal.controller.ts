@@ -3,7 +3,9 @@ import { resolvePageRequest } from '@platform/chat-domain';
 import type { HttpResponse } from '@platform/nest-streams';
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import { Answers } from '../http/answers';
-import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+import { ConversationsService } from '../conversations/conversations.service';
+import { MessagesService } from '../messages/messages.service';
+import { SERVICE_CONTEXT, type ServiceContext } from '../service-context';
 import { MESSAGES_LOCATE_PATH } from '../messages/message-locator';
 import { CONVERSATIONS_LIST_LOCAL_PATH } from '../conversations/conversation-lister';
 
@@ -15,7 +17,9 @@ import { CONVERSATIONS_LIST_LOCAL_PATH } from '../conversations/conversation-lis
 export class InternalController {
   constructor(
     @Inject(Answers) private readonly routing: Answers,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
+    @Inject(MessagesService) private readonly messages: MessagesService,
+    @Inject(SERVICE_CONTEXT) private readonly context: ServiceContext,
   ) {}
 
   /** `{ filters, cursor, page_size }` → `{ items: [{ id, last_message_at, payload }], before, after, total, partitions }` of the local tasks. */
@@ -28,7 +32,7 @@ export class InternalController {
       if (typeof pageSize !== 'number') throw new BadRequestError('page_size must be a number');
       // The domain's own checks (bad cursor, page size out of range) answer 400 through errorStatus.
       const window = resolvePageRequest({ cursor: cursor ?? null, pageSize });
-      return { body: await this.handles.conversations.listLocal(filters, window) };
+      return { body: await this.conversations.listLocal(filters, window) };
     });
   }
 
@@ -38,9 +42,9 @@ export class InternalController {
     await this.routing.answer(res, async () => {
       const messageId = (body as { message_id?: unknown } | undefined)?.message_id;
       if (typeof messageId !== 'string' || messageId === '') throw new BadRequestError('message_id must be a non-empty string');
-      const conversationId = this.handles.messages.locate(messageId);
+      const conversationId = this.messages.locate(messageId);
       if (conversationId !== undefined) return { body: { conversation_id: conversationId } };
-      if (!this.handles.access.ready()) throw new UnavailableError('the streams application is not running; retry later');
+      if (!this.context.access.ready()) throw new UnavailableError('the streams application is not running; retry later');
       throw new NotFoundError(`message ${messageId} not found here`);
     });
   }

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { QueryRouter, STREAMS_APPLICATION, type HttpRequest } from '@platform/nest-streams';
 import { ownerEndpoints, type StreamsApplication } from '@platform/streams';
 import { NotFoundError, UnavailableError } from '../errors';
-import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
+import { SERVICE_CONTEXT, type ServiceContext } from '../service-context';
+import { MessagesService } from './messages.service';
 
 /** Internal route answering whether a replica's tasks hold a message (protected like the public API). */
 export const MESSAGES_LOCATE_PATH = '/internal/messages.locate';
@@ -16,15 +17,16 @@ export class MessageLocator {
   constructor(
     @Inject(QueryRouter) private readonly router: QueryRouter,
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(MessagesService) private readonly messages: MessagesService,
+    @Inject(SERVICE_CONTEXT) private readonly context: ServiceContext,
   ) {}
 
   /** NotFoundError when every replica answered without it; UnavailableError when one could not answer. */
   async conversationOf(req: HttpRequest, messageId: string): Promise<string> {
-    const local = this.handles.messages.locate(messageId);
+    const local = this.messages.locate(messageId);
     if (local !== undefined) return local;
     const self = this.app.metadata()?.endpoint;
-    if (!this.handles.access.ready() || self === undefined) throw new UnavailableError('the streams application is not running yet; retry later');
+    if (!this.context.access.ready() || self === undefined) throw new UnavailableError('the streams application is not running yet; retry later');
     const peers = ownerEndpoints(this.app.allMetadata()).filter((endpoint) => endpoint !== self);
     const answers = await Promise.all(peers.map((peer) => this.locateOn(peer, req, messageId)));
     const found = answers.find((answer) => typeof answer === 'string');

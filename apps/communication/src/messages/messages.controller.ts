@@ -4,9 +4,8 @@ import type { RequestBody } from '@platform/chat-domain';
 import { ChatBody, CurrentPrincipal } from '@platform/nest-platform';
 import type { HttpRequest, HttpResponse } from '@platform/nest-streams';
 import { Answers } from '../http/answers';
-import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
 import { MessageLocator } from './message-locator';
-import { sendTarget } from './messages.service';
+import { MessagesService, sendTarget } from './messages.service';
 
 /** The id outbound messages carry as sender: the user, or `system-token` for the machine token (Airy's naming). */
 export function senderIdOf(principal: Principal | undefined): string {
@@ -20,13 +19,13 @@ export class MessagesController {
   constructor(
     @Inject(Answers) private readonly routing: Answers,
     @Inject(MessageLocator) private readonly locator: MessageLocator,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(MessagesService) private readonly messages: MessagesService,
   ) {}
 
   @Post('messages.list')
   async list(@ChatBody('messages.list') body: RequestBody<'messages.list'>, @Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
     const id = body.conversation_id;
-    await this.routing.onOwner(req, res, id, async () => ({ body: await this.handles.messages.list(id, body.cursor, body.page_size, this.routing.positionFor(req, id)) }));
+    await this.routing.onOwner(req, res, id, async () => ({ body: await this.messages.list(id, body.cursor, body.page_size, this.routing.positionFor(req, id)) }));
   }
 
   @Post('messages.send')
@@ -36,7 +35,7 @@ export class MessagesController {
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    await this.routing.onOwner(req, res, sendTarget(body), () => this.handles.messages.send(body, senderIdOf(principal)));
+    await this.routing.onOwner(req, res, sendTarget(body), () => this.messages.send(body, senderIdOf(principal)));
   }
 
   @Post('messages.resend')
@@ -48,6 +47,6 @@ export class MessagesController {
       await this.routing.answer(res, () => Promise.reject(error));
       return;
     }
-    await this.routing.onOwner(req, res, conversationId, () => this.handles.messages.resend(conversationId, body.message_id));
+    await this.routing.onOwner(req, res, conversationId, () => this.messages.resend(conversationId, body.message_id));
   }
 }

@@ -1,7 +1,8 @@
 import { compareMessagesNewestFirst, conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
 import type { Channel, Message } from '@platform/schemas';
 import { CommunicationError, NotFoundError } from '../errors';
-import { requireConversation, type ServiceContext, type Written } from '../service-context';
+import { Inject, Injectable } from '@nestjs/common';
+import { requireConversation, SERVICE_CONTEXT, type ServiceContext, type Written } from '../service-context';
 import { conversationPrefix } from '../streams/message-key';
 import { Serdes, type QueryPosition } from '@platform/streams';
 
@@ -19,8 +20,9 @@ export function sendTarget(request: SendRequest): string {
 }
 
 /** Messages of conversations: history, sending (PENDING for the source connector) and resending. */
+@Injectable()
 export class MessagesService {
-  constructor(private readonly context: ServiceContext) {}
+  constructor(@Inject(SERVICE_CONTEXT) private readonly context: ServiceContext) {}
 
   /** One page of a conversation's messages, newest first (Airy's order). */
   async list(conversationId: string, cursor: string | undefined, pageSize: number | undefined, position?: QueryPosition): Promise<Page<MessagePayload>> {

@@ -3,9 +3,8 @@ import type { MetadataObject, RequestBody } from '@platform/chat-domain';
 import { ChatBody } from '@platform/nest-platform';
 import type { HttpRequest, HttpResponse } from '@platform/nest-streams';
 import { Answers } from '../http/answers';
-import { COMMUNICATION, type CommunicationHandles } from '../http/settings';
 import { MessageLocator } from '../messages/message-locator';
-import type { UpsertSubject } from './metadata.service';
+import { MetadataService, type UpsertSubject } from './metadata.service';
 
 /** metadata.upsert (Airy §2.4); runs on the owner of the subject's placement key. */
 @Controller()
@@ -13,7 +12,7 @@ export class MetadataController {
   constructor(
     @Inject(Answers) private readonly routing: Answers,
     @Inject(MessageLocator) private readonly locator: MessageLocator,
-    @Inject(COMMUNICATION) private readonly handles: CommunicationHandles,
+    @Inject(MetadataService) private readonly metadata: MetadataService,
   ) {}
 
   @Post('metadata.upsert')
@@ -30,6 +29,6 @@ export class MetadataController {
       }
     }
     const conversationId = subject === 'message' ? placement : undefined;
-    await this.routing.onOwner(req, res, placement, () => this.handles.metadata.upsert(subject, body.id, data, conversationId));
+    await this.routing.onOwner(req, res, placement, () => this.metadata.upsert(subject, body.id, data, conversationId));
   }
 }

@@ -10,9 +10,10 @@ import {
 } from '@platform/chat-domain';
 import type { WritePosition } from '@platform/chat-streams';
 import { NotAppliedError, NotFoundError } from '../errors';
-import type { MessagesService } from '../messages/messages.service';
-import type { ConversationsService } from '../conversations/conversations.service';
-import { requireConversation, type ServiceContext } from '../service-context';
+import { Inject, Injectable } from '@nestjs/common';
+import { MessagesService } from '../messages/messages.service';
+import { ConversationsService } from '../conversations/conversations.service';
+import { requireConversation, SERVICE_CONTEXT, type ServiceContext } from '../service-context';
 import { CommunicationStores } from '../streams/stores';
 
 export type UpsertSubject = 'conversation' | 'message' | 'channel';
@@ -25,11 +26,12 @@ export type SubjectPayload = ConversationPayload | MessagePayload | ChannelPaylo
  * the subject's stored facts past its budget (chat-domain metadata-budget.ts) is refused with
  * SizeLimitError (413) before anything is written.
  */
+@Injectable()
 export class MetadataService {
   constructor(
-    private readonly context: ServiceContext,
-    private readonly conversations: ConversationsService,
-    private readonly messages: MessagesService,
+    @Inject(SERVICE_CONTEXT) private readonly context: ServiceContext,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
+    @Inject(MessagesService) private readonly messages: MessagesService,
   ) {}
 
   /** `conversationId`: for a message subject, the message's conversation (found by the caller). */
