@@ -12,6 +12,8 @@ export type { WriteProbeOptions, WriteReadiness } from './write-probe';
 export { STREAMS_APPLICATION } from './tokens';
 export { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, unavailable, parsePosition, formatPosition } from './answers';
 export { sendAnswer } from './http';
+export { replyAnswer, sendOutcome } from './reply';
+export type { Reply } from './reply';
 export type { HttpAnswer, HttpRequest, HttpResponse } from './http';
 export { MAX_POSITION_HEADER_LENGTH, checkPosition, inputPartitions, parsePositionHeader, partitionsOfCounts } from './position';
 export type { KnownPartitions, ParsedPosition, PositionCheck } from './position';

@@ -6,6 +6,7 @@ import type { ListQueryResult, StreamsApplication, StreamsMetadata } from '@plat
 import type { AdminContext } from '../app/admin-context';
 import { adminTopology } from '../streams/admin-topology';
 import type { ChannelDocument } from '../streams/channel-document';
+import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
 
 const topics = { ...chatTopics('unit'), partitions: new Map([[chatTopics('unit').channels, 2]]) };
@@ -34,9 +35,32 @@ function fakeApp(members: StreamsMetadata[], local: ListQueryResult<string, Chan
   } as unknown as StreamsApplication;
 }
 
-/** The real owner-routing layer over the application double. */
-const service = (app: StreamsApplication) =>
-  new ChannelsService(app, new QueryRouter(app, { metrics: [], retryAfterSeconds: 3, forwardTimeoutMs: 1000, positionTimeoutMs: 1000 }), context);
+/** What the controller sent. */
+interface Sent {
+  status: number;
+  headers: Record<string, string>;
+  body: { json: unknown };
+}
+
+/** The controller over the real owner-routing layer and the application double; `list` answers what it sent. */
+const service = (app: StreamsApplication) => {
+  const channels = new ChannelsService(app, context);
+  const controller = new ChannelsController(channels, new QueryRouter(app, { metrics: [], retryAfterSeconds: 3, forwardTimeoutMs: 1000, positionTimeoutMs: 1000 }));
+  return {
+    list: async (req: typeof request, body: object): Promise<Sent> => {
+      const sent: Sent = { status: 0, headers: {}, body: { json: undefined } };
+      const res = {
+        status: (code: number) => ((sent.status = code), res),
+        setHeader: (name: string, value: string) => (sent.headers[name] = value),
+        send: () => undefined,
+        json: (json: unknown) => (sent.body = { json }),
+      };
+      await controller.list(req, res, body);
+      return sent;
+    },
+    listLocal: (body: object) => channels.localPart(body),
+  };
+};
 
 const request = { method: 'POST', originalUrl: '/channels.list', headers: {} };
 const member = (endpoint: string, tasks: string[]): StreamsMetadata => ({ endpoint, memberId: endpoint, tasks, partitions: [] });
@@ -72,6 +96,6 @@ describe('ChannelsService.list', () => {
     const app = fakeApp([member('self:1', ['0_0', '0_1'])], { ok: true, entries: [], partitions: [0], restoring: [restoring] });
     const channels = service(app);
     expect((await channels.list(request, {})).status).toBe(503);
-    expect(channels.listLocal({}).status).toBe(503);
+    expect(() => channels.listLocal({})).toThrow('the store is restoring');
   });
 });

@@ -1,78 +1,69 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { templatePayload, type RequestBody } from '@platform/chat-domain';
-import { QueryRouter, STREAMS_APPLICATION, type HttpAnswer, type HttpRequest } from '@platform/nest-streams';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { templatePayload, type RequestBody, type TemplatePayload } from '@platform/chat-domain';
+import type { WritePosition } from '@platform/chat-streams';
+import { STREAMS_APPLICATION } from '@platform/nest-streams';
 import type { Template } from '@platform/schemas';
-import type { StreamsApplication } from '@platform/streams';
+import type { QueryPosition, StreamsApplication } from '@platform/streams';
 import { ADMIN_CONTEXT, type AdminContext } from '../app/admin-context';
-import { json, listAnswer, noContent, notFound, written } from '../http/answers';
-import { OwnerStore } from '../http/owner-store';
+import { StoreReads, type Written } from '../streams/store-reads';
 import { AdminStores } from '../streams/stores';
 import { selectTemplates } from './template-list';
 
 /**
- * templates.create / .list / .info / .update / .delete. One partition, so one replica holds the
- * `templates` store and every call runs there; writes answer the resulting template once the store
- * has applied it, with `x-streams-position`. `content` is any JSON, stored as its JSON text.
+ * templates.create / .list / .info / .update / .delete on the replica holding the one-partition
+ * `templates` store (the controller routes there); writes give the resulting template once the store
+ * has applied it, with the write's position. `content` is any JSON, stored as its JSON text.
  */
 @Injectable()
 export class TemplatesService {
-  private readonly templates: OwnerStore;
+  readonly store: StoreReads;
 
   constructor(
     @Inject(STREAMS_APPLICATION) app: StreamsApplication,
-    @Inject(QueryRouter) private readonly router: QueryRouter,
     @Inject(ADMIN_CONTEXT) private readonly context: AdminContext,
   ) {
-    this.templates = new OwnerStore(app, router, context.topology, AdminStores.templates, context);
+    this.store = new StoreReads(app, context.topology, AdminStores.templates, context);
   }
 
-  create(req: HttpRequest, body: RequestBody<'templates.create'>): Promise<HttpAnswer> {
-    const id = randomUUID();
-    return this.templates.run(req, id, () => this.save(201, { id, name: body.name, source: body.source, content: JSON.stringify(body.content) }));
+  create(id: string, body: RequestBody<'templates.create'>): Promise<Written<TemplatePayload>> {
+    return this.save({ id, name: body.name, source: body.source, content: JSON.stringify(body.content) });
   }
 
-  list(req: HttpRequest, body: RequestBody<'templates.list'>): Promise<HttpAnswer> {
-    return this.templates.runOnListOwner<Template>(req, (all) => listAnswer(selectTemplates(all, body.source, body.name).map(templatePayload)));
+  async list(body: RequestBody<'templates.list'>, position: QueryPosition | undefined): Promise<TemplatePayload[]> {
+    const { values } = await this.store.allValues<Template>(position);
+    return selectTemplates(values, body.source, body.name).map(templatePayload);
   }
 
-  async info(req: HttpRequest, body: RequestBody<'templates.info'>): Promise<HttpAnswer> {
-    const outcome = await this.router.resolve<Template, string>(req, AdminStores.templates, body.id);
-    if (outcome.kind === 'local') return json(200, templatePayload(outcome.result.value));
-    return outcome.answer.status === 404 && 'json' in outcome.answer.body ? notFound('template', body.id) : outcome.answer;
+  /** The API payload of a stored template. */
+  payload(template: Template): TemplatePayload {
+    return templatePayload(template);
   }
 
-  update(req: HttpRequest, body: RequestBody<'templates.update'>): Promise<HttpAnswer> {
-    return this.templates.run(req, body.id, async () => {
-      const current = await this.templates.current<Template>(body.id);
-      if (current.kind === 'answer') return current.answer;
-      if (current.kind === 'absent') return notFound('template', body.id);
-      const next: Template = {
-        ...current.value,
-        ...(body.name !== undefined ? { name: body.name } : {}),
-        ...(body.source !== undefined ? { source: body.source } : {}),
-        ...(body.content !== undefined ? { content: JSON.stringify(body.content) } : {}),
-      };
-      return this.save(200, next);
+  async update(body: RequestBody<'templates.update'>): Promise<Written<TemplatePayload>> {
+    const current = await this.existing(body.id);
+    return this.save({
+      ...current,
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.source !== undefined ? { source: body.source } : {}),
+      ...(body.content !== undefined ? { content: JSON.stringify(body.content) } : {}),
     });
   }
 
-  delete(req: HttpRequest, body: RequestBody<'templates.delete'>): Promise<HttpAnswer> {
-    return this.templates.run(req, body.id, async () => {
-      const current = await this.templates.current<Template>(body.id);
-      if (current.kind === 'answer') return current.answer;
-      if (current.kind === 'absent') return notFound('template', body.id);
-      const position = await this.templates.write(() => this.context.writer.writeTemplate(body.id, null));
-      const applied = await this.templates.applied<Template>(body.id, position);
-      return applied.kind === 'answer' ? applied.answer : noContent(position);
-    });
+  async delete(body: RequestBody<'templates.delete'>): Promise<WritePosition> {
+    await this.existing(body.id);
+    const position = await this.store.write(() => this.context.writer.writeTemplate(body.id, null));
+    await this.store.applied<Template>(body.id, position);
+    return position;
   }
 
-  private async save(status: number, template: Template): Promise<HttpAnswer> {
-    const position = await this.templates.write(() => this.context.writer.writeTemplate(template.id, template));
-    const applied = await this.templates.applied<Template>(template.id, position);
-    if (applied.kind === 'answer') return applied.answer;
-    if (applied.kind === 'absent') return json(409, { message: `template ${template.id} was deleted concurrently` });
-    return written(status, templatePayload(applied.value), position);
+  private async existing(id: string): Promise<Template> {
+    const current = await this.store.current<Template>(id);
+    if (current === undefined) throw new NotFoundException(`template ${id} not found`);
+    return current;
+  }
+
+  private async save(template: Template): Promise<Written<TemplatePayload>> {
+    const result = await this.store.writeAndRead<Template>(template.id, () => this.context.writer.writeTemplate(template.id, template), 'template');
+    return { value: templatePayload(result.value), position: result.position };
   }
 }
