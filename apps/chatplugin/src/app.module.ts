@@ -2,13 +2,12 @@ import { Module, type Type } from '@nestjs/common';
 import type { Authenticator } from '@platform/auth';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
-import { PlatformModule, type RateLimitPolicy } from '@platform/nest-platform';
+import { PlatformModule, type RateLimitPolicy, ShutdownSteps } from '@platform/nest-platform';
 import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import type { ChannelDirectory } from './channels';
 import type { ChatpluginService } from './chatplugin-service';
 import type { HistoryReader } from './delivery/history-reader';
-import { ChatpluginLifecycle } from './lifecycle';
 import { ChannelsController } from './http/channels.controller';
 import { InternalController } from './http/internal.controller';
 import { AUTHENTICATOR, CHANNEL_DIRECTORY, CHATPLUGIN_SERVICE, HISTORY_READER } from './http/tokens';
@@ -23,7 +22,7 @@ export interface ChatpluginModuleParts {
   readonly service: ChatpluginService;
   readonly history: HistoryReader;
   readonly channels: ChannelDirectory;
-  readonly lifecycle: ChatpluginLifecycle;
+  readonly lifecycle: ShutdownSteps;
   readonly version: string;
   /** Limits of the visitor endpoints (`@RateLimit(VISITOR_RATE_LIMIT)`). */
   readonly visitorRateLimit: RateLimitPolicy;
@@ -61,7 +60,7 @@ export function chatpluginModule(parts: ChatpluginModuleParts): Type {
       { provide: HISTORY_READER, useValue: parts.history },
       { provide: AUTHENTICATOR, useValue: parts.authenticator },
       { provide: CHANNEL_DIRECTORY, useValue: parts.channels },
-      { provide: ChatpluginLifecycle, useValue: parts.lifecycle },
+      { provide: ShutdownSteps, useValue: parts.lifecycle },
     ],
   })
   class ChatpluginModule {}

@@ -8,12 +8,11 @@ import { ChatWriter, GlobalTable, chatSerdes, chatTopics, withActualPartitions }
 import { jsonLogger, type Logger } from '@platform/common';
 import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
-import { bootstrapApi, rateLimitMessage } from '@platform/nest-platform';
+import { bootstrapApi, rateLimitMessage, ShutdownSteps } from '@platform/nest-platform';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { StreamsApplication } from '@platform/streams';
 import { WriteProbe } from '@platform/nest-streams';
 import { chatpluginModule } from './app.module';
-import { ChatpluginLifecycle } from './lifecycle';
 import { ChannelDirectory } from './channels';
 import { ChatpluginService } from './chatplugin-service';
 import type { ChatpluginConfig } from './config';
@@ -51,7 +50,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
   // The streams application gets the config (not the instance) so its restore fetch reader knows the connection settings.
   const kafkaConfig: KafkaConfig = { clientId: config.applicationId, ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
   const kafka = new Kafka(kafkaConfig);
-  const lifecycle = new ChatpluginLifecycle(logger);
+  const lifecycle = new ShutdownSteps(logger, 'chatplugin');
   let started: INestApplication | undefined;
   try {
     const admin = kafka.admin();

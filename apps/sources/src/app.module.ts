@@ -2,13 +2,12 @@ import { Module, type Type } from '@nestjs/common';
 import type { Authenticator } from '@platform/auth';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
-import { PlatformModule } from '@platform/nest-platform';
+import { PlatformModule, ShutdownSteps } from '@platform/nest-platform';
 import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import { SourceApiController } from './http/source-api.controller';
 import { SourcesController } from './http/sources.controller';
 import { SOURCE_CHANNELS, SOURCE_REGISTRY, SOURCE_WEBHOOK } from './http/tokens';
-import { SourcesLifecycle } from './lifecycle';
 import type { SourceChannels } from './source-channels';
 import type { SourceRegistry } from './source-registry';
 import type { SourceWebhook } from './source-webhook';
@@ -21,7 +20,7 @@ export interface SourcesModuleParts {
   readonly registry: SourceRegistry;
   readonly channels: SourceChannels;
   readonly webhook: SourceWebhook;
-  readonly lifecycle: SourcesLifecycle;
+  readonly lifecycle: ShutdownSteps;
   readonly version: string;
   readonly writeProbe?: WriteProbe;
 }
@@ -49,7 +48,7 @@ export function sourcesModule(parts: SourcesModuleParts): Type {
       { provide: SOURCE_REGISTRY, useValue: parts.registry },
       { provide: SOURCE_CHANNELS, useValue: parts.channels },
       { provide: SOURCE_WEBHOOK, useValue: parts.webhook },
-      { provide: SourcesLifecycle, useValue: parts.lifecycle },
+      { provide: ShutdownSteps, useValue: parts.lifecycle },
     ],
   })
   class SourcesModule {}

@@ -8,7 +8,7 @@ import { jsonLogger, type Logger } from '@platform/common';
 import { buildConnectorTopology } from '@platform/connector-kit';
 import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
-import { bootstrapApi } from '@platform/nest-platform';
+import { bootstrapApi, ShutdownSteps } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';
 import { createSchemaRegistry, recordSerde, type Channel, type Source } from '@platform/schemas';
 import { StreamsApplication } from '@platform/streams';
@@ -16,7 +16,6 @@ import { allTopics, topicName } from '@platform/topics';
 import { sourcesModule } from './app.module';
 import type { SourcesConfig } from './config';
 import { SourcesConfigError } from './errors';
-import { SourcesLifecycle } from './lifecycle';
 import { routeSourceEvent } from './router';
 import { ActionSender } from './sender';
 import { SourceChannels } from './source-channels';
@@ -65,7 +64,7 @@ export async function startSources(config: SourcesConfig, options: StartOptions 
   const groupPrefix = `${config.applicationId}-v${config.appVersion}`;
   const kafkaConfig: KafkaConfig = { clientId: config.applicationId, ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
   const kafka = new Kafka(kafkaConfig);
-  const lifecycle = new SourcesLifecycle(logger);
+  const lifecycle = new ShutdownSteps(logger, 'sources');
   let started: INestApplication | undefined;
   try {
     const admin = kafka.admin();

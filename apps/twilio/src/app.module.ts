@@ -3,14 +3,13 @@ import type { Authenticator } from '@platform/auth';
 import type { Logger } from '@platform/common';
 import type { RawIngress } from '@platform/connector-kit';
 import type { MetricsRegistry } from '@platform/metrics';
-import { PlatformModule } from '@platform/nest-platform';
+import { PlatformModule, ShutdownSteps } from '@platform/nest-platform';
 import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import type { TwilioChannels } from './channels-service';
 import { ChannelsController } from './http/channels.controller';
 import { TWILIO_CHANNELS, TWILIO_INGRESS } from './http/tokens';
 import { WebhookController } from './http/webhook.controller';
-import { TwilioLifecycle } from './lifecycle';
 
 export interface TwilioModuleParts {
   readonly app: StreamsApplication;
@@ -19,7 +18,7 @@ export interface TwilioModuleParts {
   readonly authenticator: Authenticator;
   readonly channels: TwilioChannels;
   readonly ingress: RawIngress;
-  readonly lifecycle: TwilioLifecycle;
+  readonly lifecycle: ShutdownSteps;
   readonly version: string;
   readonly writeProbe?: WriteProbe;
 }
@@ -46,7 +45,7 @@ export function twilioModule(parts: TwilioModuleParts): Type {
     providers: [
       { provide: TWILIO_CHANNELS, useValue: parts.channels },
       { provide: TWILIO_INGRESS, useValue: parts.ingress },
-      { provide: TwilioLifecycle, useValue: parts.lifecycle },
+      { provide: ShutdownSteps, useValue: parts.lifecycle },
     ],
   })
   class TwilioModule {}

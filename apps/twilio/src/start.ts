@@ -8,7 +8,7 @@ import { jsonLogger, type Logger } from '@platform/common';
 import { buildConnectorTopology, RawIngress, SecretBox } from '@platform/connector-kit';
 import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
-import { bootstrapApi } from '@platform/nest-platform';
+import { bootstrapApi, ShutdownSteps } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';
 import { createSchemaRegistry, type Channel } from '@platform/schemas';
 import { StreamsApplication } from '@platform/streams';
@@ -17,7 +17,6 @@ import { twilioModule } from './app.module';
 import { TwilioChannels } from './channels-service';
 import type { TwilioConfig } from './config';
 import { TwilioConfigError } from './errors';
-import { TwilioLifecycle } from './lifecycle';
 import { routeTwilioEvent } from './router';
 import { TwilioSender } from './sender';
 import { twilioSources } from './twilio-channels';
@@ -58,7 +57,7 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
   const groupPrefix = `${config.applicationId}-v${config.appVersion}`;
   const kafkaConfig: KafkaConfig = { clientId: config.applicationId, ...kafkaJsConnection(config.kafka), ...kafkaJsLogging(logger, config.logLevel) };
   const kafka = new Kafka(kafkaConfig);
-  const lifecycle = new TwilioLifecycle(logger);
+  const lifecycle = new ShutdownSteps(logger, 'twilio');
   let started: INestApplication | undefined;
   try {
     const admin = kafka.admin();

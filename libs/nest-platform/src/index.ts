@@ -33,3 +33,4 @@ export { RateLimitPolicy, rateLimitMessage } from './rate-limit/rate-limit-polic
 export type { RateLimitRule, RateLimitedRequest, RateLimitVerdict } from './rate-limit/rate-limit-policy';
 export { RateLimit, RateLimitGuard } from './rate-limit/rate-limit.guard';
 export { TooManyRequestsException } from './rate-limit/rate-limit.exception';
+export { ShutdownSteps } from './shutdown-steps';

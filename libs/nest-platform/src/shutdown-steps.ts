@@ -4,17 +4,23 @@ import { errorMessage, type Logger } from '@platform/common';
 type Step = { readonly name: string; readonly run: () => Promise<unknown> };
 
 /**
- * Shutdown order of the parts that live outside Nest, run by Nest's own hooks (so SIGTERM, handled by
- * Nest's shutdown hooks, and `close()` take the same path): stop taking visitors and pushing first
- * (`beforeApplicationShutdown`, beside the streams application closing), release the producer and the
- * channels table last (`onApplicationShutdown`).
+ * Shutdown order of an app's parts that live outside Nest, run by Nest's own hooks (so SIGTERM, handled
+ * by Nest's shutdown hooks, and `close()` take the same path): what must stop taking work first
+ * (`beforeClose`: ingress, sockets, pushers) runs in `beforeApplicationShutdown`, beside the streams
+ * application closing; what others still use (`afterClose`: producers, global tables) runs last, in
+ * `onApplicationShutdown`. Steps run newest first; a failing step is logged and the rest still run.
+ * Register the instance as a provider (`{ provide: ShutdownSteps, useValue: steps }`).
  */
 @Injectable()
-export class ChatpluginLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class ShutdownSteps implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly first: Step[] = [];
   private readonly last: Step[] = [];
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** The app's name in the "stopping" / "stopped" lines. */
+    private readonly app: string,
+  ) {}
 
   /** Runs before the streams application closes (newest first). */
   beforeClose(name: string, run: () => Promise<unknown>): void {
@@ -27,16 +33,16 @@ export class ChatpluginLifecycle implements BeforeApplicationShutdown, OnApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.logger.info('chatplugin stopping');
+    this.logger.info(`${this.app} stopping`);
     await this.run(this.first);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.run(this.last);
-    this.logger.info('chatplugin stopped');
+    this.logger.info(`${this.app} stopped`);
   }
 
-  /** Runs the late steps without Nest (a start that failed before Nest existed). */
+  /** Runs every step without Nest (a start that failed before Nest existed). */
   async abort(): Promise<void> {
     await this.run(this.first);
     await this.run(this.last);
