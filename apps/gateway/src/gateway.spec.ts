@@ -208,7 +208,7 @@ describe('gateway', () => {
   });
 
   it('refuses websocket upgrades on other paths with 404', async () => {
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws.communication`);
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws.elsewhere`);
     const status = await new Promise<number>((resolve) => {
       socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       socket.once('error', () => resolve(-1));
@@ -230,7 +230,7 @@ describe('gateway', () => {
     expect(answers.map((r) => r.status)).toEqual([201, 404, 502, 404, 204, 200, 200, 401]);
     for (const res of answers) expectSecurityHeaders(res);
     const refused = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const socket = new WebSocket(`${url.replace('http', 'ws')}/ws.communication`);
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/ws.elsewhere`);
       socket.once('unexpected-response', (_req, res) => resolve(res));
       socket.once('error', reject);
     });
