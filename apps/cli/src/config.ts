@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ConfigError, envInteger, envText, kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { ConfigError, envInteger, envText, kafkaClientConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 
 /** Everything the CLI needs from the environment, read once by `main.ts` (commands get it passed in). */
 export interface CliConfig {

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { kafkaJsConnection } from '@platform/infra-kafka';
+import { kafkaJsConnection } from '@platform/config';
 import { createSchemaRegistry, type SchemaRegistryClient } from '@platform/schemas';
 import type { CliConfig } from './config';
 import type { PlatformDriver } from './drivers/driver';

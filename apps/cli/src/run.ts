@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@platform/infra-kafka';
+import { ConfigError } from '@platform/config';
 import { errorMessage } from '@platform/common';
 import type { CliConfig } from './config';
 import { createContext, type CliContext } from './context';

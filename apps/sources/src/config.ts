@@ -1,5 +1,5 @@
 import type { LogLevel } from '@platform/common';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 import { SourcesConfigError } from './errors';
 
 export interface SourcesConfig {

@@ -6,7 +6,7 @@ import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { channelId, conversationId, messageId } from '@platform/chat-domain';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
-import { freePort } from '@platform/infra-kafka';
+import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Message, type Metadata } from '@platform/schemas';
 import { allTopics, applyTopics, topicName } from '@platform/topics';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';

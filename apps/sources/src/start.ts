@@ -6,7 +6,7 @@ import { Authenticator } from '@platform/auth';
 import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatTopics } from '@platform/chat-streams';
 import { jsonLogger, type Logger } from '@platform/common';
 import { buildConnectorTopology } from '@platform/connector-kit';
-import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
+import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, ShutdownSteps } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';

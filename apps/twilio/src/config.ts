@@ -1,6 +1,6 @@
 import type { LogLevel } from '@platform/common';
 import { checkPublicUrl, parseSecretKeys, type SecretKey } from '@platform/connector-kit';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 import { TwilioConfigError } from './errors';
 
 export interface TwilioConfig {

@@ -1,4 +1,4 @@
-import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/infra-kafka';
+import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
 import type { LogLevel } from '@platform/common';
 import { WebhooksConfigError } from './errors';
 import type { DeliveryPolicy } from './delivery/delivery-policy';

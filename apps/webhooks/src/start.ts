@@ -4,7 +4,7 @@ import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
 import { chatSerdes, GlobalTable } from '@platform/chat-streams';
 import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
-import { kafkaJsConnection, kafkaJsLogging } from '@platform/infra-kafka';
+import { kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
 import { WriteProbe } from '@platform/nest-streams';

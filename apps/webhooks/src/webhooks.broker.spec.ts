@@ -7,7 +7,7 @@ import type { Admin, Consumer, Producer } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
-import { freePort } from '@platform/infra-kafka';
+import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Message } from '@platform/schemas';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { envText, kafkaClientConfigFromEnv, kafkaJsConnection } from '@platform/infra-kafka';
+import { envText, kafkaClientConfigFromEnv, kafkaJsConnection } from '@platform/config';
 import { allTopics, applyTopics, reportToJson } from '@platform/topics';
 import { matchesDeclarations } from '../../src/chart-topics';
 

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { checkKafkaReachable, checkRegistryReachable, envInteger, envText, kafkaClientConfigFromEnv, kafkaJsConnection } from '@platform/infra-kafka';
+import { envInteger, envText, kafkaClientConfigFromEnv, kafkaJsConnection } from '@platform/config';
+import { checkKafkaReachable, checkRegistryReachable } from '@platform/infra-kafka';
 import { namespacedTopicNames, parseChartTopics } from '../../src/chart-topics';
 import { pollUntilDone, topicsMissingReason } from '../../src/wait';
 

@@ -1,6 +1,6 @@
 // Brings up what the environment does not provide: external Kafka/registry from env, else local JVMs.
 import { randomBytes } from 'node:crypto';
-import { infra } from './ts.mjs';
+import { config, infra } from './ts.mjs';
 
 /**
  * @param {object} options
@@ -13,7 +13,8 @@ import { infra } from './ts.mjs';
  */
 export async function bringUp({ dir, temporary, ports = {}, logger, env = process.env, restart }) {
   const lib = infra();
-  const external = lib.kafkaClientConfigFromEnv(env);
+  const settings = config();
+  const external = settings.kafkaClientConfigFromEnv(env);
   const cacheDir = lib.cacheDirFromEnv(env);
   const javaBin = env.JAVA_HOME ? `${env.JAVA_HOME}/bin/java` : undefined;
   const started = Date.now();
@@ -44,7 +45,7 @@ export async function bringUp({ dir, temporary, ports = {}, logger, env = proces
       registryUrl = registry.url;
       stopRegistry = () => registry.stop();
     }
-    const connection = lib.kafkaJsConnection(external.kafka);
+    const connection = settings.kafkaJsConnection(external.kafka);
     return { brokers: external.kafka.brokers, connection, registryUrl, startMs: Date.now() - started, external: true, stop: stopRegistry };
   }
 

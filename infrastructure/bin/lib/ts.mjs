@@ -15,3 +15,4 @@ export function requireTs(relativePath) {
 }
 
 export const infra = () => requireTs('infrastructure/kafka/src/index.ts');
+export const config = () => requireTs('libs/config/src/index.ts');

@@ -14,9 +14,6 @@ export type { StartRegistryOptions, RegistryHandle } from './registry';
 export { startLocalStack } from './stack';
 export type { LocalStackOptions, LocalStack } from './stack';
 export { checkKafkaReachable, checkRegistryReachable } from './external';
-// Configuration moved to @platform/config; re-exported while code still imports it from here.
-export { kafkaClientConfigFromEnv, kafkaJsConnection, kafkaJsLogging, kafkaJsLogLevel, envText, envInteger, envRequired, envLogLevel, serviceConfigFromEnv, rethrowConfigError } from '@platform/config';
-export type { ClientConfig, ExternalKafkaConfig, ExternalRegistryConfig, SaslMechanism, ServiceConfig, ServiceConfigOptions } from '@platform/config';
 export { killWhenParentDies } from './watchdog';
 export { RestartBackoff, Supervisor, describeExit } from './supervise';
 export type { ProcessExit, RestartPolicy, Supervisable, SupervisorOptions } from './supervise';
