@@ -33,7 +33,7 @@ const { applyDeclaredTopics } = await import('./lib/topics.mjs');
 const { discoverApps, startApp } = await import('./lib/apps.mjs');
 const { Fleet, readLiveVersions } = await import('./lib/fleet.mjs');
 const { startControl } = await import('./lib/control.mjs');
-const { infra } = await import('./lib/ts.mjs');
+const { infra, requireTs } = await import('./lib/ts.mjs');
 
 const logger = consoleLogger('start');
 const portOf = (flagName, envName, fallback) => {
@@ -52,8 +52,8 @@ const appsBasePort = portOf('apps-base-port', 'APPS_BASE_PORT', 3000);
 const gatewayPort = portOf('gateway-port', 'GATEWAY_PORT', 8000);
 /** Restarts of a crashed broker, registry or app: 1 s, 2 s, 4 s … up to 30 s; giving up after 5 failures in a row within a minute of their start. */
 const restartPolicy = flags['no-restart'] ? undefined : { initialDelayMs: 1000, maxDelayMs: 30_000, maxRapidFailures: 5, stableAfterMs: 60_000 };
-/** Apps the gateway routes to (apps/gateway/src/routing/path-rules.ts). */
-const gatewayUpstreams = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio', 'sources'];
+/** Apps the gateway routes to: the gateway's own list (apps/gateway/src/routing/path-rules.ts), never a copy. */
+const gatewayUpstreams = requireTs('apps/gateway/src/routing/path-rules.ts').upstreamNames;
 
 let stack;
 const apps = [];
