@@ -4,13 +4,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Authenticator } from '@platform/auth';
 import { errorMessage, type Logger } from '@platform/common';
+import { defaultStompLimits, selectStompSubprotocol, type StompLimits } from '@platform/stomp';
 import type { EventLog } from './event-log';
-import { defaultStompLimits, type StompLimits } from './stomp-frame';
 import { StompSession } from './stomp-session';
 
 export const REALTIME_WEBSOCKET_PATH = '/ws.communication';
 export const AUTH_COOKIE = 'airy_auth_token';
-const stompProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 
 export interface RealtimeSettings {
   readonly heartbeatMs: number;
@@ -46,7 +45,7 @@ export class RealtimeWebsocket {
     this.server = new WebSocketServer({
       noServer: true,
       maxPayload: limits.maxFrameBytes * 4,
-      handleProtocols: (offered) => stompProtocols.find((p) => offered.has(p)) ?? false,
+      handleProtocols: selectStompSubprotocol,
     });
   }
 
