@@ -13,18 +13,46 @@ export interface CliConfig {
   readonly supervisorFile: string;
   /** Kubernetes driver: the namespace the platform runs in (`KUBE_NAMESPACE`, default `default`). */
   readonly kubeNamespace: string;
+  /** Kubernetes driver: cluster access and the Helm release (src/drivers/kubernetes/kube-access.ts). */
+  readonly kube?: KubeSettings;
   /** Longest wait of an operation on the driver or the broker (`CLI_TIMEOUT_MS`, default 120 s). */
   readonly timeoutMs: number;
 }
 
+/** KUBECONFIG (its first path), ~/.kube/config, KUBE_CONTEXT, KUBERNETES_SERVICE_HOST/PORT, KUBE_RELEASE. */
+export interface KubeSettings {
+  readonly kubeconfig?: string;
+  /** `$HOME/.kube/config`, used when there is no KUBECONFIG and no in-cluster service account and it exists. */
+  readonly defaultKubeconfig?: string;
+  readonly context?: string;
+  readonly inCluster?: { readonly host: string; readonly port: string };
+  readonly release?: string;
+}
+
 type Env = Record<string, string | undefined>;
+
+function parseKubeSettings(env: Env, cwd: string): KubeSettings {
+  const explicit = envText(env, 'KUBECONFIG')?.split(path.delimiter).find((p) => p.length > 0);
+  const host = envText(env, 'KUBERNETES_SERVICE_HOST');
+  const home = envText(env, 'HOME');
+  const context = envText(env, 'KUBE_CONTEXT');
+  const release = envText(env, 'KUBE_RELEASE');
+  return {
+    ...(explicit ? { kubeconfig: path.resolve(cwd, explicit) } : {}),
+    ...(home ? { defaultKubeconfig: path.join(home, '.kube', 'config') } : {}),
+    ...(context ? { context } : {}),
+    ...(host ? { inCluster: { host, port: envText(env, 'KUBERNETES_SERVICE_PORT') ?? '443' } } : {}),
+    ...(release ? { release } : {}),
+  };
+}
 
 /** What `npm start` listens on by default, so the CLI works beside it without any variable set. */
 export const LOCAL_DEFAULTS = { brokers: ['127.0.0.1:9092'], registryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7' } as const;
 
 /**
  * Pure parse of the environment: KAFKA_* and SCHEMA_REGISTRY_* (the shared readers; defaults: the local
- * stack of `npm start`), TOPICS_NAMESPACE, CLI_DRIVER, SUPERVISOR_CONTROL_FILE, KUBE_NAMESPACE, CLI_TIMEOUT_MS.
+ * stack of `npm start`), TOPICS_NAMESPACE, CLI_DRIVER, SUPERVISOR_CONTROL_FILE, KUBE_NAMESPACE, KUBECONFIG, KUBE_CONTEXT, KUBE_RELEASE,
+ * KUBERNETES_SERVICE_HOST/PORT, CLI_TIMEOUT_MS.
  * Throws ConfigError naming the variable.
  */
 export function parseCliConfig(env: Env, cwd = process.cwd()): CliConfig {
@@ -39,6 +67,7 @@ export function parseCliConfig(env: Env, cwd = process.cwd()): CliConfig {
     driver,
     supervisorFile: path.resolve(cwd, envText(env, 'SUPERVISOR_CONTROL_FILE') ?? path.join('.data', 'supervisor.json')),
     kubeNamespace: envText(env, 'KUBE_NAMESPACE') ?? 'default',
+    kube: parseKubeSettings(env, cwd),
     timeoutMs: envInteger(env, 'CLI_TIMEOUT_MS', 120_000, 1000, 3_600_000),
   };
 }
