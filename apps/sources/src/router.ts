@@ -6,8 +6,8 @@ import { sourceIds, type SourceEvent } from './source-events';
 /**
  * One record of `source.sources.events` → records, deterministically (a replay yields identical ones):
  *
- * - message: id UUIDv5(source, source_message_id), conversation UUIDv5(source, source_conversation_id),
- *   channel UUIDv5(source, source_channel_id), sender source_sender_id, content as JSON text,
+ * - message: id UUIDv5(source, source_message_id), channel UUIDv5(source, source_channel_id), conversation
+ *   `conversationId(channel, source_conversation_id)` (as every connector, see `sourceIds`), sender source_sender_id, content as JSON text,
  *   DELIVERED, sentAt as the source gave it;
  * - metadata: each leaf of `metadata` (dotted keys) upserted on the conversation or message, at the
  *   record's timestamp.
@@ -29,7 +29,7 @@ export function routeSourceEvent(event: RawEvent): Routed {
     checkSize('message content', utf8ByteLength(content), maxMessageContentBytes);
     const message: Message = {
       id: sourceIds.message(source, item.source_message_id),
-      conversationId: sourceIds.conversation(source, item.source_conversation_id),
+      conversationId: sourceIds.conversation(source, item.source_channel_id, item.source_conversation_id),
       channelId: channelId(source, item.source_channel_id),
       source,
       senderId: item.source_sender_id,
@@ -45,9 +45,10 @@ export function routeSourceEvent(event: RawEvent): Routed {
   }
   if (parsed.kind === 'metadata') {
     const item = parsed.item;
+    if (typeof item.source_channel_id !== 'string') throw new InvalidRawEventError('raw source metadata event without source_channel_id');
     const message = item.namespace === 'message';
-    const subject = message ? { kind: 'message' as const, id: sourceIds.message(source, item.source_id) } : { kind: 'conversation' as const, id: sourceIds.conversation(source, item.source_id) };
-    const placementKey = sourceIds.conversation(source, message ? (item.source_conversation_id ?? '') : item.source_id);
+    const placementKey = sourceIds.conversation(source, item.source_channel_id, message ? (item.source_conversation_id ?? '') : item.source_id);
+    const subject = message ? { kind: 'message' as const, id: sourceIds.message(source, item.source_id) } : { kind: 'conversation' as const, id: placementKey };
     const metadata: RoutedMetadata[] = flattenMetadata(item.metadata, '').map(({ key, value }) => {
       const change = metadataUpsert(subject, key, value, event.timestamp);
       return { change: { id: change.id, record: change.record! }, placementKey };

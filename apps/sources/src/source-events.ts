@@ -1,4 +1,4 @@
-import { bodySchema, conversationId, flattenMetadata, maxIdLength, maxMessageContentBytes, maxMetadataUpsertBytes, messageId, nameUuid, validateBody, type MetadataObject } from '@platform/chat-domain';
+import { bodySchema, channelId, conversationId, flattenMetadata, maxIdLength, maxMessageContentBytes, maxMetadataUpsertBytes, messageId, nameUuid, validateBody, type MetadataObject } from '@platform/chat-domain';
 import { SourcesRequestError } from './errors';
 
 /** Most items of each kind in one `sources.webhook` call (the body limit bounds them too). */
@@ -15,6 +15,7 @@ const messageSchema = bodySchema({
 const metadataSchema = bodySchema({
   namespace: { type: 'string', required: true, oneOf: ['conversation', 'message'] },
   source_id: { type: 'string', required: true, maxLength: maxIdLength },
+  source_channel_id: { type: 'string', required: true, maxLength: maxIdLength },
   metadata: { type: 'object', required: true, maxBytes: maxMetadataUpsertBytes, sizeLabel: 'metadata' },
   source_conversation_id: { type: 'string', maxLength: maxIdLength },
 });
@@ -34,6 +35,8 @@ export interface SourceMessageItem {
 export interface SourceMetadataItem {
   readonly namespace: 'conversation' | 'message';
   readonly source_id: string;
+  /** The channel of the conversation (conversation ids are per channel, as every connector's). */
+  readonly source_channel_id: string;
   readonly metadata: MetadataObject;
   /** Required for `message`: where the message's metadata is placed (its conversation). */
   readonly source_conversation_id?: string;
@@ -49,13 +52,21 @@ export interface PlacedEvent {
   readonly key: string;
   readonly placementKey: string;
   readonly event: SourceEvent;
-  /** The channel (source_channel_id) a message names, for the connected check. */
-  readonly sourceChannelId?: string;
+  /** The channel (source_channel_id) the item names, for the connected check. */
+  readonly sourceChannelId: string;
+  /** Where the item is in the body (`messages[0]`), for answers naming it. */
+  readonly label: string;
 }
 
-/** Airy's ids of a custom source's entities: UUIDv5(source id, the source's id). */
+/**
+ * Ids of a custom source's entities. Messages are Airy's UUIDv5(source id, source_message_id); a
+ * conversation is every connector's `conversationId(channel id, contact address)` with the channel
+ * UUIDv5(source id, source_channel_id) (Airy used UUIDv5(source id, source_conversation_id)): a
+ * conversation started by `messages.send` with `channel_id` + `source_recipient_id` gets the id the
+ * recipient's answers posted with `source_conversation_id` = that recipient get.
+ */
 export const sourceIds = {
-  conversation: (sourceId: string, sourceConversationId: string) => conversationId(sourceId, sourceConversationId),
+  conversation: (sourceId: string, sourceChannelId: string, sourceConversationId: string) => conversationId(channelId(sourceId, sourceChannelId), sourceConversationId),
   message: (sourceId: string, sourceMessageId: string) => messageId(sourceId, sourceMessageId),
 };
 
@@ -74,9 +85,10 @@ export function webhookEvents(sourceId: string, body: unknown): PlacedEvent[] {
     const item: SourceMessageItem = { ...checked.value, content: checked.value.content, sent_at: sentAt };
     out.push({
       key: sourceIds.message(sourceId, item.source_message_id),
-      placementKey: sourceIds.conversation(sourceId, item.source_conversation_id),
+      placementKey: sourceIds.conversation(sourceId, item.source_channel_id, item.source_conversation_id),
       event: { source_id: sourceId, kind: 'message', item },
       sourceChannelId: item.source_channel_id,
+      label: `messages[${i}]`,
     });
   });
   metadata.forEach((raw: unknown, i) => {
@@ -92,8 +104,9 @@ export function webhookEvents(sourceId: string, body: unknown): PlacedEvent[] {
       throw new SourcesRequestError(400, `metadata[${i}].source_conversation_id: required for message metadata (the message's conversation places it)`);
     }
     const conversation = item.namespace === 'conversation' ? item.source_id : item.source_conversation_id!;
-    const subject = item.namespace === 'conversation' ? sourceIds.conversation(sourceId, item.source_id) : sourceIds.message(sourceId, item.source_id);
-    out.push({ key: nameUuid(subject, 'metadata'), placementKey: sourceIds.conversation(sourceId, conversation), event: { source_id: sourceId, kind: 'metadata', item } });
+    const placementKey = sourceIds.conversation(sourceId, item.source_channel_id, conversation);
+    const subject = item.namespace === 'conversation' ? placementKey : sourceIds.message(sourceId, item.source_id);
+    out.push({ key: nameUuid(subject, 'metadata'), placementKey, event: { source_id: sourceId, kind: 'metadata', item }, sourceChannelId: item.source_channel_id, label: `metadata[${i}]` });
   });
   return out;
 }

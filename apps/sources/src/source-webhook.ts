@@ -24,11 +24,10 @@ export class SourceWebhook {
 
   async accept(source: Source, body: unknown): Promise<void> {
     const events = webhookEvents(source.id, body);
-    for (const [i, placed] of events.entries()) {
-      if (placed.sourceChannelId === undefined) continue;
+    for (const placed of events) {
       const channel = this.options.channels.get(channelId(source.id, placed.sourceChannelId));
-      if (!channel || channel.source !== source.id) throw new SourcesRequestError(400, `messages[${i}].source_channel_id: source ${source.id} has no channel ${placed.sourceChannelId}`);
-      if (channel.connectionState !== 'CONNECTED') throw new SourcesRequestError(403, `messages[${i}].source_channel_id: channel ${placed.sourceChannelId} is disconnected`);
+      if (!channel || channel.source !== source.id) throw new SourcesRequestError(400, `${placed.label}.source_channel_id: source ${source.id} has no channel ${placed.sourceChannelId}`);
+      if (channel.connectionState !== 'CONNECTED') throw new SourcesRequestError(403, `${placed.label}.source_channel_id: channel ${placed.sourceChannelId} is disconnected`);
     }
     for (const placed of events) {
       await this.options.writer.writeRaw(this.options.topic, placed.key, Buffer.from(JSON.stringify(placed.event), 'utf8'), placed.placementKey);

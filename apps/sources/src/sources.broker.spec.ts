@@ -17,7 +17,7 @@ import { FakeSource } from './testing/fake-source';
 const systemToken = 'sources-spec-system-token-0123456789';
 const source = 'my-telegram';
 const channel = channelId(source, 'bot-1');
-const conversation = conversationId(source, 'chat-42');
+const conversation = conversationId(channel, 'chat-42');
 
 describe('custom sources on a real broker, against a local action endpoint', () => {
   let kafka: Kafka;
@@ -132,7 +132,7 @@ describe('custom sources on a real broker, against a local action endpoint', () 
     expect((await call('sources.webhook', { messages: [inbound('m-1', 'hello')] }, 'not-a-token')).status).toBe(403);
     expect((await call('sources.webhook', { messages: [{ ...inbound('m-x', 'x'), source_channel_id: 'nope' }] }, token)).status).toBe(400);
     expect((await call('sources.webhook', { messages: [{ ...inbound('m-x', 'x'), sent_at: 'yesterday' }] }, token)).status).toBe(400);
-    expect((await call('sources.webhook', { messages: [inbound('m-1', 'hello')], metadata: [{ namespace: 'conversation', source_id: 'chat-42', metadata: { contact: { display_name: 'Ada' } } }] }, token)).status).toBe(200);
+    expect((await call('sources.webhook', { messages: [inbound('m-1', 'hello')], metadata: [{ namespace: 'conversation', source_id: 'chat-42', source_channel_id: 'bot-1', metadata: { contact: { display_name: 'Ada' } } }] }, token)).status).toBe(200);
     expect((await call('sources.webhook', { messages: [inbound('m-1', 'hello')] }, token)).status).toBe(200);
     expect((await call('sources.webhook', { messages: [inbound('m-2', 'again')] }, token)).status).toBe(200);
     await waitFor(async () => messages.some((m) => m.id === messageId(source, 'm-2')), { timeoutMs: 20_000, description: 'second inbound message' });
