@@ -19,6 +19,7 @@ import { jwtSecret, startTwoReplicas, type JsonAnswer, type Replica, type TwoRep
 
 const channel: Channel = { id: 'web', source: 'chatplugin', sourceChannelId: 'Website', connectionState: 'CONNECTED', token: null, createdAt: 1 };
 const disconnected: Channel = { ...channel, id: 'old', sourceChannelId: 'Old', connectionState: 'DISCONNECTED' };
+const sms: Channel = { ...channel, id: 'sms', source: 'twilio.sms', sourceChannelId: '+15551230000' };
 const conversations = Array.from({ length: 12 }, (_, i) => `conversation-${String(i).padStart(2, '0')}`);
 const t0 = 1_700_000_000_000;
 
@@ -48,6 +49,7 @@ describe('communication: two replicas on a real broker', () => {
     r = await startTwoReplicas(async (writer) => {
       await writer.writeChannel(channel);
       await writer.writeChannel(disconnected);
+      await writer.writeChannel(sms);
       await writer.writeTag('vip', { id: 'vip', name: 'VIP', color: 'BLUE' });
       await writer.writeMetadata({ kind: 'channel', id: channel.id }, [metadataUpsert({ kind: 'channel', id: channel.id }, 'name', 'Website chat', 1)]);
       for (const [i, conversation] of conversations.entries()) {
@@ -160,9 +162,10 @@ describe('communication: two replicas on a real broker', () => {
       expect(listed.json.data[0].id).toBe(sent.json.id);
     }
 
-    const fresh = await a.post('/messages.send', { channel_id: 'web', source_recipient_id: 'visitor-42', message: { text: 'hello' } });
-    expect(fresh.status).toBe(200);
-    const freshId = conversationId('web', 'visitor-42');
+    expect((await a.post('/messages.send', { channel_id: 'web', source_recipient_id: 'visitor-42', message: { text: 'hello' } })).status).toBe(403);
+    const fresh = await a.post('/messages.send', { channel_id: 'sms', source_recipient_id: '+4915112345678', message: { Body: 'hello' } });
+    expect(fresh.status).toBe(202);
+    const freshId = conversationId('sms', '+4915112345678');
     expect(fresh.json.conversation_id).toBe(freshId);
     expect(fresh.json.sender.id).toBe('system-token');
     expect((await b.post('/conversations.info', { conversation_id: freshId })).json.last_message.id).toBe(fresh.json.id);
@@ -170,6 +173,8 @@ describe('communication: two replicas on a real broker', () => {
     for (const replica of both()) {
       expect((await replica.post('/messages.send', { channel_id: 'nope', source_recipient_id: 'x', message: {} })).status).toBe(404);
       expect((await replica.post('/messages.send', { channel_id: 'old', source_recipient_id: 'x', message: {} })).status).toBe(403);
+      const noRecipient = await replica.post('/messages.send', { channel_id: 'sms', message: { Body: 'hi' } });
+      expect(noRecipient).toMatchObject({ status: 400, json: { message: expect.stringContaining('source_recipient_id') } });
       expect((await replica.post('/messages.send', { conversation_id: 'missing', message: {} })).status).toBe(404);
       const bad = await replica.post('/messages.send', { conversation_id: id });
       expect(bad.status).toBe(400);

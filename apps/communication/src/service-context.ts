@@ -29,6 +29,8 @@ export interface ServiceContext {
 export interface Written<T> {
   readonly body: T;
   readonly position: WritePosition;
+  /** The answer's status when not 200 (202: a message accepted into a conversation it starts). */
+  readonly status?: 202;
 }
 
 /** The conversation's view (after `position` when given), or NotFoundError while it is unknown or has no message. */

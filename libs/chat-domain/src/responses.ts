@@ -12,6 +12,8 @@ export type ResponseSchema = Readonly<Record<string, unknown>>;
 
 export interface ResponseSpec {
   readonly status: 200 | 201 | 204;
+  /** Also answered 202 with the same body (`messages.send` accepting a message that starts a conversation). */
+  readonly accepted?: boolean;
   /** Name of the body schema in `responseComponents` (none for 204). */
   readonly body?: string;
 }
@@ -91,7 +93,7 @@ export const responseSpecs: Readonly<Record<RequestName, ResponseSpec>> = {
   'conversations.remove-state': ok('Conversation'),
   'conversations.update-contact': ok('Conversation'),
   'messages.list': ok('MessagePage'),
-  'messages.send': ok('Message'),
+  'messages.send': { ...ok('Message'), accepted: true },
   'messages.resend': ok('Message'),
   'metadata.upsert': ok('MetadataSubject'),
   'channels.list': ok('ChannelList'),

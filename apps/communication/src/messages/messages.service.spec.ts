@@ -44,14 +44,33 @@ describe('MessagesService', () => {
     await expect(service.send({ conversation_id: 'nope', message: {} }, 'u')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('starts a conversation with channel_id + source_recipient_id under the deterministic id; unknown channel 404, disconnected 403', async () => {
-    const request = { channel_id: 'channel-1', source_recipient_id: '+4912345', message: { text: 'hi' } };
-    expect(sendTarget(request)).toBe(conversationId('channel-1', '+4912345'));
+  it('starts a conversation with channel_id + source_recipient_id under the deterministic id (202, then 200 once it exists); unknown channel 404, disconnected 403', async () => {
+    t.lookups.channels.set('sms', { ...channel('sms'), source: 'twilio.sms', sourceChannelId: '+15551230000' });
+    t.lookups.channels.set('sms-off', { ...channel('sms-off', 'DISCONNECTED'), source: 'twilio.sms' });
+    const request = { channel_id: 'sms', source_recipient_id: '+4915112345', message: { Body: 'hi' } };
+    expect(sendTarget(request)).toBe(conversationId('sms', '+4915112345'));
     const sent = await service.send(request, 'agent');
-    expect(sent.body.conversation_id).toBe(conversationId('channel-1', '+4912345'));
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ conversation_id: conversationId('sms', '+4915112345'), channel_id: 'sms', source: 'twilio.sms', delivery_state: 'pending' });
     expect((await service.list(sent.body.conversation_id, undefined, 10)).data).toHaveLength(1);
+    expect((await service.send(request, 'agent')).status).toBeUndefined();
     await expect(service.send({ ...request, channel_id: 'missing' }, 'agent')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(service.send({ ...request, channel_id: 'off' }, 'agent')).rejects.toMatchObject({ status: 403, message: 'channel_id: channel off is disconnected' });
+    await expect(service.send({ ...request, channel_id: 'sms-off' }, 'agent')).rejects.toMatchObject({ status: 403, message: 'channel_id: channel sms-off is disconnected' });
+  });
+
+  it("refuses new conversations on sources whose contacts write first (403) and recipients not in the source's address form (400)", async () => {
+    t.lookups.channels.set('wa', { ...channel('wa'), source: 'twilio.whatsapp', sourceChannelId: 'whatsapp:+15551230000' });
+    t.lookups.channels.set('custom', { ...channel('custom'), source: 'my-telegram', sourceChannelId: 'bot-1' });
+    await expect(service.send({ channel_id: 'channel-1', source_recipient_id: 'visitor-1', message: { text: 'hi' } }, 'agent')).rejects.toMatchObject({
+      status: 403,
+      message: 'channel_id: chatplugin channel channel-1 cannot start conversations; its contacts must write first',
+    });
+    await expect(service.send({ channel_id: 'wa', source_recipient_id: '+4915112345', message: { Body: 'hi' } }, 'agent')).rejects.toMatchObject({
+      status: 400,
+      message: 'source_recipient_id: a twilio.whatsapp recipient is written as the provider names it, e.g. whatsapp:+4915112345678',
+    });
+    expect((await service.send({ channel_id: 'wa', source_recipient_id: 'whatsapp:+4915112345', message: { Body: 'hi' } }, 'agent')).body.conversation_id).toBe(conversationId('wa', 'whatsapp:+4915112345'));
+    expect((await service.send({ channel_id: 'custom', source_recipient_id: 'user 7', message: { text: 'hi' } }, 'agent')).status).toBe(202);
   });
 
   it('resends only FAILED messages, as a newer PENDING version; finds messages by id locally', async () => {

@@ -1,9 +1,11 @@
-import { compareMessagesNewestFirst, conversationId as deterministicConversationId, paginate, resendMessage, type MessagePayload, type Page } from '@platform/chat-domain';
+import { compareMessagesNewestFirst, conversationId as deterministicConversationId, paginate, resendMessage, type ConversationState, type MessagePayload, type Page } from '@platform/chat-domain';
 import type { Channel, Message } from '@platform/schemas';
 import { CommunicationError, NotFoundError } from '../errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { requireConversation, SERVICE_CONTEXT, type ServiceContext, type Written } from '../service-context';
 import { conversationPrefix } from '../streams/message-key';
+import { CommunicationStores } from '../streams/stores';
+import { checkNewConversation } from './new-conversation';
 import { Serdes, type QueryPosition } from '@platform/streams';
 
 export interface SendRequest {
@@ -38,17 +40,24 @@ export class MessagesService {
 
   /**
    * Writes a PENDING message from `senderId` into an existing conversation, or into the conversation
-   * of (channel_id, source_recipient_id), which need not exist yet. The channel must be known (404)
-   * and connected (403).
+   * of (channel_id, source_recipient_id), which need not exist yet: the id the channel's router gives
+   * the recipient's own messages (`conversationId(channel, address)`), so their answers land in it.
+   * The channel must be known (404) and connected (403); a new conversation needs a source that can
+   * start one (403) and a recipient in its address form (400), and is answered 202 (Airy).
    */
   async send(request: SendRequest, senderId: string): Promise<Written<MessagePayload>> {
     const conversationId = sendTarget(request);
     let channelId = request.channel_id;
+    let started = false;
     if (request.conversation_id !== undefined) {
       const { view } = await requireConversation(this.context, conversationId);
       channelId = view.channelId;
     }
     const channel = await this.usableChannel(channelId!);
+    if (request.conversation_id === undefined) {
+      checkNewConversation(channel.id, channel.source, request.source_recipient_id!);
+      started = !(await this.exists(conversationId));
+    }
     const now = this.context.clock();
     const message: Message = {
       id: this.context.newId(),
@@ -65,7 +74,8 @@ export class MessagesService {
       headers: {},
     };
     const position = await this.context.writer.writeMessage(message);
-    return { body: await this.rendered(conversationId, message.id, position), position };
+    const body = await this.rendered(conversationId, message.id, position);
+    return started ? { body, position, status: 202 } : { body, position };
   }
 
   /** A FAILED message again as PENDING (a newer version); 409 for any other state. */
@@ -94,6 +104,11 @@ export class MessagesService {
     const { messageIndex, messages } = this.context.access.local;
     const key = messageIndex.get(messageId);
     return key === undefined ? undefined : messages.get(key);
+  }
+
+  private async exists(conversationId: string): Promise<boolean> {
+    const state = await this.context.access.get<ConversationState>(CommunicationStores.conversations, conversationId);
+    return this.context.render.view(state) !== null;
   }
 
   private async usableChannel(channelId: string): Promise<Channel> {
