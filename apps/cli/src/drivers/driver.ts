@@ -5,8 +5,8 @@
  * interface and never against a process manager directly. Two implementations:
  *  - `local` (drivers/local-driver.ts): the supervisor of `npm start`, reached through the control endpoint
  *    it announces in `.data/supervisor.json` (infrastructure/bin/lib/control.mjs);
- *  - `kubernetes` (to be written by the Helm / Kubernetes work, #13): one Deployment/StatefulSet per app
- *    version, a Service per app that selects the live version.
+ *  - `kubernetes` (drivers/kubernetes/): the Helm chart's StatefulSet per app version, and a client Service per
+ *    app that selects the live version.
  *
  * Terms:
  *  - `app` is the short app name (`communication`), the directory under apps/ and the Helm component;

@@ -94,8 +94,8 @@ describe('the Kubernetes driver against a real API server with controllers and k
       if (m.kind === 'StatefulSet') (m as StatefulSet).spec.template.spec.nodeName = NODE;
       await adminApi.create(kind, m);
     }
-    const { status } = await c.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${NS}/serviceaccounts/chat-cli/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
-    const config = testConfig({ topicsNamespace, driver: 'kubernetes', kubeNamespace: NS, timeoutMs: 90_000, kube: { kubeconfig: c.kubeconfigWithToken('cli', status.token) } });
+    const { status: minted } = await c.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${NS}/serviceaccounts/chat-cli/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+    const config = testConfig({ topicsNamespace, driver: 'kubernetes', kubeNamespace: NS, timeoutMs: 90_000, kube: { kubeconfig: c.kubeconfigWithToken('cli', minted.token) } });
     driver = await connectKubernetes(config);
     const d = driver;
 
@@ -126,6 +126,10 @@ describe('the Kubernetes driver against a real API server with controllers and k
     // status
     expect(await d.liveVersion('communication')).toBe(1);
     expect(await d.instances('communication')).toEqual([{ app: 'communication', version: 1, instance: 'chat-communication-v1-0', state: 'running', live: true, stateDir: 'persistentvolumeclaim/state-chat-communication-v1-0' }]);
+    const status = await runCliForTest(['apps', 'communication', '--json'], d, config);
+    expect(status.json<{ apps: { version: number; live: boolean; groupState: string; lag: number; instances: { instance: string; state: string }[] }[] }>().apps).toEqual([
+      expect.objectContaining({ version: 1, live: true, groupState: 'Stable', instances: [expect.objectContaining({ instance: 'chat-communication-v1-0', state: 'running' })] }),
+    ]);
 
     // reprocess v1 → v2, keeping v1: v2's StatefulSet, headless Service and PDB cloned from v1's; traffic switched.
     await write(30);
