@@ -21,11 +21,18 @@ describe('path rules', () => {
     ['/sources.create', 'sources'],
     ['/sources.channels.create', 'sources'],
     ['/sources.webhook', 'sources'],
+    ['/channels.facebook.connect', 'meta'],
+    ['/channels.facebook.explore', 'meta'],
+    ['/channels.instagram.disconnect', 'meta'],
+    ['/channels.whatsapp.connect', 'meta'],
+    ['/channels.twilio.whatsapp.connect', 'twilio'],
+    ['/facebook', 'meta'],
+    ['/whatsapp', 'meta'],
   ])('routes %s to %s', (path, upstream) => {
     expect(ruleFor(path)?.upstream).toBe(upstream);
   });
 
-  it.each(['/health/live', '/openapi.json', '/channels.facebook.connect', '/sources', '/channels', '/ws.communication.x', '/conversations', '/'])(
+  it.each(['/health/live', '/openapi.json', '/channels.google.connect', '/facebook/x', '/sources', '/channels', '/ws.communication.x', '/conversations', '/'])(
     'leaves %s to the gateway',
     (path) => {
       expect(ruleFor(path)).toBeUndefined();

@@ -1,5 +1,5 @@
 /** The apps behind the gateway. */
-export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio', 'sources'] as const;
+export const upstreamNames = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio', 'sources', 'meta'] as const;
 export type UpstreamName = (typeof upstreamNames)[number];
 
 /** `exact`: the path equals it; `prefix`: the path starts with it. */
@@ -22,6 +22,11 @@ export const pathRules: readonly PathRule[] = [
   { match: 'exact', path: '/ws.chatplugin', upstream: 'chatplugin', websocket: true },
   { match: 'prefix', path: '/channels.twilio.', upstream: 'twilio' },
   { match: 'exact', path: '/twilio', upstream: 'twilio' },
+  { match: 'prefix', path: '/channels.facebook.', upstream: 'meta' },
+  { match: 'prefix', path: '/channels.instagram.', upstream: 'meta' },
+  { match: 'prefix', path: '/channels.whatsapp.', upstream: 'meta' },
+  { match: 'exact', path: '/facebook', upstream: 'meta' },
+  { match: 'exact', path: '/whatsapp', upstream: 'meta' },
   { match: 'prefix', path: '/sources.', upstream: 'sources' },
   { match: 'prefix', path: '/conversations.', upstream: 'communication' },
   { match: 'prefix', path: '/messages.', upstream: 'communication' },

@@ -1,0 +1,2 @@
+export const META_CHANNELS = Symbol('META_CHANNELS');
+export const META_WEBHOOKS = Symbol('META_WEBHOOKS');

@@ -1,0 +1,264 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { conversationId, messageId } from '@platform/chat-domain';
+import { ChatWriter, chatSerdes, chatTopics, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
+import { silentLogger } from '@platform/common';
+import { freePort } from '@platform/config';
+import { createSchemaRegistry, type Channel, type Message, type Metadata } from '@platform/schemas';
+import { allTopics, applyTopics } from '@platform/topics';
+import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { parseMetaConfig } from './config';
+import { metaChannelId } from './meta-channels';
+import { startMeta, type StartedMeta } from './start';
+import { FakeGraph, type FakePage } from './testing/fake-graph';
+
+const systemToken = 'meta-spec-system-token-0123456789';
+const appSecret = 'meta-spec-app-secret';
+const appId = '1234567890';
+const verifyToken = 'meta-spec-verify-token';
+const page: FakePage = { id: '100200300', name: 'Support page', token: 'EAAG-page-token-secret-1' };
+const phoneNumberId = '106540352242922';
+const whatsappToken = 'EAAG-whatsapp-token-secret-2';
+const psid = '6000000000000001';
+const waContact = '16315551234';
+const key = Buffer.alloc(32, 9).toString('base64');
+
+describe('meta connector on a real broker, against a local Graph API', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  let consumer: Consumer;
+  let topics: ChatTopics;
+  let serdes: ChatSerdes;
+  let writer: ChatWriter;
+  let fake: FakeGraph;
+  let app: StartedMeta;
+  let dir: string;
+  const messages: Message[] = [];
+  const metadata: Metadata[] = [];
+  const channels: { value: Buffer; channel: Channel }[] = [];
+  const fbChannel = metaChannelId('facebook', page.id);
+  const waChannel = metaChannelId('whatsapp', phoneNumberId);
+  const fbConversation = conversationId(fbChannel, psid);
+  const waConversation = conversationId(waChannel, waContact);
+
+  beforeAll(async () => {
+    fake = new FakeGraph({
+      pages: [page],
+      whatsapp: new Map([[whatsappToken, phoneNumberId]]),
+      users: new Map([['user-token', [page, { id: '999', name: 'Other page', token: 'other-page-token' }]]]),
+      profiles: new Map([[psid, { first_name: 'Grace', last_name: 'Hopper', profile_pic: 'https://example.com/grace.jpg' }]]),
+      appSecret,
+      appId,
+    });
+    await fake.start();
+    kafka = newKafka('meta-spec');
+    admin = kafka.admin();
+    producer = kafka.producer({ idempotent: true });
+    await Promise.all([admin.connect(), producer.connect()]);
+    const namespace = uniqueName('meta-spec');
+    const needed = new Set([...chatTopics().partitions.keys(), 'source.facebook.events', 'source.whatsapp.events']);
+    await applyTopics(admin, allTopics.filter((t) => needed.has(t.name)), { namespace, replicationFactor: 1 });
+    topics = await withActualPartitions(chatTopics(namespace), admin);
+    for (const topic of [topics.messages, topics.channels, topics.metadata]) {
+      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, { timeoutMs: 30_000, description: `leaders of ${topic}` });
+    }
+    serdes = chatSerdes(createSchemaRegistry({ url: registryUrl() }));
+    writer = new ChatWriter(producer, topics, serdes);
+    consumer = kafka.consumer({ groupId: uniqueName('meta-spec-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topics.messages, topics.metadata, topics.channels], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (!message.value) return;
+        if (topic === topics.messages) messages.push(await serdes.message.deserialize(topic, message.value));
+        else if (topic === topics.metadata) metadata.push(await serdes.metadata.deserialize(topic, message.value));
+        else channels.push({ value: message.value, channel: await serdes.channel.deserialize(topic, message.value) });
+      },
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meta-spec-'));
+    app = await startMeta(
+      parseMetaConfig({
+        KAFKA_BROKERS: kafkaBrokers().join(','),
+        SCHEMA_REGISTRY_URL: registryUrl(),
+        AUTH_SYSTEM_TOKEN: systemToken,
+        AUTH_JWT_SECRET: 'meta-spec-jwt-secret-0123456789',
+        PORT: String(await freePort()),
+        STATE_DIR: dir,
+        TOPICS_NAMESPACE: namespace,
+        STREAMS_COMMIT_INTERVAL_MS: '100',
+        META_APP_SECRET: appSecret,
+        META_APP_ID: appId,
+        META_VERIFY_TOKEN: verifyToken,
+        META_GRAPH_BASE_URL: fake.url,
+        META_CREDENTIALS_KEYS: `k1:${key}`,
+      }),
+      { logger: silentLogger },
+    );
+    fake.echoTo = `${app.url}/facebook`;
+    await waitFor(async () => [app.app, app.whatsappApp].every((a) => a.state === 'RUNNING' && a.allMetadata().some((m) => m.tasks.length > 0)), { timeoutMs: 60_000, description: 'meta running' });
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+    await app?.close();
+    await consumer?.disconnect();
+    await Promise.all([admin?.disconnect(), producer?.disconnect()]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const call = async (endpoint: string, body: unknown) => {
+    const response = await fetch(`${app.url}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${systemToken}` }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const pageWebhook = (...messaging: object[]) => ({ object: 'page', entry: [{ id: page.id, time: Date.now(), messaging }] });
+  const fromContact = (mid: string, text: string) => ({ sender: { id: psid }, recipient: { id: page.id }, timestamp: 1764000000000, message: { mid, text } });
+  const pending = (id: string, content: object, overrides: Partial<Message> = {}): Message => ({
+    id, conversationId: fbConversation, channelId: fbChannel, source: 'facebook', senderId: 'agent-1', isFromContact: false, deliveryState: 'PENDING',
+    content: JSON.stringify(content), sentAt: Date.now(), updatedAt: null, sourceRecipientId: null, headers: {}, ...overrides,
+  });
+  const final = async (id: string) => {
+    await waitFor(async () => messages.some((m) => m.id === id && m.deliveryState !== 'PENDING'), { timeoutMs: 20_000, description: `outcome of ${id}` });
+    return messages.find((m) => m.id === id && m.deliveryState !== 'PENDING')!;
+  };
+  const factsOf = (kind: string, id: string) => Object.fromEntries(metadata.filter((f) => f.subject === kind && f.identifier === id).map((f) => [f.key, f.value]));
+  const routed = (id: string) => waitFor(async () => messages.some((m) => m.id === id), { timeoutMs: 20_000, description: `message ${id}` });
+
+  it('connects Messenger and WhatsApp channels with their tokens sealed, and explores the user’s pages', async () => {
+    const facebook = await call('channels.facebook.connect', { page_id: page.id, page_token: page.token, name: 'Support' });
+    expect(facebook).toEqual({ status: 200, body: { id: fbChannel, source: 'facebook', source_channel_id: page.id, connected: true, metadata: { name: 'Support' } } });
+    const whatsapp = await call('channels.whatsapp.connect', { phone_number_id: phoneNumberId, user_token: whatsappToken, name: 'WA' });
+    expect(whatsapp.body).toMatchObject({ id: waChannel, source: 'whatsapp', connected: true });
+    expect((await call('channels.instagram.connect', { page_id: page.id, page_token: 'x' })).status).toBe(400);
+    await waitFor(async () => channels.some((c) => c.channel.id === waChannel), { timeoutMs: 10_000, description: 'channel records' });
+    for (const [id, secret] of [[fbChannel, page.token], [waChannel, whatsappToken]] as const) {
+      const record = channels.find((c) => c.channel.id === id)!;
+      expect(record.channel.token).toMatch(/^v1:k1:/);
+      expect(record.value.includes(Buffer.from(secret))).toBe(false);
+    }
+    const explored = await call('channels.facebook.explore', { auth_token: 'user-token' });
+    expect(explored).toEqual({ status: 200, body: { data: [
+      { page_id: page.id, name: page.name, image_url: `https://example.com/${page.id}.png`, access_token: page.token, connected: true },
+      { page_id: '999', name: 'Other page', image_url: 'https://example.com/999.png', access_token: 'other-page-token', connected: false },
+    ] } });
+    expect((await call('channels.facebook.explore', { auth_token: 'expired' })).body.message).toMatch(/code 190.*Invalid OAuth access token/);
+  });
+
+  it('answers the verification handshake only for hub.mode=subscribe with our verify token', async () => {
+    const handshake = (query: string) => fetch(`${app.url}/facebook?${query}`).then(async (r) => ({ status: r.status, text: await r.text() }));
+    expect(await handshake(`hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${verifyToken}`)).toEqual({ status: 200, text: '1158201444' });
+    expect((await handshake('hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=wrong')).status).toBe(403);
+    expect((await handshake(`hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=${verifyToken}`)).status).toBe(403);
+    expect((await fetch(`${app.url}/whatsapp?hub.mode=subscribe&hub.challenge=42&hub.verify_token=${verifyToken}`)).status).toBe(200);
+  });
+
+  it('refuses unsigned and badly signed webhooks (403); a signed message becomes one message however often Meta sends it, and the contact’s profile is fetched', async () => {
+    const body = pageWebhook(fromContact('m_inbound-1', 'hello'));
+    expect((await fake.deliver(`${app.url}/facebook`, body, 'none')).status).toBe(403);
+    expect((await fake.deliver(`${app.url}/facebook`, body, 'bad')).status).toBe(403);
+    expect(await fake.deliver(`${app.url}/facebook`, body)).toEqual({ status: 200, text: 'EVENT_RECEIVED' });
+    expect((await fake.deliver(`${app.url}/facebook`, body)).status).toBe(200);
+    expect((await fake.deliver(`${app.url}/facebook`, pageWebhook(fromContact('m_inbound-2', 'second')))).status).toBe(200);
+    await routed(messageId(fbChannel, 'm_inbound-2'));
+    const copies = messages.filter((m) => m.id === messageId(fbChannel, 'm_inbound-1'));
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ conversationId: fbConversation, channelId: fbChannel, source: 'facebook', senderId: psid, isFromContact: true, deliveryState: 'DELIVERED', sentAt: 1764000000000 });
+    expect(JSON.parse(copies[0]!.content)).toEqual(fromContact('m_inbound-1', 'hello'));
+    await waitFor(async () => factsOf('conversation', fbConversation)['contact.fetch_state'] === 'ok', { timeoutMs: 10_000, description: 'profile fetched' });
+    expect(factsOf('conversation', fbConversation)).toMatchObject({ 'contact.display_name': 'Grace Hopper', 'contact.avatar_url': 'https://example.com/grace.jpg' });
+    expect(fake.received.filter((r) => r.path === `/v25.0/${psid}`)).toHaveLength(1);
+  });
+
+  it('sends a reply through /me/messages and writes DELIVERED with the message id; Meta’s echo of it adds nothing, another app’s echo is a message', async () => {
+    await writer.writeMessage(pending('reply-1', { text: 'Hi, how can we help?' }));
+    const delivered = await final('reply-1');
+    expect(delivered.deliveryState).toBe('DELIVERED');
+    const request = fake.received.find((r) => r.path === '/v25.0/me/messages')!;
+    expect(request.authorization).toBe(`Bearer ${page.token}`);
+    expect(request.body).toEqual({ recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text: 'Hi, how can we help?', metadata: 'platform:reply-1' } });
+    const mid = delivered.headers!['source.id']!;
+    expect(mid).toMatch(/^m_/);
+    await waitFor(async () => factsOf('message', 'reply-1')['source.id'] === mid, { timeoutMs: 10_000, description: 'source.id metadata' });
+    // the fake posted the echo right after answering (as Meta does); once it is accepted, a later event of the same
+    // conversation (same partition) routed means the echo was routed too
+    await fake.echoesDone();
+    expect(fake.echoed).toEqual([200]);
+    const thirdParty = { sender: { id: page.id }, recipient: { id: psid }, timestamp: 1764000000500, message: { mid: 'm_other-app', text: 'from a helpdesk app', is_echo: true, app_id: 555 } };
+    expect((await fake.deliver(`${app.url}/facebook`, pageWebhook(thirdParty))).status).toBe(200);
+    await routed(messageId(fbChannel, 'm_other-app'));
+    expect(messages.find((m) => m.id === messageId(fbChannel, 'm_other-app'))).toMatchObject({ isFromContact: false, senderId: '555', conversationId: fbConversation });
+    expect(messages.filter((m) => m.conversationId === fbConversation && m.id !== 'reply-1' && !m.isFromContact).map((m) => m.id)).toEqual([messageId(fbChannel, 'm_other-app')]);
+    expect(messages.some((m) => m.id === messageId(fbChannel, mid))).toBe(false);
+  });
+
+  it('records postbacks and reactions as metadata', async () => {
+    const postback = { sender: { id: psid }, recipient: { id: page.id }, timestamp: 1764000001000, postback: { title: 'Talk to a human', payload: 'HUMAN', mid: 'm_postback-1' } };
+    const reaction = { sender: { id: psid }, recipient: { id: page.id }, timestamp: 1764000002000, reaction: { reaction: 'love', emoji: '❤', action: 'react', mid: 'm_inbound-1' } };
+    expect((await fake.deliver(`${app.url}/facebook`, pageWebhook(postback, reaction))).status).toBe(200);
+    const postbackId = messageId(fbChannel, 'm_postback-1');
+    await routed(postbackId);
+    expect(messages.find((m) => m.id === postbackId)!.headers).toEqual({ 'postback.payload': 'HUMAN', 'postback.title': 'Talk to a human' });
+    await waitFor(async () => factsOf('message', messageId(fbChannel, 'm_inbound-1'))['reaction.emoji'] === '❤', { timeoutMs: 10_000, description: 'reaction metadata' });
+    expect(factsOf('message', messageId(fbChannel, 'm_inbound-1'))).toMatchObject({ 'reaction.action': 'react', 'reaction.sent_at': '1764000002000' });
+    expect(factsOf('message', postbackId)).toMatchObject({ 'postback.payload': 'HUMAN' });
+  });
+
+  it('writes FAILED with the Graph error when Meta refuses the send', async () => {
+    const blocked = conversationId(fbChannel, FakeGraph.blockedUser);
+    await writer.writeMessage(pending('reply-blocked', { text: 'anyone?' }, { conversationId: blocked, sourceRecipientId: FakeGraph.blockedUser }));
+    expect((await final('reply-blocked')).deliveryState).toBe('FAILED');
+    await waitFor(async () => factsOf('message', 'reply-blocked').error !== undefined, { timeoutMs: 10_000, description: 'error metadata' });
+    expect(factsOf('message', 'reply-blocked').error).toBe("Graph API refused the message (HTTP 400, code 551/1545041): (#551) This person isn't available right now.");
+    expect(JSON.parse(factsOf('message', 'reply-blocked')['source.error']!)).toMatchObject({ error: { type: 'OAuthException', code: 551 } });
+  });
+
+  it('WhatsApp Cloud: inbound message with the contact’s name, reply DELIVERED with the wamid, its status as metadata, an error FAILED', async () => {
+    const inbound = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+        messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+        contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: waContact }],
+        messages: [{ from: waContact, id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=', timestamp: '1749416383', type: 'text', text: { body: 'Does it come in another color?' } }],
+      } }] }],
+    };
+    expect((await fake.deliver(`${app.url}/whatsapp`, inbound, 'bad')).status).toBe(403);
+    expect((await fake.deliver(`${app.url}/whatsapp`, inbound)).status).toBe(200);
+    const inboundId = messageId(waChannel, 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=');
+    await routed(inboundId);
+    expect(messages.find((m) => m.id === inboundId)).toMatchObject({ conversationId: waConversation, source: 'whatsapp', senderId: waContact, isFromContact: true, sentAt: 1749416383000 });
+    await waitFor(async () => factsOf('conversation', waConversation)['contact.display_name'] === 'Sheena Nelson', { timeoutMs: 10_000, description: 'WhatsApp display name' });
+
+    const reply = pending('wa-reply-1', { text: 'Yes, in blue.' }, { conversationId: waConversation, channelId: waChannel, source: 'whatsapp' });
+    await writer.writeMessage(reply);
+    const delivered = await final('wa-reply-1');
+    expect(delivered.deliveryState).toBe('DELIVERED');
+    const request = fake.received.find((r) => r.path === `/v25.0/${phoneNumberId}/messages`)!;
+    expect(request.authorization).toBe(`Bearer ${whatsappToken}`);
+    expect(request.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: waContact, type: 'text', text: { body: 'Yes, in blue.' } });
+    const wamid = delivered.headers!['source.id']!;
+    expect(wamid).toMatch(/^wamid\./);
+    const status = { object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+      statuses: [{ id: wamid, status: 'delivered', timestamp: '1749416400', recipient_id: waContact }],
+    } }] }] };
+    expect((await fake.deliver(`${app.url}/whatsapp`, status)).status).toBe(200);
+    await waitFor(async () => factsOf('message', 'wa-reply-1')['source.delivery_state'] === 'delivered', { timeoutMs: 20_000, description: 'WhatsApp status metadata' });
+
+    const invalid = conversationId(waChannel, FakeGraph.invalidWhatsApp);
+    await writer.writeMessage(pending('wa-reply-bad', { text: 'hello?' }, { conversationId: invalid, channelId: waChannel, source: 'whatsapp', sourceRecipientId: FakeGraph.invalidWhatsApp }));
+    expect((await final('wa-reply-bad')).deliveryState).toBe('FAILED');
+    await waitFor(async () => factsOf('message', 'wa-reply-bad').error !== undefined, { timeoutMs: 10_000, description: 'WhatsApp error metadata' });
+    expect(factsOf('message', 'wa-reply-bad').error).toBe('Graph API refused the message (HTTP 400, code 131030): (#131030) Recipient phone number not in allowed list');
+  });
+
+  it('stops ingestion and sending once a channel is disconnected', async () => {
+    expect((await call('channels.facebook.disconnect', { channel_id: fbChannel })).body).toMatchObject({ id: fbChannel, connected: false });
+    expect((await fake.deliver(`${app.url}/facebook`, pageWebhook(fromContact('m_after', 'anyone?')))).status).toBe(403);
+    const calls = fake.received.length;
+    await writer.writeMessage(pending('reply-closed', { text: 'closed' }));
+    expect((await final('reply-closed')).deliveryState).toBe('FAILED');
+    expect(fake.received.length).toBe(calls);
+  });
+});
