@@ -70,7 +70,7 @@ describe('the Kubernetes driver against a real API server with controllers and k
     fs.rmSync(stateRoot, { recursive: true, force: true });
   });
 
-  it('status, reprocess (clone, switch, keep-old), rollback, reset (scale to 0, wipe PVCs, scale back) and reprocess with retirement, as the CLI service account', async () => {
+  it('status, reprocess (clone, switch, keep-old), rollback, reset (scale to 0, wipe PVCs, scale back), rollback restarting a stopped version, reprocess with retirement, as the CLI service account', async () => {
     const c = cluster as TestCluster;
     const topicsNamespace = uniqueName('kube');
     const applicationId = `${topicsNamespace}.communication`;
@@ -170,23 +170,38 @@ describe('the Kubernetes driver against a real API server with controllers and k
     expect(newClaim?.metadata.uid).not.toBe(claimUid);
     await counted(1, 'v1 rebuilt from the inputs after the reset (not doubled)');
 
-    // reprocess v1 → v3 with retirement: v1 scaled to 0, its group, internal topics and PVC gone.
+    // rollback to v2, which is stopped: scaled back up on its kept claim (same PVC), it catches up from its state.
+    await write(30);
+    const v2Claim = (await adminApi.get<PersistentVolumeClaim>(KINDS.pvc, 'state-chat-communication-v2-0'))?.metadata.uid;
+    expect(v2Claim).toBeDefined();
+    const again = await runCliForTest(['app', 'rollback', 'communication', '--to-version', '2', '--max-lag', '0', '--timeout', '90s', '--yes', '--json'], d, config);
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(again.json()).toMatchObject({ from: 1, to: 2, restarted: true });
+    expect((await adminApi.get<PersistentVolumeClaim>(KINDS.pvc, 'state-chat-communication-v2-0'))?.metadata.uid).toBe(v2Claim);
+    expect(await d.liveVersion('communication')).toBe(2);
+    await counted(2, 'v2 restarted from its kept state');
+    // the live version is not stopped while another one runs; a version without a Ready pod is not routed to
+    await expect(d.stop('communication', 2)).rejects.toThrow(/live version while v1 runs/);
+    await expect(d.route('communication', 7)).rejects.toThrow(/no ready pod/);
+
+    // reprocess v2 → v3 with retirement: v2 scaled to 0, its group, internal topics and PVC gone; v1 untouched.
     await write(30);
     const v3 = await runCliForTest(['app', 'reprocess', 'communication', '--to-version', '3', '--max-lag', '0', '--grace', '1s', '--timeout', '90s', '--yes', '--json'], d, config);
     expect({ code: v3.code, stderr: v3.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(v3.json()).toMatchObject({ from: 1, to: 3, retired: true, wiped: ['persistentvolumeclaim/state-chat-communication-v1-0'] });
+    expect(v3.json()).toMatchObject({ from: 2, to: 3, retired: true, wiped: ['persistentvolumeclaim/state-chat-communication-v2-0'] });
     expect(await d.liveVersion('communication')).toBe(3);
     expect(counts(3)).toBe(expected());
-    expect((await adminApi.get<StatefulSet>(KINDS.statefulSet, 'chat-communication-v1'))?.spec.replicas).toBe(0);
-    expect(await adminApi.get(KINDS.pvc, 'state-chat-communication-v1-0')).toBeUndefined();
-    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(`${applicationId}-v1`);
-    expect((await admin.listTopics()).filter((t) => t.startsWith(`${applicationId}-v1-`) && !t.endsWith('-dlq'))).toEqual([]);
-    expect(rt.started).toEqual(['chat-communication-v1-0@v1', 'chat-communication-v2-0@v2', 'chat-communication-v1-0@v1', 'chat-communication-v3-0@v3']);
+    expect((await adminApi.get<StatefulSet>(KINDS.statefulSet, 'chat-communication-v2'))?.spec.replicas).toBe(0);
+    expect(await adminApi.get(KINDS.pvc, 'state-chat-communication-v2-0')).toBeUndefined();
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(`${applicationId}-v2`);
+    expect((await admin.listTopics()).filter((t) => t.startsWith(`${applicationId}-v2-`) && !t.endsWith('-dlq'))).toEqual([]);
+    expect((await d.instances('communication')).map((i) => `${i.instance}:${i.state}:${i.live}`)).toEqual(['chat-communication-v1-0:running:false', 'chat-communication-v2:stopped:false', 'chat-communication-v3-0:running:true']);
+    expect(rt.started).toEqual(['chat-communication-v1-0@v1', 'chat-communication-v2-0@v2', 'chat-communication-v1-0@v1', 'chat-communication-v2-0@v2', 'chat-communication-v3-0@v3']);
 
     // the service account cannot do what its Role leaves out
     const cli = new RestKubeApi(loadKubeAccess({ kubeconfig: path.join(c.dir, 'cli.kubeconfig') }), NS, 30_000);
     try {
-      await expect(cli.delete(KINDS.statefulSet, 'chat-communication-v1')).rejects.toMatchObject({ status: 403 });
+      await expect(cli.delete(KINDS.statefulSet, 'chat-communication-v2')).rejects.toMatchObject({ status: 403 });
       await expect(cli.list({ apiVersion: 'v1', kind: 'Secret', plural: 'secrets' })).rejects.toMatchObject({ status: 403 });
     } finally {
       await cli.close();
