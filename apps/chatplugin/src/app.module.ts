@@ -42,7 +42,7 @@ export function chatpluginModule(parts: ChatpluginModuleParts): Type {
         openapi: {
           title: 'chatplugin',
           version: parts.version,
-          description: 'Web chat connector (source chatplugin): chat plugin channels and the visitor API. Visitor websocket: GET /ws.chatplugin?token=<visitor token>.',
+          description: 'Web chat connector (source chatplugin): chat plugin channels and the visitor API. Visitor websocket: /ws.chatplugin, STOMP 1.2 (CONNECT header Authorization: Bearer <visitor token>, SUBSCRIBE /user/queue/message).',
           endpoints: [
             { name: 'channels.chatplugin.connect', summary: 'Connect a chat plugin channel' },
             { name: 'channels.chatplugin.disconnect', summary: 'Disconnect a chat plugin channel' },

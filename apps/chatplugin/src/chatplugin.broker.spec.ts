@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { Client, type IMessage } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { maxMessageContentBytes, maxNameLength, maxRequestBodyBytes } from '@platform/chat-domain';
 import { ChatWriter, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
+import { header, StompParser } from '@platform/stomp';
 import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Message } from '@platform/schemas';
 import { deadLetterTopicName } from '@platform/streams';
@@ -28,28 +30,65 @@ interface Frame {
   message: { id: string; delivery_state: string; from_contact: boolean; content: unknown };
 }
 
-/** A visitor socket collecting the frames it receives. */
+const stompProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+const visitorQueue = '/user/queue/message';
+
+/**
+ * A visitor socket as Airy's widget opens it: a stompjs client (on `ws`) that CONNECTs with
+ * `Authorization: Bearer <token>` and heart-beats 4000,4000, then SUBSCRIBEs to `/user/queue/message`
+ * (with a receipt, so the subscription is in place when `open` resolves); collects the MESSAGE bodies.
+ */
 class VisitorSocket {
   readonly frames: Frame[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as Frame));
-  }
+  readonly destinations = new Set<string>();
+  ws: WebSocket | undefined;
+  private constructor(readonly client: Client) {}
 
   static open(url: string, token: string): Promise<VisitorSocket> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws.chatplugin?token=${encodeURIComponent(token)}`);
-    const socket = new VisitorSocket(ws);
+    const client = new Client({
+      webSocketFactory: () => (socket.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws.chatplugin`, stompProtocols)),
+      connectHeaders: { Authorization: `Bearer ${token}` },
+      reconnectDelay: 0,
+      heartbeatIncoming: 4000,
+      heartbeatOutgoing: 4000,
+    });
+    const socket = new VisitorSocket(client);
     return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(socket));
-      ws.once('error', reject);
+      client.onConnect = () => {
+        client.watchForReceipt('subscribed', () => resolve(socket));
+        client.subscribe(
+          visitorQueue,
+          (m: IMessage) => {
+            socket.destinations.add(m.headers['destination'] ?? '');
+            socket.frames.push(JSON.parse(m.body) as Frame);
+          },
+          { receipt: 'subscribed' },
+        );
+      };
+      client.onStompError = (frame) => reject(new Error(frame.headers['message']));
+      client.onWebSocketClose = () => reject(new Error('the socket closed before the subscription'));
+      client.activate();
     });
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
+    return this.client.deactivate();
   }
+}
+
+/** The commands of what a server sent, with their `message` header (ERROR) or `user-name` (CONNECTED). */
+const framesOf = (text: string) => new StompParser({ maxFrameBytes: 1 << 20, maxHeaders: 32, maxHeaderLineBytes: 4096 }).push(Buffer.from(text)).map((f) => `${f.command} ${header(f, 'message') ?? header(f, 'user-name') ?? ''}`);
+
+/** A raw STOMP exchange on `/ws.chatplugin`: sends `frames`, resolves with everything received and the close code once the server closes. */
+function rawExchange(url: string, frames: (string | Buffer)[]): Promise<{ text: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws.chatplugin`, stompProtocols);
+    let text = '';
+    ws.on('open', () => frames.forEach((f) => ws.send(f)));
+    ws.on('message', (data: Buffer) => (text += data.toString('utf8')));
+    ws.on('close', (code) => resolve({ text, code }));
+    ws.on('error', reject);
+  });
 }
 
 describe('chatplugin with two replicas on a real broker', () => {
@@ -118,7 +157,7 @@ describe('chatplugin with two replicas on a real broker', () => {
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.ws.terminate();
+    await Promise.all(sockets.map((socket) => socket.client.deactivate({ force: true })));
     await Promise.all([a?.close(), b?.close()]);
     await consumer?.disconnect();
     await Promise.all([admin?.disconnect(), producer?.disconnect()]);
@@ -231,11 +270,14 @@ describe('chatplugin with two replicas on a real broker', () => {
       timeoutMs: 30_000,
       description: 'the reply DELIVERED',
     });
-    // The visitor's own messages reach its socket too (other tabs); nothing of other conversations does.
+    // The visitor's own messages reach every tab (here one per replica); nothing of other conversations does.
+    const otherTab = await open(a, visitor.token);
     const echoed = await call(a, 'chatplugin.send', { message: { text: 'thanks' } }, visitor.token);
-    await waitFor(() => socket.frames.some((f) => f.message.id === echoed.body!.id), { timeoutMs: 30_000, description: 'the echo' });
+    for (const tab of [socket, otherTab]) await waitFor(() => tab.frames.some((f) => f.message.id === echoed.body!.id), { timeoutMs: 30_000, description: 'the echo on each tab' });
+    expect(socket.frames.find((f) => f.message.id === echoed.body!.id)).toMatchObject({ conversation_id: visitor.conversation_id, message: { content: { text: 'thanks' }, from_contact: true } });
     expect(socket.frames.every((f) => f.conversation_id === visitor.conversation_id)).toBe(true);
-    await socket.close();
+    expect([...socket.destinations, ...otherTab.destinations]).toEqual([visitorQueue, visitorQueue]);
+    await Promise.all([socket.close(), otherTab.close()]);
 
     await writer.writeMessage(reply(visitor.conversation_id, channelId, 'reply-2', 'Are you still there?'));
     // A later message of the same conversation (same partition) is in the history: reply-2 was processed before it.
@@ -309,16 +351,24 @@ describe('chatplugin with two replicas on a real broker', () => {
       }
       expect((await call(replica, 'channels.chatplugin.disconnect', { channel_id: 'no-such-channel' })).status).toBe(404);
     }
-    const refused = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/ws.chatplugin?token=not-a-token`);
-      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      ws.once('open', () => reject(new Error('a bad visitor token opened a socket')));
-      ws.once('error', () => undefined);
-    });
-    expect(refused).toBe(401);
+    // The widget's reaction to a refused token depends on the ERROR's `401`; the socket is closed after it.
+    await expect(VisitorSocket.open(b.url, 'not-a-token')).rejects.toThrow('401 Unauthorized');
+    for (const connect of ['CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0', 'CONNECT\naccept-version:1.2\nAuthorization:Bearer not-a-token\n\n\0']) {
+      const refusedConnect = await rawExchange(b.url, [connect]);
+      expect(framesOf(refusedConnect.text)).toEqual([expect.stringMatching(/^ERROR 401 Unauthorized: (missing visitor token|invalid token)/)]);
+      expect(refusedConnect.code).toBe(1002);
+    }
+    const connectFrame = `CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:0,0\nAuthorization:Bearer ${visitor.token}\n\n\0`;
+    const elsewhere = await rawExchange(a.url, [connectFrame, 'SUBSCRIBE\nid:sub-0\ndestination:/topic/everything\n\n\0']);
+    expect(framesOf(elsewhere.text)).toEqual([`CONNECTED ${visitor.conversation_id}`, `ERROR SUBSCRIBE: unknown destination; the only one is ${visitorQueue}`]);
+    expect(elsewhere.code).toBe(1002);
+    // Oversize input: a frame over the 8 KiB limit gets an ERROR, a websocket message over 32 KiB is cut by ws; the app keeps serving.
+    const oversize = await rawExchange(a.url, [connectFrame, `SUBSCRIBE\nid:sub-0\ndestination:${visitorQueue}\n\n${'x'.repeat(9000)}\0`]);
+    expect(framesOf(oversize.text)).toEqual([`CONNECTED ${visitor.conversation_id}`, 'ERROR frame over 8192 bytes']);
+    expect((await rawExchange(a.url, [connectFrame, Buffer.alloc(40_000, 0x41)])).code).toBe(1009);
 
     const socket = await open(b, visitor.token);
-    const closed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)));
+    const closed = new Promise<number>((resolve) => socket.ws!.once('close', (code) => resolve(code)));
     const disconnected = await call(a, 'channels.chatplugin.disconnect', { channel_id: channelId });
     expect(disconnected.status).toBe(200);
     expect(disconnected.body).toMatchObject({ id: channelId, source: 'chatplugin', connected: false });

@@ -27,6 +27,7 @@ describe('STOMP frames', () => {
     ['a header without colon', 'SEND\nnocolon\n\n\0', 'header without name'],
     ['a body longer than content-length', 'SEND\ncontent-length:1\n\nab\0', 'longer than content-length'],
     ['a frame without end over the size limit', 'SEND\n\n' + 'x'.repeat(70_000), 'frame over'],
+    ['a complete frame over the size limit in one message', 'SEND\n\n' + 'x'.repeat(70_000) + '\0', 'frame over'],
   ])('refuses %s', (_name, text, message) => {
     expect(() => new StompParser().push(Buffer.from(text))).toThrow(StompProtocolError);
     expect(() => new StompParser().push(Buffer.from(text))).toThrow(message);

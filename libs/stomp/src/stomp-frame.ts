@@ -43,19 +43,32 @@ export class StompParser {
 
   constructor(private readonly limits: StompLimits = defaultStompLimits) {}
 
+  /** The complete frames; throws StompProtocolError on the first violation (frames before it in the chunk are lost: see `pushUntilError`). */
   push(chunk: Buffer): StompFrame[] {
-    if (chunk.length > this.limits.maxFrameBytes * 4) throw new StompProtocolError(`websocket message over ${this.limits.maxFrameBytes * 4} bytes`);
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const frames: StompFrame[] = [];
-    for (;;) {
-      this.skipEols();
-      if (this.buffer.length === 0) break;
-      const frame = this.next();
-      if (frame === undefined) break;
-      frames.push(frame);
-    }
-    if (this.buffer.length > this.limits.maxFrameBytes) throw new StompProtocolError(`frame over ${this.limits.maxFrameBytes} bytes`);
+    const { frames, error } = this.pushUntilError(chunk);
+    if (error) throw error;
     return frames;
+  }
+
+  /** The complete frames up to the first violation, and that violation; after one, the parser must not be used again. */
+  pushUntilError(chunk: Buffer): { readonly frames: StompFrame[]; readonly error?: StompProtocolError } {
+    const frames: StompFrame[] = [];
+    try {
+      if (chunk.length > this.limits.maxFrameBytes * 4) throw new StompProtocolError(`websocket message over ${this.limits.maxFrameBytes * 4} bytes`);
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      for (;;) {
+        this.skipEols();
+        if (this.buffer.length === 0) break;
+        const frame = this.next();
+        if (frame === undefined) break;
+        frames.push(frame);
+      }
+      if (this.buffer.length > this.limits.maxFrameBytes) throw new StompProtocolError(`frame over ${this.limits.maxFrameBytes} bytes`);
+    } catch (error) {
+      if (error instanceof StompProtocolError) return { frames, error };
+      throw error;
+    }
+    return { frames };
   }
 
   /** Heart-beats and the EOLs allowed after a frame's NUL. */
@@ -89,6 +102,8 @@ export class StompParser {
         head.nulFrom = buf.length;
         return undefined;
       }
+      // A whole frame may arrive in one websocket message: its size is checked here, not only what stays buffered.
+      if (end + 1 > this.limits.maxFrameBytes) throw new StompProtocolError(`frame over ${this.limits.maxFrameBytes} bytes`);
     }
     const frame: StompFrame = { command, headers, body: Buffer.from(buf.subarray(bodyStart, end)) };
     this.buffer = buf.subarray(end + 1);

@@ -101,6 +101,13 @@ describe('StompServerSession', () => {
     expect(h.events.at(-1)).toBe('closed');
   });
 
+  it('answers bad bytes after the frames before them: CONNECT and an oversize frame in one message get CONNECTED, then ERROR', async () => {
+    const h = harness();
+    await h.feed(connect() + 'SUBSCRIBE\nid:0\ndestination:/only\n\n' + 'x'.repeat(defaultStompLimits.maxFrameBytes) + '\0');
+    expect(h.sent.map((f) => `${f.command} ${h.headersOf(f).message ?? ''}`)).toEqual(['CONNECTED ', `ERROR frame over ${defaultStompLimits.maxFrameBytes} bytes`]);
+    expect(h.events).toEqual(['connected visitor-1', 'closed']);
+  });
+
   it('uses the handshake credentials when CONNECT carries none; accepts ACK and transactions silently', async () => {
     const h = harness({ handshakeAuthorization: 'Bearer good' });
     await h.feed('CONNECT\naccept-version:1.2\n\n\0', 'ACK\nid:1\n\n\0BEGIN\ntransaction:t\n\n\0\n\n');

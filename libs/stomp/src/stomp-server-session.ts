@@ -70,6 +70,8 @@ export class StompServerSession<P> {
   private state: 'new' | 'connecting' | 'connected' | 'closed' = 'new';
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** The input broke the grammar or a limit: nothing more is read. */
+  private broken = false;
   private counter = 0;
   private lastSent = Date.now();
   private lastReceived = Date.now();
@@ -95,14 +97,15 @@ export class StompServerSession<P> {
   onData(data: Buffer): void {
     if (this.state === 'closed') return;
     this.lastReceived = Date.now();
-    let frames: StompFrame[];
+    if (this.broken) return;
+    let parsed: ReturnType<StompParser['pushUntilError']>;
     try {
-      frames = this.parser.push(data);
+      parsed = this.parser.pushUntilError(data);
     } catch (error) {
-      this.fail(error instanceof StompProtocolError ? error.message : 'malformed frame');
-      return;
+      this.options.logger.error('STOMP frame parsing failed', { error: errorMessage(error) });
+      parsed = { frames: [], error: new StompProtocolError('malformed frame') };
     }
-    for (const frame of frames) {
+    for (const frame of parsed.frames) {
       if (++this.pending > maxPendingFrames) {
         this.fail(`more than ${maxPendingFrames} frames waiting`);
         return;
@@ -117,6 +120,12 @@ export class StompServerSession<P> {
           this.fail('internal error');
         }
       });
+    }
+    const error = parsed.error;
+    if (error !== undefined) {
+      // Answered in order: the frames before the bad bytes are handled first (a CONNECT gets its CONNECTED).
+      this.broken = true;
+      this.queue = this.queue.then(() => this.fail(error.message));
     }
   }
 

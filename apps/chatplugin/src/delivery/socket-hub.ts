@@ -4,20 +4,20 @@ import type { VisitorIdentity } from '../visitor/visitor-tokens';
 
 /** What the hub needs of a visitor's websocket. */
 export interface VisitorConnection {
-  /** Sends one text frame; throws when the socket cannot take it. */
-  send(text: string): void;
+  /** Sends one message body (a JSON VisitorFrame) to the visitor's subscription; throws when the socket cannot take it. */
+  send(body: string): void;
   /** Closes the socket (websocket close code and reason). */
   close?(code: number, reason: string): void;
 }
 
-/** One frame to the visitor, Airy's `/user/queue/message` payload. */
+/** The body of one MESSAGE to the visitor: Airy's `/user/queue/message` payload. */
 export interface VisitorFrame {
   readonly channel_id: string;
   readonly conversation_id: string;
   readonly message: MessagePayload;
 }
 
-/** A connected visitor socket and what it was already sent (message id → version). */
+/** A visitor socket subscribed to its queue, and what it was already sent (message id → version). */
 export class VisitorSession {
   private readonly sent = new Map<string, number>();
 

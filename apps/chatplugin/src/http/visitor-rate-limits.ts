@@ -19,7 +19,8 @@ export interface VisitorRateLimitParts {
  * Limits of the public visitor surface (`chatplugin.authenticate`, `chatplugin.send`,
  * `chatplugin.resumeToken`, the websocket connect), all counted together: per client address (the
  * socket's, or `X-Forwarded-For` from `TRUSTED_PROXIES`) and per channel (the body's `channel_id`, or the
- * channel of a valid visitor/resume token; a request whose channel is unknown counts per address only).
+ * channel of a valid visitor/resume token; a request whose channel is unknown, such as a websocket
+ * upgrade, whose token comes later in the STOMP CONNECT frame, counts per address only).
  */
 export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitPolicy {
   const { config, tokens, authenticator } = parts;
@@ -33,7 +34,7 @@ export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitP
     const own = (name: string) => (body !== undefined && Object.hasOwn(body, name) ? body[name] : undefined);
     const channelId = own('channel_id');
     if (typeof channelId === 'string') return channelId;
-    const visitorToken = bearerToken(req.headers.authorization) ?? tokenParameter(req);
+    const visitorToken = bearerToken(req.headers.authorization);
     if (visitorToken !== undefined) {
       try {
         return (await tokens.verifyVisitorToken(visitorToken)).channelId;
@@ -59,11 +60,4 @@ export function visitorRateLimitPolicy(parts: VisitorRateLimitParts): RateLimitP
     ],
     parts.now,
   );
-}
-
-/** `?token=` of a websocket upgrade (browsers cannot set headers there). */
-function tokenParameter(req: RateLimitedRequest): string | undefined {
-  const url = (req as { url?: unknown }).url;
-  if (typeof url !== 'string' || !url.includes('token=')) return undefined;
-  return new URL(url, 'http://visitor').searchParams.get('token') ?? undefined;
 }
