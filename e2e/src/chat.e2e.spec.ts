@@ -3,7 +3,7 @@ import { newKafka, waitFor } from '@platform/testing';
 import { ApiClient, metricSum } from './support/api';
 import { loadResponseCheck } from './support/response-check';
 import { startChatStack, type ChatStack } from './support/stack';
-import { VisitorSocket } from './support/visitor-socket';
+import { VISITOR_QUEUE, VisitorSocket } from './support/visitor-socket';
 import type { AppProcess } from './support/processes';
 
 interface Page<T> {
@@ -52,7 +52,7 @@ describe('chat platform end to end', () => {
     channelId = channel.id;
   }, 180_000);
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    await Promise.all(sockets.map((socket) => socket.close()));
     await Promise.all(extra.map((app) => app.stop()));
     await stack?.stop();
     await admin?.disconnect();
@@ -82,6 +82,9 @@ describe('chat platform end to end', () => {
     expect(resume.resume_token).toEqual(expect.any(String));
     const hello = await visitorApi.ok<MessagePayload>('chatplugin.send', { message: { text: 'Hello, anyone there?' } });
     expect(hello).toMatchObject({ from_contact: true });
+    // Echoed to the visitor's socket (Airy's multi-tab sync) on its STOMP user queue.
+    const echo = await waitFor(() => chat.socket.frames.find((f) => f.message.id === hello.id), { timeoutMs: 20_000, description: 'the echo on the visitor socket' });
+    expect(echo).toMatchObject({ conversation_id: conversationId, channel_id: channelId, message: { content: { text: 'Hello, anyone there?' }, from_contact: true } });
 
     // The agent finds it among unread conversations and reads the message.
     const unread = await waitFor(
@@ -123,6 +126,7 @@ describe('chat platform end to end', () => {
     await waitFor(() => chat.socket.frames.some((f) => (f.message.content as { text?: string }).text === 'second reply'), { timeoutMs: 20_000, description: 'second reply' });
     expect(chat.socket.frames.some((f) => f.message.id === otherReply.id)).toBe(false);
     expect(chat.socket.frames.every((f) => f.conversation_id === conversationId)).toBe(true);
+    expect([...chat.socket.destinations]).toEqual([VISITOR_QUEUE]);
 
     // mark-read zeroes the unread count.
     await agent.ok('conversations.mark-read', { conversation_id: conversationId });

@@ -1,3 +1,4 @@
+import { Client, type IMessage } from '@stomp/stompjs';
 import WebSocket from 'ws';
 
 export interface VisitorFrame {
@@ -6,24 +7,47 @@ export interface VisitorFrame {
   readonly message: { readonly id: string; readonly delivery_state: string; readonly content: unknown; readonly from_contact: boolean };
 }
 
-/** A visitor's websocket (`/ws.chatplugin?token=`), collecting every frame it receives. */
+export const VISITOR_QUEUE = '/user/queue/message';
+
+/**
+ * A visitor's websocket as Airy's chat plugin widget opens it: stompjs (on `ws`) to `/ws.chatplugin`,
+ * CONNECT with `Authorization: Bearer <visitor token>` and heart-beats 4000,4000, one SUBSCRIBE to
+ * `/user/queue/message` (with a receipt: `open` resolves once the subscription is in place). Collects
+ * every MESSAGE body and the destinations they came with.
+ */
 export class VisitorSocket {
   readonly frames: VisitorFrame[] = [];
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as VisitorFrame));
-  }
+  readonly destinations = new Set<string>();
+  private constructor(private readonly client: Client) {}
 
   static open(baseUrl: string, token: string): Promise<VisitorSocket> {
-    const url = `${baseUrl.replace(/^http/, 'ws')}/ws.chatplugin?token=${encodeURIComponent(token)}`;
+    const client = new Client({
+      webSocketFactory: () => new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws.chatplugin`, ['v12.stomp', 'v11.stomp', 'v10.stomp']),
+      connectHeaders: { Authorization: `Bearer ${token}` },
+      reconnectDelay: 0,
+      heartbeatIncoming: 4000,
+      heartbeatOutgoing: 4000,
+    });
+    const socket = new VisitorSocket(client);
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.once('open', () => resolve(new VisitorSocket(socket)));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`websocket refused with HTTP ${res.statusCode}`)));
-      socket.once('error', reject);
+      client.onConnect = () => {
+        client.watchForReceipt('subscribed', () => resolve(socket));
+        client.subscribe(
+          VISITOR_QUEUE,
+          (m: IMessage) => {
+            socket.destinations.add(m.headers['destination'] ?? '');
+            socket.frames.push(JSON.parse(m.body) as VisitorFrame);
+          },
+          { receipt: 'subscribed' },
+        );
+      };
+      client.onStompError = (frame) => reject(new Error(`visitor socket refused: ${frame.headers['message'] ?? 'ERROR'}`));
+      client.onWebSocketClose = () => reject(new Error('visitor socket closed before the subscription'));
+      client.activate();
     });
   }
 
-  close(): void {
-    this.socket.close();
+  close(): Promise<void> {
+    return this.client.deactivate();
   }
 }
