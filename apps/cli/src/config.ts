@@ -25,6 +25,8 @@ export interface KubeSettings {
   /** `$HOME/.kube/config`, used when there is no KUBECONFIG and no in-cluster service account and it exists. */
   readonly defaultKubeconfig?: string;
   readonly context?: string;
+  /** KUBE_NAMESPACE when set: it wins over the kubeconfig context's / the service account's namespace. */
+  readonly namespace?: string;
   readonly inCluster?: { readonly host: string; readonly port: string };
   readonly release?: string;
 }
@@ -37,10 +39,12 @@ function parseKubeSettings(env: Env, cwd: string): KubeSettings {
   const home = envText(env, 'HOME');
   const context = envText(env, 'KUBE_CONTEXT');
   const release = envText(env, 'KUBE_RELEASE');
+  const namespace = envText(env, 'KUBE_NAMESPACE');
   return {
     ...(explicit ? { kubeconfig: path.resolve(cwd, explicit) } : {}),
     ...(home ? { defaultKubeconfig: path.join(home, '.kube', 'config') } : {}),
     ...(context ? { context } : {}),
+    ...(namespace ? { namespace } : {}),
     ...(host ? { inCluster: { host, port: envText(env, 'KUBERNETES_SERVICE_PORT') ?? '443' } } : {}),
     ...(release ? { release } : {}),
   };

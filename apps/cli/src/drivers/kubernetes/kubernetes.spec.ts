@@ -127,7 +127,8 @@ describe('cluster access', () => {
   });
 
   it('config.ts: KUBECONFIG (first path), ~/.kube/config as fallback, in-cluster host, context and release', () => {
-    const config = parseCliConfig({ CLI_DRIVER: 'kubernetes', KUBECONFIG: `a.yaml${path.delimiter}b.yaml`, HOME: '/home/op', KUBE_CONTEXT: 'prod', KUBE_RELEASE: 'chat', KUBERNETES_SERVICE_HOST: '10.0.0.1' }, '/work');
-    expect(config.kube).toEqual({ kubeconfig: '/work/a.yaml', defaultKubeconfig: '/home/op/.kube/config', context: 'prod', inCluster: { host: '10.0.0.1', port: '443' }, release: 'chat' });
+    const config = parseCliConfig({ CLI_DRIVER: 'kubernetes', KUBECONFIG: `a.yaml${path.delimiter}b.yaml`, HOME: '/home/op', KUBE_CONTEXT: 'prod', KUBE_RELEASE: 'chat', KUBE_NAMESPACE: 'chat', KUBERNETES_SERVICE_HOST: '10.0.0.1' }, '/work');
+    expect(config.kube).toEqual({ kubeconfig: '/work/a.yaml', defaultKubeconfig: '/home/op/.kube/config', context: 'prod', namespace: 'chat', inCluster: { host: '10.0.0.1', port: '443' }, release: 'chat' });
+    expect(parseCliConfig({ CLI_DRIVER: 'kubernetes' }, '/work').kube).toEqual({});
   });
 });
