@@ -23,6 +23,8 @@ const phoneNumberId = '106540352242922';
 const whatsappToken = 'EAAG-whatsapp-token-secret-2';
 const psid = '6000000000000001';
 const waContact = '16315551234';
+const igAccount = '17841400000000001';
+const igsid = '7000000000000001';
 const key = Buffer.alloc(32, 9).toString('base64');
 
 describe('meta connector on a real broker, against a local Graph API', () => {
@@ -49,7 +51,11 @@ describe('meta connector on a real broker, against a local Graph API', () => {
       pages: [page],
       whatsapp: new Map([[whatsappToken, phoneNumberId]]),
       users: new Map([['user-token', [page, { id: '999', name: 'Other page', token: 'other-page-token' }]]]),
-      profiles: new Map([[psid, { first_name: 'Grace', last_name: 'Hopper', profile_pic: 'https://example.com/grace.jpg' }]]),
+      profiles: new Map<string, Record<string, string>>([
+        [psid, { first_name: 'Grace', last_name: 'Hopper', profile_pic: 'https://example.com/grace.jpg' }],
+        [igsid, { name: 'Ada Lovelace', profile_pic: 'https://example.com/ada.jpg' }],
+      ]),
+      noEcho: new Set([igsid]),
       appSecret,
       appId,
     });
@@ -133,7 +139,7 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     expect(facebook).toEqual({ status: 200, body: { id: fbChannel, source: 'facebook', source_channel_id: page.id, connected: true, metadata: { name: 'Support' } } });
     const whatsapp = await call('channels.whatsapp.connect', { phone_number_id: phoneNumberId, user_token: whatsappToken, name: 'WA' });
     expect(whatsapp.body).toMatchObject({ id: waChannel, source: 'whatsapp', connected: true });
-    expect((await call('channels.instagram.connect', { page_id: page.id, page_token: 'x' })).status).toBe(400);
+    expect((await call('channels.instagram.connect', { page_id: page.id, page_token: 'x' })).body).toEqual({ message: expect.stringContaining('account_id') });
     await waitFor(async () => channels.some((c) => c.channel.id === waChannel), { timeoutMs: 10_000, description: 'channel records' });
     for (const [id, secret] of [[fbChannel, page.token], [waChannel, whatsappToken]] as const) {
       const record = channels.find((c) => c.channel.id === id)!;
@@ -205,6 +211,21 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     await waitFor(async () => factsOf('message', messageId(fbChannel, 'm_inbound-1'))['reaction.emoji'] === '❤', { timeoutMs: 10_000, description: 'reaction metadata' });
     expect(factsOf('message', messageId(fbChannel, 'm_inbound-1'))).toMatchObject({ 'reaction.action': 'react', 'reaction.sent_at': '1764000002000' });
     expect(factsOf('message', postbackId)).toMatchObject({ 'postback.payload': 'HUMAN' });
+  });
+
+  it('Instagram: connect with the page token, a DM becomes a message with the profile’s name, a reply goes through /me/messages', async () => {
+    const igChannel = metaChannelId('instagram', igAccount);
+    const igConversation = conversationId(igChannel, igsid);
+    expect((await call('channels.instagram.connect', { page_id: page.id, page_token: page.token, account_id: igAccount, name: 'IG' })).body).toMatchObject({ id: igChannel, source: 'instagram', source_channel_id: igAccount, connected: true });
+    const dm = { object: 'instagram', entry: [{ id: igAccount, time: Date.now(), messaging: [{ sender: { id: igsid }, recipient: { id: igAccount }, timestamp: 1764000003000, message: { mid: 'aWdfZAG1fakeIGmid', text: 'is this in stock?' } }] }] };
+    expect((await fake.deliver(`${app.url}/facebook`, dm)).status).toBe(200);
+    await routed(messageId(igChannel, 'aWdfZAG1fakeIGmid'));
+    expect(messages.find((m) => m.id === messageId(igChannel, 'aWdfZAG1fakeIGmid'))).toMatchObject({ conversationId: igConversation, source: 'instagram', senderId: igsid, isFromContact: true });
+    await waitFor(async () => factsOf('conversation', igConversation)['contact.display_name'] === 'Ada Lovelace', { timeoutMs: 10_000, description: 'Instagram profile' });
+    expect(fake.received.find((r) => r.path === `/v25.0/${igsid}`)!.query.get('fields')).toBe('name,profile_pic');
+    await writer.writeMessage(pending('ig-reply-1', { text: 'Yes!' }, { conversationId: igConversation, channelId: igChannel, source: 'instagram' }));
+    expect((await final('ig-reply-1')).deliveryState).toBe('DELIVERED');
+    expect(fake.received.filter((r) => r.path === '/v25.0/me/messages').at(-1)!.body).toEqual({ recipient: { id: igsid }, messaging_type: 'RESPONSE', message: { text: 'Yes!' } });
   });
 
   it('writes FAILED with the Graph error when Meta refuses the send', async () => {

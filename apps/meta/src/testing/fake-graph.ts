@@ -29,6 +29,8 @@ export interface FakeGraphOptions {
   readonly profiles: ReadonlyMap<string, Record<string, string>>;
   readonly appSecret: string;
   readonly appId: string;
+  /** Recipients whose sends get no echo from the fake (Instagram users: their echoes are not modelled). */
+  readonly noEcho?: ReadonlySet<string>;
 }
 
 /**
@@ -128,7 +130,7 @@ export class FakeGraph {
 
   /** Meta's `message_echoes` webhook for a Messenger send. */
   private echo(page: FakePage, recipient: string, mid: string, message: Record<string, unknown> | undefined): void {
-    if (this.echoTo === undefined) return;
+    if (this.echoTo === undefined || this.options.noEcho?.has(recipient)) return;
     const now = Date.now();
     const event = { sender: { id: page.id }, recipient: { id: recipient }, timestamp: now, message: { ...message, mid, is_echo: true, app_id: Number(this.options.appId) } };
     const delivery = this.deliver(this.echoTo, { object: 'page', entry: [{ id: page.id, time: now, messaging: [event] }] }).then(
