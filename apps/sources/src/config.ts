@@ -18,6 +18,8 @@ export interface SourcesConfig {
   readonly jwtSecret: string;
   readonly logLevel: LogLevel;
   readonly commitIntervalMs: number;
+  /** `STREAMS_SESSION_TIMEOUT_MS`: how long the group waits for a member that died (kill -9) before its tasks move (default 30 000). */
+  readonly sessionTimeoutMs: number;
   readonly managementPort: number | undefined;
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
   /** `SOURCES_TOKEN_SECRET` (at least 32 characters): source tokens are derived from it (only their hash is stored). */
@@ -53,6 +55,7 @@ function readSourcesConfig(env: Env): SourcesConfig {
     systemToken: auth.systemToken,
     jwtSecret: auth.jwtSecret,
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    sessionTimeoutMs: envInteger(env, 'STREAMS_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     tokenSecret,
     staleAfterMs: envInteger(env, 'SOURCES_STALE_AFTER_MS', 300_000, 1000, 7 * 24 * 3_600_000),

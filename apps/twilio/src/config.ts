@@ -19,6 +19,8 @@ export interface TwilioConfig {
   readonly jwtSecret: string;
   readonly logLevel: LogLevel;
   readonly commitIntervalMs: number;
+  /** `STREAMS_SESSION_TIMEOUT_MS`: how long the group waits for a member that died (kill -9) before its tasks move (default 30 000). */
+  readonly sessionTimeoutMs: number;
   readonly managementPort: number | undefined;
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
   /** `TWILIO_PUBLIC_URL`: base URL Twilio calls (signatures cover it; status callbacks go to `<it>/twilio`). Unset: forwarded headers / Host. */
@@ -64,6 +66,7 @@ function readTwilioConfig(env: Env): TwilioConfig {
     systemToken: auth.systemToken,
     jwtSecret: auth.jwtSecret,
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    sessionTimeoutMs: envInteger(env, 'STREAMS_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     publicUrl: publicUrl === undefined ? undefined : checked(() => checkPublicUrl(publicUrl), 'TWILIO_PUBLIC_URL'),
     apiBaseUrl: apiBaseUrl === undefined ? undefined : checked(() => checkPublicUrl(apiBaseUrl), 'TWILIO_API_BASE_URL'),

@@ -104,6 +104,7 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
       stateDir: config.stateDir,
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      sessionTimeoutMs: config.sessionTimeoutMs,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},
       processingExceptionHandler: {},

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Admin } from 'kafkajs';
+import { getExpectedTwilioSignature } from 'twilio';
+import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { allTopics, applyTopics } from '@platform/topics';
+import { ApiClient } from './support/api';
+import { LocalActionEndpoint, LocalTwilio, type ProviderCall } from './support/connector-providers';
+import { startApp, tempDir, type AppProcess } from './support/processes';
+import { loadResponseCheck, type ResponseCheck } from './support/response-check';
+
+/**
+ * Connectors as processes (communication, twilio, sources) against local providers:
+ * - `messages.send` with `channel_id` + `source_recipient_id` starts a conversation (202) that the
+ *   connector delivers, and the recipient's answer lands in that same conversation;
+ * - kill -9 of a connector while its sends are in flight loses nothing: after the restart every message
+ *   ends DELIVERED (none left PENDING), and the provider calls repeated are counted: Twilio has no
+ *   idempotency key (each interrupted send reaches Twilio twice), the action endpoint deduplicates on the
+ *   kit's `Idempotency-Key` (nothing reaches a user twice).
+ */
+const BATCH = 5;
+const publicUrl = 'https://hooks.example.com/platform';
+const ourNumber = '+15551230000';
+
+interface Message {
+  id: string;
+  conversation_id: string;
+  delivery_state: 'pending' | 'delivered' | 'failed';
+  from_contact: boolean;
+  content: unknown;
+}
+
+describe('connectors: new conversations and kill -9 mid-send', () => {
+  let admin: Admin;
+  let env: Record<string, string>;
+  const dirs: string[] = [];
+  const running = new Set<AppProcess>();
+  let communication: AppProcess;
+  let twilioApp: AppProcess;
+  let sourcesApp: AppProcess;
+  let agent: ApiClient;
+  let check: ResponseCheck;
+  const twilio = new LocalTwilio(`AC${'a1'.repeat(16)}`, randomBytes(16).toString('hex'));
+  const actions = new LocalActionEndpoint();
+
+  const start = async (name: string, stateDir: string, extra: Record<string, string> = {}) => {
+    const app = await startApp(name, { ...env, ...extra, STATE_DIR: stateDir });
+    running.add(app);
+    return app;
+  };
+  const newDir = (name: string) => {
+    const dir = tempDir(`e2e-connectors-${name}-`);
+    dirs.push(dir);
+    return dir;
+  };
+  const twilioEnv = () => ({ TWILIO_PUBLIC_URL: publicUrl, TWILIO_API_BASE_URL: twilio.url, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken });
+
+  beforeAll(async () => {
+    admin = newKafka('e2e-connectors').admin();
+    await admin.connect();
+    const namespace = uniqueName('e2e-connectors');
+    await applyTopics(admin, allTopics, { namespace });
+    await Promise.all([twilio.start(), actions.start('/actions')]);
+    env = {
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      SCHEMA_REGISTRY_URL: registryUrl(),
+      TOPICS_NAMESPACE: namespace,
+      AUTH_SYSTEM_TOKEN: randomBytes(24).toString('base64url'),
+      AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+      SOURCES_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+      STREAMS_COMMIT_INTERVAL_MS: '100',
+      // the restarted connector rejoins its group without waiting 30 s for the killed member to time out
+      STREAMS_SESSION_TIMEOUT_MS: '6000',
+    };
+    [communication, twilioApp, sourcesApp] = await Promise.all([start('communication', newDir('communication')), start('twilio', newDir('twilio'), twilioEnv()), start('sources', newDir('sources'))]);
+    check = await loadResponseCheck(communication.url);
+    agent = new ApiClient(communication.url, env.AUTH_SYSTEM_TOKEN, check);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([...running].map((app) => app.stop()));
+    await Promise.all([twilio.close(), actions.close()]);
+    await admin?.disconnect();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Sends BATCH messages to new conversations, kills the connector once all are at the provider, restarts it on its state, and waits for every outcome. */
+  async function killMidSend(options: {
+    name: 'twilio' | 'sources';
+    app: AppProcess;
+    provider: LocalTwilio | LocalActionEndpoint;
+    extraEnv: Record<string, string>;
+    channelId: string;
+    recipient: (i: number) => string;
+    content: (text: string) => unknown;
+  }): Promise<{ sent: Message[]; final: Message[]; calls: ProviderCall[]; restarted: AppProcess }> {
+    const { provider } = options;
+    const before = provider.calls.length;
+    provider.delayMs = 60_000;
+    const sent = await Promise.all(
+      Array.from({ length: BATCH }, async (_, i) => {
+        const answer = await agent.post<Message>('messages.send', { channel_id: options.channelId, source_recipient_id: options.recipient(i), message: options.content(`${options.name} ${i}`) });
+        expect(answer.status).toBe(202);
+        expect(check('messages.send', answer.status, answer.body)).toBeUndefined();
+        return answer.body;
+      }),
+    );
+    await waitFor(async () => provider.calls.length - before >= BATCH, { timeoutMs: 20_000, description: `${options.name}: all ${BATCH} sends at the provider` });
+    await options.app.kill9();
+    running.delete(options.app);
+    const pending = await Promise.all(sent.map((m) => finalState(m)));
+    expect(pending.map((m) => m.delivery_state)).toEqual(sent.map(() => 'pending'));
+    provider.delayMs = 0;
+    const restarted = await start(options.name, options.app.env.STATE_DIR!, options.extraEnv);
+    let final: Message[] = [];
+    await waitFor(
+      async () => {
+        final = await Promise.all(sent.map((m) => finalState(m)));
+        return final.every((m) => m.delivery_state !== 'pending');
+      },
+      { timeoutMs: 30_000, description: `${options.name}: every message DELIVERED or FAILED after the restart` },
+    );
+    return { sent, final, calls: provider.calls.slice(before), restarted };
+  }
+
+  /** The message as communication's messages.list shows it. */
+  async function finalState(message: Message): Promise<Message> {
+    const list = await agent.ok<{ data: Message[] }>('messages.list', { conversation_id: message.conversation_id, page_size: 10 });
+    const found = list.data.find((m) => m.id === message.id);
+    if (!found) throw new Error(`message ${message.id} missing from its conversation`);
+    return found;
+  }
+
+  const repeatsOf = (calls: readonly ProviderCall[]) => {
+    const times = new Map<string, number>();
+    for (const call of calls) times.set(call.text, (times.get(call.text) ?? 0) + 1);
+    return [...times.values()].reduce((sum, n) => sum + n - 1, 0);
+  };
+
+  /** Twilio: each interrupted send is repeated once (no idempotency key at Twilio); the contact's answer lands in the started conversation; disconnected → 403. */
+  async function twilioScenario(channel: { id: string }): Promise<void> {
+    const app = twilioApp;
+    const recipient = (i: number) => `+4915112340${String(i).padStart(3, '0')}`;
+    const { sent, final, calls, restarted } = await killMidSend({ name: 'twilio', app, provider: twilio, extraEnv: twilioEnv(), channelId: channel.id, recipient, content: (text) => ({ Body: text }) });
+
+    expect(final.map((m) => m.delivery_state)).toEqual(sent.map(() => 'delivered'));
+    expect(calls.every((c) => c.authentic)).toBe(true);
+    // every send was at Twilio when the process died and is made again after the restart
+    expect(repeatsOf(calls)).toBe(BATCH);
+    expect(new Set(calls.map((c) => c.recipient))).toEqual(new Set(sent.map((_, i) => recipient(i))));
+    process.stdout.write(`connectors e2e: twilio kill -9 with ${BATCH} sends in flight: ${calls.length} provider calls, ${repeatsOf(calls)} repeated\n`);
+
+    // The recipient answers: Twilio's signed webhook lands in the conversation messages.send started.
+    const params = { ApiVersion: '2010-04-01', MessageSid: `SM${'0'.repeat(31)}1`, SmsSid: `SM${'0'.repeat(31)}1`, AccountSid: twilio.accountSid, From: recipient(0), To: ourNumber, Body: 'thanks!', NumMedia: '0' };
+    const webhook = await fetch(`${restarted.url}/twilio`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(twilio.authToken, `${publicUrl}/twilio`, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(webhook.status).toBe(200);
+    await waitFor(async () => (await agent.ok<{ data: Message[] }>('messages.list', { conversation_id: sent[0]!.conversation_id })).data.some((m) => m.from_contact), {
+      timeoutMs: 20_000,
+      description: 'the answer in the started conversation',
+    });
+
+    // disconnecting stops sending: messages.send to the channel answers 403
+    expect((await new ApiClient(restarted.url, env.AUTH_SYSTEM_TOKEN).post('channels.twilio.sms.disconnect', { channel_id: channel.id })).status).toBe(200);
+    await waitFor(async () => (await agent.post('messages.send', { channel_id: channel.id, source_recipient_id: recipient(0), message: { Body: 'x' } })).status === 403, {
+      timeoutMs: 10_000,
+      description: '403 once disconnected',
+    });
+  }
+
+  /** Sources API: repeated calls carry the same Idempotency-Key, so nothing reaches a user twice; the answer lands in the started conversation. */
+  async function sourcesScenario(created: { token: string }, channel: { id: string }): Promise<void> {
+    const app = sourcesApp;
+    const recipient = (i: number) => `user-${i}`;
+    const { sent, final, calls, restarted } = await killMidSend({ name: 'sources', app, provider: actions, extraEnv: {}, channelId: channel.id, recipient, content: (text) => ({ text }) });
+
+    expect(final.map((m) => m.delivery_state)).toEqual(sent.map(() => 'delivered'));
+    expect(calls.every((c) => c.authentic)).toBe(true);
+    const keys = new Map<string, ProviderCall[]>();
+    for (const call of calls) keys.set(call.idempotencyKey!, [...(keys.get(call.idempotencyKey!) ?? []), call]);
+    // each message has one key, sent again unchanged after the restart, answered with the first id
+    expect(keys.size).toBe(BATCH);
+    expect([...keys.values()].every((same) => same.length === 2 && same[0]!.text === same[1]!.text && same[0]!.providerId === same[1]!.providerId)).toBe(true);
+    expect(actions.deliveries).toBe(BATCH);
+    process.stdout.write(`connectors e2e: sources kill -9 with ${BATCH} sends in flight: ${calls.length} calls, ${repeatsOf(calls)} repeated with the same Idempotency-Key, ${actions.deliveries} delivered\n`);
+
+    const sourceAfter = new ApiClient(restarted.url, created.token);
+    const answer = {
+      source_message_id: 'in-1', source_conversation_id: recipient(0), source_channel_id: 'bot-1', source_sender_id: recipient(0), content: { text: 'thanks!' }, from_contact: true, sent_at: Date.now(),
+    };
+    expect((await sourceAfter.post('sources.webhook', { messages: [answer] })).status).toBe(200);
+    await waitFor(async () => (await agent.ok<{ data: Message[] }>('messages.list', { conversation_id: sent[0]!.conversation_id })).data.some((m) => m.from_contact), {
+      timeoutMs: 20_000,
+      description: 'the answer in the started conversation',
+    });
+  }
+
+  it(
+    'messages.send to new conversations (202) delivered by twilio and sources; kill -9 of both connectors mid-send → every message DELIVERED after the restart, none PENDING or lost; repeats counted; answers land in the started conversations',
+    async () => {
+      // One after the other: two apps registering a new subject's schema at the same moment can fail (see the report of #14).
+      const twilioChannel = await new ApiClient(twilioApp.url, env.AUTH_SYSTEM_TOKEN).ok<{ id: string }>('channels.twilio.sms.connect', { phone_number: ourNumber, name: 'Support' });
+      const created = await new ApiClient(sourcesApp.url, env.AUTH_SYSTEM_TOKEN).ok<{ token: string }>('sources.create', { source_id: 'my-bot', name: 'Bot', action_endpoint: actions.url });
+      actions.token = created.token;
+      const sourceChannel = await new ApiClient(sourcesApp.url, created.token).ok<{ id: string }>('sources.channels.create', { source_channel_id: 'bot-1', name: 'Bot' });
+      await Promise.all([twilioScenario(twilioChannel), sourcesScenario(created, sourceChannel)]);
+    },
+    120_000,
+  );
+});
