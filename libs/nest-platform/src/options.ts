@@ -3,11 +3,12 @@ import type { RequestName } from '@platform/chat-domain';
 import type { Logger } from '@platform/common';
 import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformConfigError } from './errors';
+import { catalogProblems, chatOpenApiCatalog, type OpenApiCatalog } from './openapi/catalog';
 import type { RateLimitPolicy } from './rate-limit/rate-limit-policy';
 
-/** One endpoint of the OpenAPI document: `POST /<name>`, its body from `requestSchemas[name]`. */
-export interface OpenApiEndpoint {
-  readonly name: RequestName;
+/** One endpoint of the OpenAPI document: `POST /<name>`, its body from the catalog's `requests[name]` (chat-domain's `requestSchemas` by default). */
+export interface OpenApiEndpoint<N extends string = RequestName> {
+  readonly name: N;
   /** No bearer token required (the route is `@Public()` and verifies callers itself). Default false. */
   readonly public?: boolean;
   readonly summary?: string;
@@ -15,13 +16,19 @@ export interface OpenApiEndpoint {
   readonly errors?: readonly number[];
 }
 
-export interface OpenApiOptions {
+interface OpenApiInfo {
   readonly title: string;
   readonly version: string;
   readonly description?: string;
-  /** Endpoints the app serves; a bare name is a bearer-protected endpoint. */
-  readonly endpoints: readonly (RequestName | OpenApiEndpoint)[];
 }
+
+/**
+ * The app's document: chat endpoints (schemas from `@platform/chat-domain`), or, with `catalog`, the app's own
+ * endpoints described by the catalog it validates with. Endpoints the app serves; a bare name is a bearer-protected endpoint.
+ */
+export type OpenApiOptions =
+  | (OpenApiInfo & { readonly catalog?: undefined; readonly endpoints: readonly (RequestName | OpenApiEndpoint)[] })
+  | (OpenApiInfo & { readonly catalog: OpenApiCatalog; readonly endpoints: readonly (string | OpenApiEndpoint<string>)[] });
 
 export interface PlatformModuleOptions {
   /** Checks `Authorization` on every route not marked `@Public()`. */
@@ -45,7 +52,7 @@ export interface ResolvedPlatformOptions {
   readonly authenticator: Authenticator;
   readonly metrics: MetricsRegistry;
   readonly logger: Logger;
-  readonly openapi: { readonly title: string; readonly version: string; readonly description?: string; readonly endpoints: readonly OpenApiEndpoint[] };
+  readonly openapi: OpenApiInfo & { readonly catalog: OpenApiCatalog; readonly endpoints: readonly OpenApiEndpoint<string>[] };
   readonly publicPaths: readonly string[];
   readonly rateLimits: ReadonlyMap<string, RateLimitPolicy>;
 }
@@ -54,17 +61,20 @@ export const defaultPublicPaths: readonly string[] = ['/health/', '/metrics', '/
 
 export function resolvePlatformOptions(options: PlatformModuleOptions): ResolvedPlatformOptions {
   if (options.authenticator === undefined) throw new PlatformConfigError('PlatformModule needs an authenticator');
-  const endpoints = options.openapi.endpoints.map((e) => (typeof e === 'string' ? { name: e } : e));
+  const endpoints: OpenApiEndpoint<string>[] = options.openapi.endpoints.map((e: string | OpenApiEndpoint<string>) => (typeof e === 'string' ? { name: e } : e));
   const seen = new Set<string>();
   for (const { name } of endpoints) {
     if (seen.has(name)) throw new PlatformConfigError(`openapi endpoint ${name} is listed twice`);
     seen.add(name);
   }
+  const catalog = options.openapi.catalog ?? chatOpenApiCatalog;
+  const problems = catalogProblems(catalog, [...seen]);
+  if (problems.length > 0) throw new PlatformConfigError(problems.join('; '));
   return {
     authenticator: options.authenticator,
     metrics: options.metrics,
     logger: options.logger,
-    openapi: { ...options.openapi, endpoints },
+    openapi: { ...options.openapi, catalog, endpoints },
     publicPaths: options.publicPaths ?? defaultPublicPaths,
     rateLimits: new Map(Object.entries(options.rateLimits ?? {})),
   };

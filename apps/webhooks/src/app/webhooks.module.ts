@@ -5,6 +5,7 @@ import type { MetricsRegistry } from '@platform/metrics';
 import { PlatformModule } from '@platform/nest-platform';
 import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
+import { webhooksOpenApi } from '../subscriptions/responses';
 import { WEBHOOKS_SERVICE, WebhooksController } from '../subscriptions/webhooks.controller';
 import type { WebhooksService } from '../subscriptions/webhooks.service';
 
@@ -37,7 +38,7 @@ export function webhooksModule(options: WebhooksModuleOptions): Type {
     authenticator: new Authenticator(options.auth),
     metrics: options.metrics,
     logger: options.logger,
-    openapi: { title: 'webhooks', version: String(options.version), description: 'Webhook subscriptions (Airy-compatible) and signed event delivery.', endpoints: [] },
+    openapi: { title: 'webhooks', version: String(options.version), description: 'Webhook subscriptions (Airy-compatible) and signed event delivery.', ...webhooksOpenApi },
   });
   const streams: DynamicModule = StreamsModule.forRoot({
     application: () => options.app,

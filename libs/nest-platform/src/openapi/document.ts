@@ -1,12 +1,14 @@
-import { requestSchemas, responseComponents, responseSpecs, type RequestName } from '@platform/chat-domain';
 import type { OpenApiEndpoint } from '../options';
+import { catalogProblems, chatOpenApiCatalog, type OpenApiCatalog } from './catalog';
 import { bodySchemaToJsonSchema, type JsonSchema } from './json-schema';
 
 export interface OpenApiDocumentOptions {
   readonly title: string;
   readonly version: string;
   readonly description?: string;
-  readonly endpoints: readonly OpenApiEndpoint[];
+  readonly endpoints: readonly OpenApiEndpoint<string>[];
+  /** Where the schemas come from (default: chat-domain's, `chatOpenApiCatalog`). */
+  readonly catalog?: OpenApiCatalog;
 }
 
 /** An OpenAPI 3.0 document as plain JSON. */
@@ -28,32 +30,35 @@ const errorDescriptions: Record<number, string> = {
 };
 
 /** `conversations.mark-read` → `ConversationsMarkReadRequest`. */
-export function requestSchemaName(name: RequestName): string {
+export function requestSchemaName(name: string): string {
   const words = name.split(/[.\-_]/).filter((w) => w.length > 0);
   return `${words.map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Request`;
 }
 
 /**
- * Builds the document of an app: every endpoint is `POST /<name>` with a JSON body described by
- * `requestSchemas[name]`, its success answer by `responseSpecs[name]` (status and body schema, from
- * chat-domain's responses.ts), bearer security unless public, and `{ message }` errors.
+ * Builds the document of an app: every endpoint is `POST /<name>` with a JSON body described by the
+ * catalog's `requests[name]`, its success answer by `responses[name]` (status and body schema; by default
+ * chat-domain's requests.ts and responses.ts), bearer security unless public, and `{ message }` errors.
  */
 export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDocument {
+  const catalog = options.catalog ?? chatOpenApiCatalog;
+  const problems = catalogProblems(catalog, options.endpoints.map((e) => e.name));
+  if (problems.length > 0) throw new Error(problems.join('; '));
   const schemas: Record<string, JsonSchema> = {
     Error: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
   };
   const paths: OpenApiDocument['paths'] = {};
   for (const endpoint of options.endpoints) {
     const schemaName = requestSchemaName(endpoint.name);
-    schemas[schemaName] = bodySchemaToJsonSchema(requestSchemas[endpoint.name]);
+    schemas[schemaName] = bodySchemaToJsonSchema(catalog.requests[endpoint.name]!);
     const statuses = [...new Set([400, 401, 404, 503, ...(endpoint.errors ?? [])])].sort((a, b) => a - b);
-    const success = responseSpecs[endpoint.name];
+    const success = catalog.responses[endpoint.name]!;
     const responses: Record<string, unknown> = {};
     if (success.body === undefined) {
       responses[String(success.status)] = { description: 'Done; no body' };
     } else {
       responses[String(success.status)] = { description: success.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${success.body}` } } } };
-      addComponent(schemas, success.body);
+      addComponent(schemas, catalog.components, success.body);
     }
     for (const status of statuses) responses[String(status)] = errorResponse(status);
     paths[`/${endpoint.name}`] = {
@@ -81,12 +86,12 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDo
 }
 
 /** Adds a response component and every component it refers to. */
-function addComponent(schemas: Record<string, JsonSchema>, name: string): void {
+function addComponent(schemas: Record<string, JsonSchema>, components: OpenApiCatalog['components'], name: string): void {
   if (schemas[name] !== undefined) return;
-  const schema = responseComponents[name];
+  const schema = Object.hasOwn(components, name) ? components[name] : undefined;
   if (schema === undefined) throw new Error(`no response component ${name}`);
   schemas[name] = schema as JsonSchema;
-  for (const match of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)) addComponent(schemas, match[1]!);
+  for (const match of JSON.stringify(schema).matchAll(/"#\/components\/schemas\/([A-Za-z0-9_]+)"/g)) addComponent(schemas, components, match[1]!);
 }
 
 function errorResponse(status: number): Record<string, unknown> {
