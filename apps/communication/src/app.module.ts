@@ -7,6 +7,7 @@ import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import { ConversationLister } from './conversations/conversation-lister';
 import { ConversationsController } from './conversations/conversations.controller';
+import { communicationErrorMapping } from './errors';
 import { Answers } from './http/answers';
 import { COMMUNICATION_SETTINGS, type CommunicationSettings } from './http/settings';
 import { SERVICE_CONTEXT, type ServiceContext } from './service-context';
@@ -73,6 +74,7 @@ export class CommunicationModule {
           metrics: options.metrics,
           logger: options.logger,
           openapi: { title: 'communication', version: options.version, description: 'Conversations, messages, metadata and unread counts (Airy-compatible).', endpoints: communicationEndpoints },
+          errorMapping: communicationErrorMapping(options.settings.retryAfterSeconds),
         }),
         StreamsModule.forRoot({
           application: options.application,

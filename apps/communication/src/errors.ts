@@ -1,4 +1,5 @@
 import { PlatformError, errorMessage, type PlatformErrorOptions } from '@platform/common';
+import type { ErrorMapping } from '@platform/nest-platform';
 import { FilterSyntaxError, InvalidCursorError, InvalidMetadataError, InvalidPageSizeError, InvalidSubjectError, MessageNotResendableError, SizeLimitError } from '@platform/chat-domain';
 
 /** Base of the communication app's errors; `status` is the HTTP status an endpoint answers with. */
@@ -37,10 +38,11 @@ export class UnavailableError extends CommunicationError {
 export class NotAppliedError extends UnavailableError {}
 
 /**
- * HTTP status and `{ message }` of any error an endpoint may meet. Domain errors about the request
- * name the field they concern; anything unknown is a 500 (a bug, never an expected condition).
+ * HTTP status and `{ message }` of the errors the communication endpoints meet: the app's own and the
+ * chat domain's (naming the field they concern), and retriable platform errors (503). `undefined` for
+ * anything else, which the platform's exception filter answers (500 `internal error`, logged).
  */
-export function errorStatus(error: unknown): { status: number; message: string } {
+export function errorStatus(error: unknown): { status: number; message: string } | undefined {
   if (error instanceof CommunicationError) return { status: error.status, message: error.message };
   if (error instanceof FilterSyntaxError) return { status: 400, message: `filters: ${error.message}` };
   if (error instanceof InvalidCursorError) return { status: 400, message: `cursor: ${error.message}` };
@@ -50,5 +52,14 @@ export function errorStatus(error: unknown): { status: number; message: string }
   if (error instanceof SizeLimitError) return { status: 413, message: error.message };
   // e.g. a write the broker refused for now (ChatWriter's WriteError with retriable set)
   if (error instanceof PlatformError && error.retriable) return { status: 503, message: `${errorMessage(error)}; retry later` };
-  return { status: 500, message: 'internal error' };
+  return undefined;
+}
+
+/** The platform's error mapping for this app: `errorStatus`, with `Retry-After` on a 503. */
+export function communicationErrorMapping(retryAfterSeconds: number): ErrorMapping {
+  return (error) => {
+    const answer = errorStatus(error);
+    if (answer === undefined) return undefined;
+    return answer.status === 503 ? { ...answer, headers: { 'Retry-After': String(retryAfterSeconds) } } : answer;
+  };
 }

@@ -62,7 +62,10 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   };
   // The index exists once the renderer does; the processors only reach it after the app started.
   const indexRef: { current?: ConversationIndex } = {};
-  const topology = communicationTopology(topics, serdes, { conversationStored: (state) => indexRef.current?.update(state) });
+  const topology = communicationTopology(topics, serdes, {
+    conversationStored: (state) => indexRef.current?.update(state),
+    metadataStored: () => indexRef.current?.renderedInputsChanged(),
+  });
   const app = new StreamsApplication(topology, {
     app: identity,
     kafka: kafkaConfig,
@@ -111,6 +114,9 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
   // Whatever changes the local conversations without going through the processors, or their views.
   for (const event of ['task.opened', 'task.closed', 'restore.end', 'rebalance.assigned'] as const) app.on(event, () => index.invalidate());
   tags.onChange(() => index.invalidate());
+  // Payloads show the channel and its metadata (the global tables) beside the local stores.
+  channels.onChange(() => index.renderedInputsChanged());
+  channelFacts.onChange(() => index.renderedInputsChanged());
   const context: ServiceContext = {
     access,
     writer: new ChatWriter(producer, topics, serdes, { timeoutMs: config.writes.timeoutMs, logger: logger.child({ component: 'writer' }) }),

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { errorMessage } from '@platform/common';
 import { requestPath, type PlatformRequest, type PlatformResponse } from './http';
-import type { ResolvedPlatformOptions } from './options';
+import type { ErrorMapping, ResolvedPlatformOptions } from './options';
 import { assignRequestId, requestIdOf } from './request-id';
 import { TooManyRequestsException } from './rate-limit/rate-limit.exception';
 import { RetryLaterException } from './retry-later.exception';
@@ -50,6 +50,12 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   return { status: 500, message: 'internal error', headers: {} };
 }
 
+/** The answer for `error`: the app's mapping of its domain errors first, then `errorAnswer`. */
+export function mappedErrorAnswer(error: unknown, mapping: ErrorMapping | undefined): ErrorAnswer {
+  const mapped = mapping?.(error);
+  return mapped ? { status: mapped.status, message: mapped.message, headers: mapped.headers ?? {} } : errorAnswer(error);
+}
+
 /** V8's `RangeError: Maximum call stack size exceeded`. */
 export function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message);
@@ -66,7 +72,7 @@ function httpExceptionMessage(error: HttpException): string {
 
 /**
  * Global filter answering every error as `{ message }` with the request's `x-request-id` (given here if
- * no middleware gave one); 5xx are logged with their stack and request id.
+ * no middleware gave one); 5xx other than 503 are logged with their stack and request id.
  */
 @Catch()
 export class PlatformExceptionFilter implements ExceptionFilter {
@@ -76,9 +82,10 @@ export class PlatformExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const req = host.switchToHttp().getRequest<PlatformRequest>();
     const res = host.switchToHttp().getResponse<PlatformResponse>();
-    const answer = errorAnswer(error);
+    const answer = mappedErrorAnswer(error, this.options.errorMapping);
     const requestId = res.headersSent ? requestIdOf(req) : assignRequestId(req, res);
-    if (answer.status >= 500 || isStackOverflow(error)) {
+    // A 503 is an expected state (restoring, rebalancing, an owner unreachable), answered with Retry-After, not a failure to log.
+    if ((answer.status >= 500 && answer.status !== 503) || isStackOverflow(error)) {
       this.options.logger.error('request failed', {
         method: req.method,
         path: requestPath(req),

@@ -1,13 +1,13 @@
 // Public API of @platform/nest-platform: what every chat API app shares.
 export { PlatformModule } from './platform.module';
-export type { PlatformModuleOptions, OpenApiOptions, OpenApiEndpoint } from './options';
+export type { PlatformModuleOptions, OpenApiOptions, OpenApiEndpoint, ErrorMapping, MappedError } from './options';
 export { defaultPublicPaths } from './options';
 export { Public, IS_PUBLIC_KEY } from './public.decorator';
 export { CurrentPrincipal } from './principal.decorator';
 export { ChatBody, validatedBody } from './chat-body.decorator';
 export { ChatEndpoint } from './chat-endpoint.decorator';
 export { RetryLaterException } from './retry-later.exception';
-export { PlatformExceptionFilter, errorAnswer, isStackOverflow } from './exception.filter';
+export { PlatformExceptionFilter, errorAnswer, isStackOverflow, mappedErrorAnswer } from './exception.filter';
 export type { ErrorAnswer } from './exception.filter';
 export { HttpMetrics } from './http-metrics';
 export { AuthGuard } from './auth.guard';

@@ -6,6 +6,16 @@ import { PlatformConfigError } from './errors';
 import { catalogProblems, chatOpenApiCatalog, type OpenApiCatalog } from './openapi/catalog';
 import type { RateLimitPolicy } from './rate-limit/rate-limit-policy';
 
+/** How an app's own (domain) errors are answered: status, `{ message }` and extra headers such as `Retry-After`. */
+export interface MappedError {
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Maps an app's domain error to its answer, or `undefined` for errors it does not know (the platform's own mapping then applies). */
+export type ErrorMapping = (error: unknown) => MappedError | undefined;
+
 /** One endpoint of the OpenAPI document: `POST /<name>`, its body from the catalog's `requests[name]` (chat-domain's `requestSchemas` by default). */
 export interface OpenApiEndpoint<N extends string = RequestName> {
   readonly name: N;
@@ -46,6 +56,11 @@ export interface PlatformModuleOptions {
   readonly publicPaths?: readonly string[];
   /** Policies `@RateLimit(name)` applies, by name (e.g. `{ visitor: new RateLimitPolicy([...]) }`). */
   readonly rateLimits?: Readonly<Record<string, RateLimitPolicy>>;
+  /**
+   * The app's domain errors as answers, consulted by the exception filter before its own mapping: services
+   * throw typed errors, and this one function (not every controller) turns them into HTTP.
+   */
+  readonly errorMapping?: ErrorMapping;
 }
 
 export interface ResolvedPlatformOptions {
@@ -55,6 +70,7 @@ export interface ResolvedPlatformOptions {
   readonly openapi: OpenApiInfo & { readonly catalog: OpenApiCatalog; readonly endpoints: readonly OpenApiEndpoint<string>[] };
   readonly publicPaths: readonly string[];
   readonly rateLimits: ReadonlyMap<string, RateLimitPolicy>;
+  readonly errorMapping?: ErrorMapping;
 }
 
 export const defaultPublicPaths: readonly string[] = ['/health/', '/metrics', '/openapi.json'];
@@ -77,6 +93,7 @@ export function resolvePlatformOptions(options: PlatformModuleOptions): Resolved
     openapi: { ...options.openapi, catalog, endpoints },
     publicPaths: options.publicPaths ?? defaultPublicPaths,
     rateLimits: new Map(Object.entries(options.rateLimits ?? {})),
+    ...(options.errorMapping ? { errorMapping: options.errorMapping } : {}),
   };
 }
 

@@ -134,7 +134,7 @@ export interface DriverContext {
 export function driverContext(options: { withIndex?: boolean } = {}): DriverContext {
   let index: ConversationIndex | undefined;
   const serdes = { message: jsonSerde<Message>(), metadata: jsonSerde<Metadata>(), readReceipt: jsonSerde<ReadReceipt>() };
-  const driver = new TopologyTestDriver(communicationTopology(testTopics, serdes, { conversationStored: (state) => index?.update(state) }), {
+  const driver = new TopologyTestDriver(communicationTopology(testTopics, serdes, { conversationStored: (state) => index?.update(state), metadataStored: () => index?.renderedInputsChanged() }), {
     app: { id: 'communication', version: 1 },
     defaultPartitions: 1,
   });

@@ -51,4 +51,27 @@ describe('conversation index', () => {
     expect(await ids(indexed, 'tag_ids:vip')).toEqual([]);
     expect(await ids(indexed)).toHaveLength(6);
   });
+
+  it('serves repeated lists from its caches and shows message metadata, channel and new messages as a fresh render does', async () => {
+    const payloads = async (t: DriverContext) => (await new ConversationsService(t.context).listLocal(undefined, resolvePageRequest({ pageSize: 100 }))).items.map((i) => i.payload);
+    const first = await payloads(indexed);
+    // Unchanged: the very same payload objects (rendered once), the same as a scan renders.
+    expect(await payloads(indexed)).toEqual(first);
+    expect((await payloads(indexed))[0]).toBe(first[0]);
+    expect(first).toEqual(await payloads(scanned));
+    // Metadata of the last message (stored by the processors) bumps the render epoch.
+    const reaction = metadataUpsert({ kind: 'message', id: 'm5' }, 'reaction', 'thumbs-up', 2);
+    await both((t) => t.metadata.pipeInput(reaction.id, reaction.record));
+    const afterReaction = await payloads(indexed);
+    expect(afterReaction).toEqual(await payloads(scanned));
+    expect(afterReaction[0]).not.toEqual(first[0]);
+    // A channel change arrives through the global table, whose listener bumps the epoch in production.
+    await both(async (t) => t.lookups.channels.set('channel-1', channel('channel-1', 'DISCONNECTED')));
+    indexed.context.conversationIndex!.renderedInputsChanged();
+    expect(await payloads(indexed)).toEqual(await payloads(scanned));
+    // A new message makes a new view: the set's order and that conversation's payload change.
+    await both((t) => t.messages.pipeInput('m-new', contactMessage('m-new', 'c1', 99_000)));
+    expect((await ids(indexed))[0]).toBe('c1');
+    expect(await payloads(indexed)).toEqual(await payloads(scanned));
+  });
 });

@@ -58,11 +58,15 @@ export class ConversationsService {
   async listLocal(filters: string | FilterNode | undefined, window: PageWindow): Promise<LocalListPart> {
     const { access, render, conversationIndex } = this.context;
     if (!access.ready()) throw new UnavailableError('the streams application is not running or rebalancing; retry later');
-    const views = conversationIndex ? conversationIndex.all(() => access.allConversations()) : this.scan();
-    const part = partialResult(await matchConversationsCooperatively([...views], filters), conversationSortKey, window);
+    const sorted =
+      conversationIndex && typeof filters !== 'object'
+        ? await conversationIndex.matching(filters ?? '', () => access.allConversations())
+        : await matchConversationsCooperatively(conversationIndex ? [...conversationIndex.all(() => access.allConversations())] : this.scan(), filters);
+    const part = partialResult(sorted, conversationSortKey, window);
+    const payloadOf = (view: ConversationView) => (conversationIndex ? conversationIndex.payload(view, (v) => render.conversation(v)) : render.conversation(view));
     return {
       ...part,
-      items: part.items.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: render.conversation(view) })),
+      items: part.items.map((view) => ({ id: view.id, last_message_at: view.lastMessageAt, payload: payloadOf(view) })),
       partitions: access.localPartitions(),
     };
   }

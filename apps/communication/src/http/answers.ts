@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { WritePosition } from '@platform/chat-streams';
 import { POSITION_HEADER, QueryRouter, STREAMS_APPLICATION, formatPosition, sendAnswer, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
 import type { QueryPosition, StreamsApplication } from '@platform/streams';
-import { BadRequestError, errorStatus, UnavailableError } from '../errors';
+import { BadRequestError, UnavailableError } from '../errors';
 import { CommunicationStores } from '../streams/stores';
 import { COMMUNICATION_SETTINGS, type CommunicationSettings } from './settings';
 
@@ -10,12 +10,15 @@ import { COMMUNICATION_SETTINGS, type CommunicationSettings } from './settings';
 export interface Outcome {
   readonly body: unknown;
   readonly position?: WritePosition;
+  /** The answer's status when not 200 (202 for an accepted message that starts a conversation). */
+  readonly status?: number;
 }
 
 /**
  * Turns what handlers produce into answers: keyed requests run on the owner of the conversation (or
- * channel) through the owner-routing layer (`QueryRouter.runOnOwner`), and the outcome, the owner's
- * answer or the error becomes the response; read-your-writes positions are checked here.
+ * channel) through the owner-routing layer (`QueryRouter.runOnOwner`); the outcome, or the owner's
+ * answer, becomes the response. Errors are not answered here: they propagate to the platform's
+ * exception filter (the app's `communicationErrorMapping`). Read-your-writes positions are checked here.
  */
 @Injectable()
 export class Answers {
@@ -25,35 +28,21 @@ export class Answers {
     @Inject(COMMUNICATION_SETTINGS) private readonly settings: CommunicationSettings,
   ) {}
 
-  /** Answers `req` with `run()` on the owner of `key` (a conversation or channel id). */
+  /** Answers `req` with `run()` on the owner of `key` (a conversation or channel id), or with the owner's answer. */
   async onOwner(req: HttpRequest, res: HttpResponse, key: string, run: () => Promise<Outcome>): Promise<void> {
-    let failure: unknown;
-    const outcome = await this.router.runOnOwner(req, CommunicationStores.conversations, key, () =>
-      run().catch((error: unknown) => {
-        failure = error;
-        return undefined;
-      }),
-    );
+    const outcome = await this.router.runOnOwner(req, CommunicationStores.conversations, key, run);
     if (outcome.kind === 'answer') sendAnswer(res, outcome.answer);
-    else if (outcome.value === undefined) this.fail(res, failure);
     else this.send(res, outcome.value);
   }
 
-  /** Answers `req` with `run()` here (lists, lookups), mapping errors to `{ message }`. */
+  /** Answers with `run()` here (lists, lookups). */
   async answer(res: HttpResponse, run: () => Promise<Outcome>): Promise<void> {
-    let outcome: Outcome;
-    try {
-      outcome = await run();
-    } catch (error) {
-      this.fail(res, error);
-      return;
-    }
-    this.send(res, outcome);
+    this.send(res, await run());
   }
 
   private send(res: HttpResponse, outcome: Outcome): void {
     if (outcome.position) res.setHeader(POSITION_HEADER, formatPosition(outcome.position));
-    res.status(200).json(outcome.body);
+    res.status(outcome.status ?? 200).json(outcome.body);
   }
 
   /**
@@ -79,12 +68,5 @@ export class Answers {
     const check = this.router.checkPosition(req);
     if (!check.ok) throw check.kind === 'invalid' ? new BadRequestError(check.message) : new UnavailableError(check.message);
     return check.position;
-  }
-
-  private fail(res: HttpResponse, error: unknown): void {
-    const { status, message } = errorStatus(error);
-    if (status >= 500 && status !== 503) throw error;
-    if (status === 503) res.setHeader('Retry-After', String(this.settings.retryAfterSeconds));
-    sendAnswer(res, { status, headers: {}, body: { json: { message } } });
   }
 }

@@ -30,7 +30,7 @@ export class InternalController {
       if (filters !== undefined && typeof filters !== 'string') throw new BadRequestError('filters must be a string');
       if (cursor !== undefined && cursor !== null && typeof cursor !== 'string') throw new BadRequestError('cursor must be a string');
       if (typeof pageSize !== 'number') throw new BadRequestError('page_size must be a number');
-      // The domain's own checks (bad cursor, page size out of range) answer 400 through errorStatus.
+      // The domain's own checks (bad cursor, page size out of range) answer 400 through the error mapping.
       const window = resolvePageRequest({ cursor: cursor ?? null, pageSize });
       return { body: await this.conversations.listLocal(filters, window) };
     });

@@ -28,6 +28,8 @@ type Stores = {
 export interface ProcessorHooks {
   /** Called after a conversation state is stored. */
   readonly conversationStored?: (state: ConversationState) => void;
+  /** Called after a message's or channel's metadata is stored (conversation payloads show both). */
+  readonly metadataStored?: (kind: 'message' | 'channel', id: string) => void;
 }
 
 function storeConversation(stores: Stores, hooks: ProcessorHooks, state: ConversationState): void {
@@ -125,8 +127,10 @@ export class MetadataProcessor implements Processor<string, Metadata | null, nev
       storeConversation(this.stores, this.hooks, applyMetadata(conversations.get(id) ?? emptyConversation(id), recordId, value));
     } else if (kind === 'message') {
       saveEntries(messageMetadata, id, applyBudgetedMetadataEntry('message', id, messageMetadata.get(id) ?? {}, recordId, value));
+      this.hooks.metadataStored?.('message', id);
     } else if (kind === 'channel') {
       saveEntries(channelMetadata, id, applyBudgetedMetadataEntry('channel', id, channelMetadata.get(id) ?? {}, recordId, value));
+      this.hooks.metadataStored?.('channel', id);
     }
   }
 }

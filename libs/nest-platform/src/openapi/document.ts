@@ -58,6 +58,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): OpenApiDo
       responses[String(success.status)] = { description: 'Done; no body' };
     } else {
       responses[String(success.status)] = { description: success.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${success.body}` } } } };
+      if (success.accepted === true) responses['202'] = { description: 'Accepted', content: { 'application/json': { schema: { $ref: `#/components/schemas/${success.body}` } } } };
       addComponent(schemas, catalog.components, success.body);
     }
     for (const status of statuses) responses[String(status)] = errorResponse(status);
