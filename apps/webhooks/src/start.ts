@@ -95,6 +95,9 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
       stateDir: config.stateDir,
       applicationServer: config.applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      // The engine fires wall-clock punctuators on its own timer (100 ms by default): without this the delivery
+      // tasks' dispatch punctuator could not run more often than that, whatever WEBHOOKS_DISPATCH_INTERVAL_MS says.
+      punctuationTickMs: config.delivery.dispatchIntervalMs,
       // Lanes and jobs are two stores: a commit must apply their changelogs and the input offsets together, or a
       // crash between them restores a lane whose jobs do not match it.
       processingGuarantee: 'exactly-once',

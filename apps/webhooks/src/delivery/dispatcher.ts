@@ -15,6 +15,16 @@ export interface DispatcherOptions {
   readonly clock?: () => number;
 }
 
+interface QueuedRecord {
+  readonly key: string;
+  readonly partition: number;
+  readonly value: string;
+  readonly resolve: (recorded: boolean) => void;
+}
+
+/** Outcome records are small (a few hundred bytes): this many stay far below a produce request's size limit. */
+const maxOutcomesPerRequest = 500;
+
 /**
  * The asynchronous half of delivery, shared by the delivery tasks of one replica: sends a lane's
  * head event and records the outcome in `application.webhooks.outcomes` (on the lane's partition)
@@ -26,6 +36,9 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private readonly inFlight = new Map<string, Set<AbortController>>();
   private readonly pending = new Set<Promise<void>>();
+  /** Outcomes and markers waiting for the produce request in flight to finish. */
+  private readonly queued: QueuedRecord[] = [];
+  private flushing = false;
   private readonly stopListening: () => void;
   private closed = false;
   private readonly clock: () => number;
@@ -99,24 +112,44 @@ export class Dispatcher {
     return headers;
   }
 
-  /** Produces until the broker acknowledges (acks=all, idempotent), or the replica shuts down; true once recorded. */
-  private async record(partition: number, key: string, outcome: Outcome): Promise<boolean> {
-    let delay = 100;
-    while (!this.closed || outcome.kind === 'attempt') {
-      try {
-        await this.options.producer.send({ topic: this.options.outcomesTopic, acks: -1, messages: [{ key, partition, value: JSON.stringify(outcome) }] });
-        return true;
-      } catch (error) {
-        if (this.closed) {
-          this.options.logger.warn('outcome not recorded before shutdown; the event will be delivered again', { key, error: errorMessage(error) });
-          return false;
+  /**
+   * Queues the outcome for the next produce request and resolves once the broker acknowledged it (acks=all,
+   * idempotent: true), or false when the replica shut down before. One produce request is in flight at a time and
+   * carries every outcome queued meanwhile, so under load one round trip records many outcomes, in queue order.
+   */
+  private record(partition: number, key: string, outcome: Outcome): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.queued.push({ key, partition, value: JSON.stringify(outcome), resolve });
+      if (!this.flushing) this.track(this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, maxOutcomesPerRequest);
+        let delay = 100;
+        for (;;) {
+          try {
+            await this.options.producer.send({ topic: this.options.outcomesTopic, acks: -1, messages: batch.map(({ key, partition, value }) => ({ key, partition, value })) });
+            for (const item of batch) item.resolve(true);
+            break;
+          } catch (error) {
+            if (this.closed) {
+              this.options.logger.warn('outcomes not recorded before shutdown; their events will be delivered again', { count: batch.length, error: errorMessage(error) });
+              for (const item of [...batch, ...this.queued.splice(0)]) item.resolve(false);
+              return;
+            }
+            this.options.logger.warn('recording delivery outcomes failed; retrying', { count: batch.length, delayMs: delay, error: errorMessage(error) });
+            await new Promise((resolve) => setTimeout(resolve, delay));
+            delay = Math.min(delay * 2, 5000);
+          }
         }
-        this.options.logger.warn('recording a delivery outcome failed; retrying', { key, delayMs: delay, error: errorMessage(error) });
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5000);
       }
+    } finally {
+      this.flushing = false;
     }
-    return false;
   }
 
   private track(run: Promise<void>): void {
