@@ -1,0 +1,134 @@
+/**
+ * Connector ingestion figures on this machine (`BENCH_FILTER=connectors npm run bench`): communication,
+ * twilio and sources run as processes as in production, against the bench's broker. For each connector,
+ * a correctly signed inbound webhook is posted to the app (Twilio: form body with `X-Twilio-Signature`;
+ * Sources API: `sources.webhook` with the source token) and the time is taken from the POST until the
+ * message is in communication's `messages.list` of its conversation (polled every 2 ms). Samples go
+ * one at a time over `BENCH_CONTACTS` contacts (the first message of a contact creates its conversation).
+ * Prints p50/p99/max of that latency and of the webhook answer alone.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { getExpectedTwilioSignature } from 'twilio';
+import { channelId, conversationId, messageId } from '@platform/chat-domain';
+import { kafkaBrokers, newKafka, registryUrl, uniqueName } from '@platform/testing';
+import { allTopics, applyTopics } from '@platform/topics';
+import { ApiClient } from '../src/support/api';
+import { startApp, tempDir, type AppProcess } from '../src/support/processes';
+
+const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 20);
+const publicUrl = 'https://hooks.example.com/platform';
+const ourNumber = '+15551230000';
+const accountSid = `AC${'b2'.repeat(16)}`;
+const authToken = randomBytes(16).toString('hex');
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+interface Figures {
+  readonly visible: number[];
+  readonly answered: number[];
+}
+
+/** Polls messages.list of `conversation` every 2 ms until `message` is in it. */
+async function visible(communication: ApiClient, conversation: string, message: string): Promise<void> {
+  for (;;) {
+    const page = await communication.post<{ data?: { id: string }[] }>('messages.list', { conversation_id: conversation, page_size: 5 });
+    if (page.status === 200 && page.body.data?.some((m) => m.id === message)) return;
+    if (page.status !== 200 && page.status !== 404 && page.status !== 503) throw new Error(`messages.list answered ${page.status}: ${JSON.stringify(page.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function measure(post: (i: number) => Promise<{ status: number; conversation: string; message: string }>, communication: ApiClient): Promise<Figures> {
+  const figures: Figures = { visible: [], answered: [] };
+  for (let i = 0; i < SAMPLES; i++) {
+    const started = performance.now();
+    const { status, conversation, message } = await post(i);
+    figures.answered.push(performance.now() - started);
+    if (status !== 200) throw new Error(`webhook ${i} answered ${status}`);
+    await visible(communication, conversation, message);
+    figures.visible.push(performance.now() - started);
+  }
+  figures.visible.sort((a, b) => a - b);
+  figures.answered.sort((a, b) => a - b);
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const admin = newKafka('connectors-bench').admin();
+  await admin.connect();
+  const namespace = uniqueName('bench-connectors');
+  await applyTopics(admin, allTopics, { namespace });
+  const systemToken = randomBytes(24).toString('base64url');
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    SCHEMA_REGISTRY_URL: registryUrl(),
+    TOPICS_NAMESPACE: namespace,
+    AUTH_SYSTEM_TOKEN: systemToken,
+    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    SOURCES_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    TWILIO_PUBLIC_URL: publicUrl,
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+  };
+  const dirs: string[] = [];
+  const apps: AppProcess[] = [];
+  try {
+    for (const name of ['communication', 'twilio', 'sources']) {
+      const dir = tempDir(`bench-${name}-`);
+      dirs.push(dir);
+      apps.push(await startApp(name, { ...env, STATE_DIR: dir }));
+    }
+    const [communicationApp, twilioApp, sourcesApp] = apps as [AppProcess, AppProcess, AppProcess];
+    const communication = new ApiClient(communicationApp.url, systemToken);
+
+    const twilioChannel = await new ApiClient(twilioApp.url, systemToken).ok<{ id: string }>('channels.twilio.sms.connect', { phone_number: ourNumber, name: 'Bench' });
+    const run = randomBytes(4).toString('hex');
+    const twilio = await measure(async (i) => {
+      const sid = `SM${run}${String(i).padStart(24, '0')}`;
+      const from = `+4915100000${String(i % CONTACTS).padStart(3, '0')}`;
+      const params = { ApiVersion: '2010-04-01', MessageSid: sid, SmsSid: sid, SmsMessageSid: sid, AccountSid: accountSid, From: from, To: ourNumber, Body: `bench ${i}`, NumMedia: '0', NumSegments: '1' };
+      const response = await fetch(`${twilioApp.url}/twilio`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': getExpectedTwilioSignature(authToken, `${publicUrl}/twilio`, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      await response.text();
+      return { status: response.status, conversation: conversationId(twilioChannel.id, from), message: messageId(twilioChannel.id, sid) };
+    }, communication);
+
+    const source = 'bench-bot';
+    const created = await new ApiClient(sourcesApp.url, systemToken).ok<{ token: string }>('sources.create', { source_id: source, name: 'Bench bot' });
+    const sourceApi = new ApiClient(sourcesApp.url, created.token);
+    await sourceApi.ok('sources.channels.create', { source_channel_id: 'bot-1', name: 'Bench' });
+    const sources = await measure(async (i) => {
+      const contact = `user-${i % CONTACTS}`;
+      const id = `${run}-${i}`;
+      const answer = await sourceApi.post('sources.webhook', {
+        messages: [{ source_message_id: id, source_conversation_id: contact, source_channel_id: 'bot-1', source_sender_id: contact, content: { text: `bench ${i}` }, from_contact: true, sent_at: Date.now() }],
+      });
+      return { status: answer.status, conversation: conversationId(channelId(source, 'bot-1'), contact), message: messageId(source, id) };
+    }, communication);
+
+    const row = (name: string, f: readonly number[]) =>
+      `| ${name.padEnd(44)} | ${percentile(f, 50).toFixed(1).padStart(6)} | ${percentile(f, 99).toFixed(1).padStart(6)} | ${f[f.length - 1]!.toFixed(1).padStart(7)} |`;
+    console.log(`\nInbound webhook → message in communication's messages.list (${SAMPLES} webhooks each, one at a time, ${CONTACTS} contacts, polled every 2 ms)`);
+    console.log('| connector / measure                          | p50 ms | p99 ms |  max ms |');
+    console.log('|----------------------------------------------|--------|--------|---------|');
+    console.log(row('twilio sms: signed webhook → visible', twilio.visible));
+    console.log(row('twilio sms: webhook answered (200)', twilio.answered));
+    console.log(row('sources: sources.webhook → visible', sources.visible));
+    console.log(row('sources: sources.webhook answered (200)', sources.answered));
+  } finally {
+    await Promise.all(apps.map((app) => app.stop()));
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    await admin.disconnect();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
