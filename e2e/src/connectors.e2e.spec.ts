@@ -163,8 +163,19 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
       description: 'the answer in the started conversation',
     });
 
+    // WhatsApp through Twilio: the recipient is written as Twilio's From (`whatsapp:+…`, 400 otherwise); To and From carry the prefix
+    const restartedApi = new ApiClient(restarted.url, env.AUTH_SYSTEM_TOKEN);
+    const whatsapp = await restartedApi.ok<{ id: string }>('channels.twilio.whatsapp.connect', { phone_number: ourNumber, name: 'Support WA' });
+    const unprefixed = await agent.post<{ message: string }>('messages.send', { channel_id: whatsapp.id, source_recipient_id: '+4915112349999', message: { Body: 'hola' } });
+    expect(unprefixed.status).toBe(400);
+    expect(unprefixed.body.message).toContain('whatsapp:+');
+    const wa = await agent.post<Message>('messages.send', { channel_id: whatsapp.id, source_recipient_id: 'whatsapp:+4915112349999', message: { Body: 'hola' } });
+    expect(wa.status).toBe(202);
+    await waitFor(async () => (await finalState(wa.body)).delivery_state === 'delivered', { timeoutMs: 20_000, description: 'the WhatsApp message DELIVERED' });
+    expect(twilio.calls.filter((c) => c.text === 'hola').map((c) => [c.recipient, c.from])).toEqual([['whatsapp:+4915112349999', `whatsapp:${ourNumber}`]]);
+
     // disconnecting stops sending: messages.send to the channel answers 403
-    expect((await new ApiClient(restarted.url, env.AUTH_SYSTEM_TOKEN).post('channels.twilio.sms.disconnect', { channel_id: channel.id })).status).toBe(200);
+    expect((await restartedApi.post('channels.twilio.sms.disconnect', { channel_id: channel.id })).status).toBe(200);
     await waitFor(async () => (await agent.post('messages.send', { channel_id: channel.id, source_recipient_id: recipient(0), message: { Body: 'x' } })).status === 403, {
       timeoutMs: 10_000,
       description: '403 once disconnected',

@@ -8,6 +8,8 @@ export interface ProviderCall {
   readonly recipient: string;
   /** Twilio: `Body`; action endpoint: `payload.message.content.text`. */
   readonly text: string;
+  /** Twilio: `From`; action endpoint: `payload.conversation.source_channel_id`. */
+  readonly from: string;
   /** The `Idempotency-Key` header (the action endpoint; Twilio's API has none). */
   readonly idempotencyKey: string | undefined;
   /** Auth (Basic for Twilio) or signature (action endpoint) checked. */
@@ -84,7 +86,7 @@ export class LocalTwilio extends HeldProvider {
     const params = new URLSearchParams(text);
     const authentic = match[1] === this.accountSid && req.headers.authorization === `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     const sid = `SM${randomBytes(16).toString('hex')}`;
-    this.calls.push({ recipient: params.get('To') ?? '', text: params.get('Body') ?? '', idempotencyKey: undefined, authentic, providerId: sid });
+    this.calls.push({ recipient: params.get('To') ?? '', from: params.get('From') ?? '', text: params.get('Body') ?? '', idempotencyKey: undefined, authentic, providerId: sid });
     if (!authentic) return { status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } };
     return {
       status: 201,
@@ -111,7 +113,7 @@ export class LocalActionEndpoint extends HeldProvider {
     const signature = String(req.headers['x-airy-content-signature'] ?? '');
     const expected = createHmac('sha256', this.token).update(text, 'utf8').digest('hex');
     const authentic = signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
-    let payload: { message?: { source_recipient_id?: string; content?: { text?: string } } } = {};
+    let payload: { message?: { source_recipient_id?: string; content?: { text?: string } }; conversation?: { source_channel_id?: string } } = {};
     try {
       payload = (JSON.parse(text) as { payload?: typeof payload }).payload ?? {};
     } catch {
@@ -119,7 +121,7 @@ export class LocalActionEndpoint extends HeldProvider {
     }
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
     const providerId = (key !== undefined ? this.byKey.get(key) : undefined) ?? `src-${randomBytes(8).toString('hex')}`;
-    this.calls.push({ recipient: payload.message?.source_recipient_id ?? '', text: payload.message?.content?.text ?? '', idempotencyKey: key, authentic, providerId });
+    this.calls.push({ recipient: payload.message?.source_recipient_id ?? '', from: payload.conversation?.source_channel_id ?? '', text: payload.message?.content?.text ?? '', idempotencyKey: key, authentic, providerId });
     if (!authentic) return { status: 401, body: { error: 'bad signature' } };
     if (key !== undefined) this.byKey.set(key, providerId);
     return { status: 200, body: { source_message_id: providerId } };
