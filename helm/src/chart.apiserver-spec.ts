@@ -33,14 +33,17 @@ describe('the chart against a real kube-apiserver', () => {
     helmIn('install', 'chat', chartDir, '--create-namespace', '--wait=false');
     const installed = releaseManifests(1);
     expect(installed.filter((m) => m.kind === 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual([
-      'chat-admin-v1', 'chat-chatplugin-v1', 'chat-communication-v1', 'chat-kafka', 'chat-webhooks-v1',
+      'chat-admin-v1', 'chat-chatplugin-v1', 'chat-communication-v1', 'chat-kafka', 'chat-meta-v1', 'chat-sources-v1', 'chat-twilio-v1', 'chat-webhooks-v1',
     ]);
     const first = secretData(1);
-    expect(Object.keys(first ?? {})).toHaveLength(4);
+    expect(Object.keys(first ?? {})).toHaveLength(8);
 
-    helmIn('upgrade', 'chat', chartDir, '--set', 'statefulApps.communication.liveVersion=2', '--set', 'statefulApps.communication.versions[0].number=1', '--set', 'statefulApps.communication.versions[1].number=2');
-    // The upgrade read the Secret back from the server (lookup) instead of generating new values.
-    expect(secretData(2)).toEqual(first);
+    helmIn(
+      'upgrade', 'chat', chartDir, '--set', 'statefulApps.communication.liveVersion=2', '--set', 'statefulApps.communication.versions[0].number=1', '--set', 'statefulApps.communication.versions[1].number=2',
+      '--set', 'secrets.values.META_APP_SECRET=meta-app-secret',
+    );
+    // The upgrade read the Secret back from the server (lookup) instead of generating new values; a given value is added.
+    expect(secretData(2)).toEqual({ ...first, META_APP_SECRET: Buffer.from('meta-app-secret').toString('base64') });
     const upgraded = releaseManifests(2);
     expect(upgraded.filter((m) => m.kind === 'StatefulSet').map((m) => m.metadata.name)).toEqual(expect.arrayContaining(['chat-communication-v1', 'chat-communication-v2']));
     const client = upgraded.find((m) => m.kind === 'Service' && m.metadata.name === 'chat-communication');
@@ -49,6 +52,7 @@ describe('the chart against a real kube-apiserver', () => {
     helmIn('uninstall', 'chat');
     // resource-policy keep: a reinstall finds the same secrets.
     helmIn('install', 'chat', chartDir, '--wait=false');
-    expect(secretData(1)).toEqual(first);
+    // The provider's app secret, given once, is kept too.
+    expect(secretData(1)).toEqual({ ...first, META_APP_SECRET: Buffer.from('meta-app-secret').toString('base64') });
   });
 });

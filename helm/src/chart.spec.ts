@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest, chartDir, helmTemplate, k8sTools, named, ofKind, run } from './testing/render';
 
-const statefulApps = ['communication', 'admin', 'chatplugin', 'webhooks'];
+const statefulApps = ['communication', 'admin', 'chatplugin', 'webhooks', 'twilio', 'sources', 'meta'];
 /** Env names whose values are secrets: they must come from a Secret (secretKeyRef), never a literal or a ConfigMap. */
-const secretEnv = /(TOKEN|SECRET|PASSWORD|_KEY)$/;
+const secretEnv = /(TOKEN|SECRET|PASSWORD|_KEYS?|_SID)$/;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Container = any;
@@ -111,9 +111,13 @@ describe('secrets', () => {
   it('are generated into one Secret kept across upgrades and reach containers only through secretKeyRef', () => {
     const secret = named(defaults, 'Secret', 'chat-secrets');
     expect(secret.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
-    expect(Object.keys(secret.data ?? {}).sort()).toEqual(['AUTH_JWT_SECRET', 'AUTH_SYSTEM_TOKEN', 'CHATPLUGIN_TOKEN_SECRET', 'CREDENTIAL_ENCRYPTION_KEY']);
+    expect(Object.keys(secret.data ?? {}).sort()).toEqual([
+      'AUTH_JWT_SECRET', 'AUTH_SYSTEM_TOKEN', 'CHATPLUGIN_TOKEN_SECRET', 'CREDENTIAL_ENCRYPTION_KEY',
+      'META_CREDENTIALS_KEYS', 'META_VERIFY_TOKEN', 'SOURCES_TOKEN_SECRET', 'TWILIO_CREDENTIALS_KEYS',
+    ]);
     const values = Object.values(secret.data ?? {}).map((v) => Buffer.from(v, 'base64').toString('utf8'));
-    for (const v of values) expect(v).toMatch(/^[A-Za-z0-9]{48}$/);
+    // Random tokens, and the connectors' AES key lists (connectors.spec.ts parses those with the apps' parser).
+    for (const v of values) expect(v).toMatch(/^([A-Za-z0-9]{48}|k1:[A-Za-z0-9+/]{43}=)$/);
     // The template reads the Secret already in the cluster before generating (lookup): upgrades keep the values.
     const template = readFileSync(join(chartDir, 'templates', 'secrets.yaml'), 'utf8');
     expect(template).toMatch(/lookup "v1" "Secret" \.Release\.Namespace \$name/);
@@ -138,7 +142,7 @@ describe('secrets', () => {
       kafka: { external: { brokers: 'k1:9093', tls: { enabled: true, caSecret: 'kafka-ca' }, sasl: { mechanism: 'scram-sha-512', username: 'chat', password: 'sasl-pw-123' } } },
       registry: { external: { url: 'https://sr.example/apis/ccompat/v7', username: 'sr', password: 'sr-pw-456' } },
     });
-    expect(ofKind(manifests, 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual(['chat-admin-v1', 'chat-chatplugin-v1', 'chat-communication-v1', 'chat-webhooks-v1']);
+    expect(ofKind(manifests, 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual(statefulApps.map((app) => `chat-${app}-v1`).sort());
     expect(ofKind(manifests, 'Deployment').map((m) => m.metadata.name)).toEqual(['chat-gateway']);
     const secret = named(manifests, 'Secret', 'chat-secrets');
     expect(Buffer.from(secret.data?.KAFKA_SASL_PASSWORD ?? '', 'base64').toString()).toBe('sasl-pw-123');

@@ -8,11 +8,13 @@ const valueSets: Record<string, object> = {
     kafka: { external: { brokers: 'k1:9093,k2:9093', tls: { enabled: true, caSecret: 'kafka-ca' }, sasl: { mechanism: 'plain', username: 'u', existingSecret: 'kafka-user' } } },
     registry: { external: { url: 'https://sr.example/apis/ccompat/v7', username: 'sr', existingSecret: 'sr-user' } },
   },
-  'two versions, three Kafka nodes, no HPA, storage class': {
+  'two versions, three Kafka nodes, no HPA, storage class, connector secrets and public URL': {
     storageClassName: 'fast',
+    publicUrl: 'https://chat.example.com',
+    secrets: { values: { META_APP_SECRET: 'app-secret', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token' } },
     kafka: { internal: { replicas: 3 } },
     gateway: { autoscaling: { enabled: false } },
-    statefulApps: { admin: { liveVersion: 2, versions: [{ number: 1 }, { number: 2 }] } },
+    statefulApps: { admin: { liveVersion: 2, versions: [{ number: 1 }, { number: 2 }] }, meta: { liveVersion: 2, versions: [{ number: 1 }, { number: 2 }], env: { META_APP_ID: '123' } } },
   },
 };
 

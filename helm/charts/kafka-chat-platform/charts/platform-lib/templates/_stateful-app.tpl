@@ -87,9 +87,21 @@ spec:
               value: {{ $app.logLevel | default $root.Values.logLevel | quote }}
             {{- include "platform-lib.connectionEnv" $root | nindent 12 }}
             {{- include "platform-lib.secretEnv" (dict "root" $root "keys" $app.secretEnv) | nindent 12 }}
+            {{- /* `publicUrl` (the gateway's address outside the cluster) under the app's own name, unless its env sets that name. */}}
+            {{- if and $app.publicUrlEnv $root.Values.publicUrl (not (get ($app.env | default dict) $app.publicUrlEnv)) }}
+            - name: {{ $app.publicUrlEnv }}
+              value: {{ $root.Values.publicUrl | quote }}
+            {{- end }}
+            {{- /* A blank value means unset to the apps' config readers: left out. Whole numbers stay digits (not 8.64e+07). */}}
             {{- range $key, $value := $app.env }}
+            {{- $text := $value | toString }}
+            {{- if and (kindIs "float64" $value) (eq (float64 (int64 $value)) $value) }}
+            {{- $text = int64 $value | toString }}
+            {{- end }}
+            {{- if ne $text "" }}
             - name: {{ $key }}
-              value: {{ $value | toString | quote }}
+              value: {{ $text | quote }}
+            {{- end }}
             {{- end }}
           ports:
             - name: http
@@ -149,15 +161,27 @@ spec:
       {{- include "platform-lib.versionSelectorLabels" $ctx | nindent 6 }}
 {{- end -}}
 
-{{/* Environment variables read from the platform Secret (`keys`: map of variable name → key in the Secret). */}}
+{{/*
+Environment variables read from the platform Secret (`keys`: map of variable name → key in the Secret, or →
+`{key, optional: true}` for a key the app can run without: absent from the Secret, the variable stays unset).
+*/}}
 {{- define "platform-lib.secretEnv" -}}
 {{- $root := .root -}}
-{{- range $name, $key := .keys }}
+{{- range $name, $ref := .keys }}
+{{- $key := $ref }}
+{{- $optional := false }}
+{{- if kindIs "map" $ref }}
+{{- $key = required (printf "secretEnv.%s needs a key" $name) $ref.key }}
+{{- $optional = $ref.optional | default false }}
+{{- end }}
 - name: {{ $name }}
   valueFrom:
     secretKeyRef:
       name: {{ include "platform-lib.secretName" $root }}
       key: {{ $key }}
+      {{- if $optional }}
+      optional: true
+      {{- end }}
 {{- end }}
 {{- end -}}
 
