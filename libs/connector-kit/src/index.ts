@@ -13,4 +13,6 @@ export { SOURCE_ID_HEADER, versionOf } from './connector-state';
 export { buildConnectorTopology } from './connector-topology';
 export type { ConnectorTopologyOptions } from './connector-topology';
 export type { OutboundOptions } from './outbound-processor';
+export { sendEpochGuard, senderAt, parseSendEpochs } from './send-epochs';
+export type { SendEpoch, SendEpochs, SendGuard } from './send-epochs';
 export type { PlacedMetadata } from './placed-metadata';

@@ -6,6 +6,7 @@ import type { ChannelLookup, ConnectorDefinition, SendOutcome } from './connecto
 import { SOURCE_ID_HEADER, stateKeys, versionOf, type ConnectorStateEntry } from './connector-state';
 import type { PlacedMetadata } from './placed-metadata';
 import { ROUTED_MESSAGES, ROUTED_METADATA } from './router-processor';
+import type { SendGuard } from './send-epochs';
 
 export interface OutboundOptions {
   /** A PENDING message older than this (since it became PENDING) is FAILED without a call. Default 300 000 ms (Airy's 5 minutes). */
@@ -22,6 +23,12 @@ export interface OutboundOptions {
    * DELIVERED version comes later in the log. Default 1000 ms.
    */
   readonly catchUpMs?: number;
+  /**
+   * Which PENDING versions this app version sends, fails or gives up (`sendEpochGuard` over the CLI's control
+   * topic): while two versions run (blue/green), each message has one sender; the other keeps the entry until
+   * the outcome arrives in its input. Default: every one (a single version).
+   */
+  readonly guard?: SendGuard;
 }
 
 interface Finished {
@@ -56,6 +63,7 @@ export function outboundProcessor(
   const maxInFlight = options.maxInFlight ?? 16;
   const retryDelayMs = options.retryDelayMs ?? 5000;
   const catchUpMs = options.catchUpMs ?? 1000;
+  const guard = options.guard;
   const ours = typeof connector.sources === 'function' ? connector.sources : ((set: ReadonlySet<string>) => (source: string) => set.has(source))(new Set(connector.sources));
   return () => {
     let context: ProcessorContext<string, Message | PlacedMetadata>;
@@ -140,6 +148,7 @@ export function outboundProcessor(
       for (const { value: entry } of [...store.prefixScan(stateKeys.outboxPrefix, stringSerde)]) {
         if (entry.kind !== 'outbox' || inFlight.has(entry.message.id)) continue;
         const message = entry.message;
+        if (guard !== undefined && !guard.performs(versionOf(message))) continue;
         if (at - versionOf(message) > staleAfterMs) {
           fail(message, `not sent: pending for more than ${Math.round(staleAfterMs / 1000)} s (stale)`);
           continue;

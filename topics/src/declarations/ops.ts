@@ -27,4 +27,15 @@ export const opsTopics: readonly TopicDeclaration[] = [
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     owner: 'gateway',
   },
+  {
+    name: 'ops.control.senders',
+    description: 'Per application id, which app version performs side effects (provider sends, webhook calls) from which time on; written by the CLI (app reprocess / rollback), read by every version.',
+    key: { format: 'string', meaning: 'application id (<namespace>.<app>)' },
+    value: { format: 'json', meaning: '{ epochs: [{ version, from }] } (from: epoch ms)' },
+    entity: true,
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+    owner: 'cli',
+  },
 ];

@@ -19,7 +19,7 @@ export class InProcessDriver implements PlatformDriver {
   constructor(
     private readonly app: string,
     private readonly kafka: Kafka,
-    private readonly topology: () => TopologySpec,
+    private readonly topology: (version: number) => TopologySpec,
     readonly stateDir: string,
     private readonly options: Partial<StreamsApplicationOptions> = {},
   ) {}
@@ -46,7 +46,7 @@ export class InProcessDriver implements PlatformDriver {
 
   async start(app: string, version: number): Promise<void> {
     if (app !== this.app || this.running.has(version)) return;
-    const streams = new StreamsApplication(this.topology(), { app: { id: this.app, version }, kafka: this.kafka, stateDir: this.stateDir, commitIntervalMs: 100, processingExceptionHandler: {}, ...this.options });
+    const streams = new StreamsApplication(this.topology(version), { app: { id: this.app, version }, kafka: this.kafka, stateDir: this.stateDir, commitIntervalMs: 100, processingExceptionHandler: {}, ...this.options });
     this.running.set(version, streams);
     this.known.add(version);
     this.live ??= version;

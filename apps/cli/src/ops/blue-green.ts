@@ -7,6 +7,7 @@ import { deleteTopicsAndWait } from '../kafka/delete-topics';
 import { describeGroup, waitForEmptyGroup } from '../kafka/groups';
 import { inputTopicsOf } from '../kafka/inputs';
 import { groupLag, totals } from '../kafka/offsets';
+import { handOff, pinSender, sendEpochsTopic, soleSender } from '../kafka/send-epochs';
 
 export interface ReprocessOptions {
   /** The version serving now (default: the driver's live version). */
@@ -71,6 +72,9 @@ export async function reprocess(ctx: CliContext, admin: Admin, driver: PlatformD
     throw refused(`${to.key} exists already (${leftovers.join(', ') || 'running'}) — reset it (npm run cli -- app reset ${app} --version ${to.version} --force) or pass --to-version`);
   }
 
+  const control = sendEpochsTopic(ns);
+  // Side effects (provider sends, webhook calls): v<from> keeps performing them until the handoff; v<to> sends nothing before.
+  await pinSender(ctx.kafka, admin, control, from.applicationId, from.version);
   ctx.out.note(`starting ${to.key} beside ${from.key}; it reads ${inputs.join(', ')} from the beginning`);
   const started = Date.now();
   await driver.start(app, to.version, options.env ? { env: options.env } : {});
@@ -80,6 +84,8 @@ export async function reprocess(ctx: CliContext, admin: Admin, driver: PlatformD
 
   ctx.out.note(`switching traffic for ${app} to v${to.version} (lag ${lagAtSwitch})`);
   await driver.route(app, to.version);
+  const handoffAt = await handOff(ctx.kafka, admin, control, from.applicationId, to.version);
+  ctx.out.note(`v${to.version} performs the side effects of records from ${new Date(handoffAt).toISOString()} on`);
   if (options.keepOld) return { app, from: from.version, to: to.version, inputs, records, catchUpMs, lagAtSwitch, retired: false, deletedTopics: [], wiped: [] };
 
   if (options.graceMs > 0) {
@@ -89,6 +95,7 @@ export async function reprocess(ctx: CliContext, admin: Admin, driver: PlatformD
   if (ctx.signal.aborted) throw new CliError(`interrupted during the grace period: traffic is on v${to.version}, v${from.version} still runs`, EXIT.interrupted);
   if ((await driver.liveVersion(app)) !== to.version) throw refused(`traffic for ${app} is no longer on v${to.version} (a rollback?) — v${from.version} is not retired`);
   const retired = await retire(ctx, admin, driver, from);
+  await soleSender(ctx.kafka, admin, control, from.applicationId, to.version);
   return { app, from: from.version, to: to.version, inputs, records, catchUpMs, lagAtSwitch, retired: true, ...retired };
 }
 
@@ -171,6 +178,11 @@ export async function rollback(ctx: CliContext, admin: Admin, driver: PlatformDr
   const inputs = await inputTopicsOf(admin, liveRef, await describeGroup(admin, liveRef.key), topics);
   await awaitCatchUp(ctx, admin, driver, ref, inputs, { maxLag: options.maxLag, catchUpTimeoutMs: options.catchUpTimeoutMs, graceMs: 0, keepOld: true });
   await driver.route(app, target);
-  if (options.stopCurrent) await driver.stop(app, live);
+  const control = sendEpochsTopic(ns);
+  await handOff(ctx.kafka, admin, control, ref.applicationId, target);
+  if (options.stopCurrent) {
+    await driver.stop(app, live);
+    await soleSender(ctx.kafka, admin, control, ref.applicationId, target);
+  }
   return { app, from: live, to: target, restarted };
 }
