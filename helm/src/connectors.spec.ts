@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { SecretBox, parseSecretKeys } from '@platform/connector-kit';
-import { Manifest, helmTemplate, k8sTools, named, ofKind, workspaceRoot } from './testing/render';
+import { Manifest, chartDir, helmTemplate, k8sTools, named, ofKind, workspaceRoot } from './testing/render';
 
 // The connector apps (apps/twilio, apps/sources, apps/meta) in the chart: their secrets, the gateway's routes to
 // them, the public URL. chart.spec.ts checks them as stateful apps (StatefulSet, PVC template, init containers,
@@ -51,6 +52,23 @@ describe('connectors', () => {
     const without = JSON.parse(env(named(manifests, 'Deployment', 'chat-gateway').spec.template.spec.containers[0]).get('GATEWAY_ROUTES').value);
     expect(without.meta).toBeUndefined();
     expect(manifests.filter((m) => m.metadata.name.startsWith('chat-meta'))).toEqual([]);
+  });
+
+  it('can be given every variable their config.ts reads, and set none that it does not read', () => {
+    const values = parse(readFileSync(join(chartDir, 'values.yaml'), 'utf8')) as { statefulApps: Record<string, { env: object; secretEnv: object; publicUrlEnv?: string }> };
+    const source = (...parts: string[]) => readFileSync(join(workspaceRoot, ...parts), 'utf8');
+    const shared = ['service-config.ts', 'kafka-connection.ts'].map((file) => source('libs', 'config', 'src', file)).join('\n');
+    for (const app of connectors) {
+      const config = source('apps', app, 'src', 'config.ts');
+      const read = new Set([...config.matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]));
+      const { env: settings, secretEnv, publicUrlEnv } = values.statefulApps[app];
+      const settable = new Set([...Object.keys(settings), ...Object.keys(secretEnv), ...(publicUrlEnv ? [publicUrlEnv] : [])]);
+      // What the chart sets for every app (connection, ports, state dir…): the rendered container's plain env.
+      for (const e of main(defaults, app).env as Container[]) if (e.value !== undefined) settable.add(e.name);
+      expect({ app, unreachable: [...read].filter((name) => !settable.has(name)) }).toEqual({ app, unreachable: [] });
+      const unread = [...settable].filter((name) => name !== 'POD_NAME' && !read.has(name) && !shared.includes(`'${name}'`));
+      expect({ app, unread }).toEqual({ app, unread: [] });
+    }
   });
 
   it('run as streams apps: own application server, version and state dir; the apps\' command', () => {
