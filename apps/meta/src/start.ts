@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
@@ -19,7 +17,6 @@ import { MetaChannels } from './channels-service';
 import type { MetaConfig } from './config';
 import { MetaConfigError } from './errors';
 import { GraphClient } from './graph-client';
-import { captureRawBodies } from './http/raw-body-capture';
 import { pageSources, whatsappSources } from './meta-channels';
 import { pageRouter } from './page-router';
 import { ProfileFetcher } from './profile-fetcher';
@@ -143,10 +140,9 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     const channels = new MetaChannels({ writer, channels: channelTable, box });
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
     const module = metaModule({ app, metrics, logger, authenticator, channels, webhooks, lifecycle, version: String(config.appVersion), writeProbe });
-    const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxRequestBodyBytes });
+    const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxWebhookBytes, keepRawBody: true });
     started = nest;
     await whatsappStarted;
-    captureRawBodies(nest.getHttpServer() as Server, new Set(['/facebook', '/whatsapp']), maxWebhookBytes);
     logger.info('meta started', { url, applicationServer, namespace: config.topicsNamespace ?? '', graph: config.graphBaseUrl });
     return { nest, url, app, whatsappApp, close: () => nest.close() };
   } catch (error) {

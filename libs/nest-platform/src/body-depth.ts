@@ -1,3 +1,6 @@
+import type { IncomingMessage } from 'node:http';
+import { keepRawBody } from './raw-body';
+
 /** Nesting depth of request bodies when `bootstrapApi` is not given one: far above any legitimate chat body. */
 export const defaultMaxBodyDepth = 32;
 
@@ -51,15 +54,17 @@ export class BodyRefusedError extends Error {
 
 /**
  * The `verify` hook of the JSON body parser: only UTF-8 bodies (RFC 8259 §8.1; other charsets would let
- * multi-byte code units hide brackets from the scan) and at most `maxDepth` levels of nesting.
+ * multi-byte code units hide brackets from the scan) and at most `maxDepth` levels of nesting; with `keepRaw`,
+ * the accepted bytes are kept for `rawBodyOf`.
  */
-export function bodyVerifier(maxDepth: number) {
-  return (_req: unknown, _res: unknown, bytes: Uint8Array, encoding: string): void => {
+export function bodyVerifier(maxDepth: number, keepRaw = false) {
+  return (req: IncomingMessage, _res: unknown, bytes: Uint8Array, encoding: string): void => {
     if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
       throw new BodyRefusedError('JSON bodies must be UTF-8', 415, 'charset.unsupported');
     }
     if (exceedsNestingDepth(bytes, maxDepth)) {
       throw new BodyRefusedError(`body nesting deeper than ${maxDepth} levels`, 400, 'entity.too.deep');
     }
+    if (keepRaw) keepRawBody(req, bytes);
   };
 }

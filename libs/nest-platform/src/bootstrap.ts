@@ -34,6 +34,8 @@ export interface BootstrapApiOptions {
   readonly bodyLimit: string | number;
   /** Deepest nesting of objects/arrays a JSON body may have (default 32); deeper is 400, checked before parsing. */
   readonly maxBodyDepth?: number;
+  /** Keep each accepted JSON body's exact bytes for `rawBodyOf` (webhooks signed over the raw body). Default false. */
+  readonly keepRawBody?: boolean;
   /**
    * A management port serving `/metrics` and `/health/*` (and nothing else), for the cluster network.
    * With it, `/metrics` is 404 on the public port; without it, `/metrics` there needs the system token.
@@ -98,7 +100,7 @@ export async function bootstrapApi(module: Type, options: BootstrapApiOptions): 
         maxAge: 600,
       });
     }
-    app.useBodyParser('json', { limit: options.bodyLimit, verify: bodyVerifier(options.maxBodyDepth ?? defaultMaxBodyDepth) });
+    app.useBodyParser('json', { limit: options.bodyLimit, verify: bodyVerifier(options.maxBodyDepth ?? defaultMaxBodyDepth, options.keepRawBody === true) });
     // Body-parser refusals become HttpExceptions here; Nest would otherwise turn invalid JSON into a
     // 400 carrying the parser's message and drop the error's type.
     app.use((error: unknown, _req: PlatformRequest, _res: PlatformResponse, next: (error?: unknown) => void) => {

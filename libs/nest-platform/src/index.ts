@@ -34,3 +34,4 @@ export type { RateLimitRule, RateLimitedRequest, RateLimitVerdict } from './rate
 export { RateLimit, RateLimitGuard } from './rate-limit/rate-limit.guard';
 export { TooManyRequestsException } from './rate-limit/rate-limit.exception';
 export { ShutdownSteps } from './shutdown-steps';
+export { rawBodyOf } from './raw-body';

@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { Public, type PlatformResponse } from '@platform/nest-platform';
+import { Public, rawBodyOf, type PlatformResponse } from '@platform/nest-platform';
+import { WebhookRejectedError } from '@platform/connector-kit';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { WebhookKind } from '../verifier';
 import type { MetaWebhooks } from '../webhooks';
 import { answering } from './http-errors';
-import { rawBodyOf } from './raw-body-capture';
 import { META_WEBHOOKS } from './tokens';
 
 type WebhookRequest = IncomingMessage & { readonly originalUrl: string };
@@ -58,8 +58,15 @@ export class WebhookController {
   }
 
   private async receive(kind: WebhookKind, req: WebhookRequest, res: PlatformResponse): Promise<void> {
-    await answering(() => this.webhooks.receive(kind, { target: req.originalUrl, headers: req.headers, encrypted: (req.socket as TLSSocket).encrypted === true, body: rawBodyOf(req) }));
+    await answering(() => this.webhooks.receive(kind, { target: req.originalUrl, headers: req.headers, encrypted: (req.socket as TLSSocket).encrypted === true, body: signedBytes(req) }));
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.status(200).send('EVENT_RECEIVED');
   }
+}
+
+/** The exact bytes Meta signed (kept by the platform's JSON parser); a webhook without a JSON body is 400. */
+function signedBytes(req: WebhookRequest): Buffer {
+  const body = rawBodyOf(req);
+  if (body === undefined) throw new WebhookRejectedError(400, 'webhook body must be JSON (Content-Type: application/json)');
+  return body;
 }
