@@ -1,0 +1,272 @@
+/**
+ * Event delivery figures on this machine (`npm run bench`, or `BENCH_FILTER=webhooks npm run bench`): the apps
+ * run as processes (their bundles) against the bench's broker, subscribers are HTTP servers in this process.
+ * Prints
+ * - delivery throughput of ONE webhooks replica (default settings) to one fast local subscriber: messages written
+ *   straight to the messages topic in large batches, events/s from the first to the last acknowledged delivery;
+ * - `messages.send` (communication app) → the subscriber's receipt, p50/p99, one send at a time;
+ * - websocket fan-out: N stompjs clients on `/ws.communication` of one webhooks replica, subscribed to `/events`;
+ *   the time from the `messages.send` answer to each client's MESSAGE, p50/p99 over every (client, message);
+ * - the issue's kill -9 run (e2e/src/support/webhook-crash-run.ts, shared with the e2e spec): 10k events to three
+ *   subscribers (fast, slow, flaky), one of two replicas killed with SIGKILL at 30 % and restarted; its counts.
+ * Sizes: BENCH_WEBHOOK_EVENTS (20000), BENCH_LATENCY_SAMPLES (200), BENCH_WS_CLIENTS (100), BENCH_WS_MESSAGES (50),
+ * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100). BENCH_WEBHOOK_PARTS (e.g. "throughput,crash")
+ * runs some of them only.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Client } from '@stomp/stompjs';
+import type { Admin } from 'kafkajs';
+import { WebSocket } from 'ws';
+import { chatTopics, withActualPartitions } from '@platform/chat-streams';
+import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { allTopics, applyTopics } from '@platform/topics';
+import { ApiClient } from '../src/support/api';
+import { freePort, startApp, tempDir, type AppProcess } from '../src/support/processes';
+import { startChatStack } from '../src/support/stack';
+import { runWebhookCrash } from '../src/support/webhook-crash-run';
+import { fastSubscriber, produceMessages, subscriber } from '../src/support/webhook-subscribers';
+
+const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+const WS_CLIENTS = Number(process.env.BENCH_WS_CLIENTS ?? 100);
+const WS_MESSAGES = Number(process.env.BENCH_WS_MESSAGES ?? 50);
+const CRASH_CONVERSATIONS = Number(process.env.BENCH_CRASH_CONVERSATIONS ?? 100);
+const CRASH_PER_CONVERSATION = Number(process.env.BENCH_CRASH_PER_CONVERSATION ?? 100);
+const PARTS = new Set((process.env.BENCH_WEBHOOK_PARTS ?? 'throughput,latency,crash').split(','));
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms (${sorted.length} samples)`;
+};
+
+/** Delivery settings of the throughput and latency runs: the app's defaults unless set for the bench (to measure their effect). */
+const tuned = Object.fromEntries(['WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 'WEBHOOKS_DISPATCH_INTERVAL_MS'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+const settings = () => `${tuned.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION ?? '8 (default)'} requests per subscription, dispatch every ${tuned.WEBHOOKS_DISPATCH_INTERVAL_MS ?? '50 (default)'} ms`;
+
+function webhooksEnv(): Record<string, string> {
+  return { WEBHOOKS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true', ...tuned };
+}
+
+async function throughput(admin: Admin): Promise<void> {
+  const namespace = uniqueName('webhooks-bench');
+  await applyTopics(admin, allTopics, { namespace });
+  const topics = await withActualPartitions(chatTopics(namespace), admin);
+  const producer = newKafka('webhooks-bench').producer({ idempotent: true });
+  await producer.connect();
+  const fast = fastSubscriber();
+  await fast.listen();
+  const systemToken = randomBytes(24).toString('base64url');
+  const dir = tempDir('webhooks-bench-');
+  let app: AppProcess | undefined;
+  try {
+    app = await (process.env.BENCH_WEBHOOKS_CPU_PROF ? startProfiled : startApp)('webhooks', {
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      SCHEMA_REGISTRY_URL: registryUrl(),
+      TOPICS_NAMESPACE: namespace,
+      AUTH_SYSTEM_TOKEN: systemToken,
+      AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+      STATE_DIR: dir,
+      ...webhooksEnv(),
+    });
+    const api = new ApiClient(app.url, systemToken);
+    await api.ok('webhooks.subscribe', { id: 'fast', url: fast.url(), events: ['message.created'] });
+    await waitFor(async () => (await api.ok<{ data: unknown[] }>('webhooks.list')).data.length === 1, { timeoutMs: 10_000, description: 'the subscription' });
+    const conversations = 200;
+    const perConversation = Math.ceil(EVENTS / conversations);
+    const total = conversations * perConversation;
+    const written = performance.now();
+    await produceMessages(producer, topics, { conversations, perConversation, sentAt: Date.now(), roundsPerBatch: 10 });
+    const writeMs = performance.now() - written;
+    // When the events topic holds every derived event: separates deriving events from delivering them.
+    const eventsTopic = `${namespace}.application.webhooks.events`;
+    let derivedAt = 0;
+    await waitFor(
+      async () => {
+        if (derivedAt === 0) {
+          const offsets = await admin.fetchTopicOffsets(eventsTopic);
+          if (offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0) >= total) derivedAt = performance.now();
+        }
+        return fast.acks.length >= total;
+      },
+      { timeoutMs: 900_000, intervalMs: 100, description: `${total} deliveries` },
+    );
+    const first = fast.acks[0]!.at;
+    const last = fast.acks[fast.acks.length - 1]!.at;
+    const seconds = (last - first) / 1000;
+    console.log(`\nWebhook delivery throughput: one webhooks replica (${settings()}), one fast subscriber on loopback`);
+    console.log('| events | conversations | written in s | all events derived at s | first → last ack s | events/s | last ack at s | duplicates |');
+    console.log('|--------|---------------|--------------|-------------------------|--------------------|----------|---------------|------------|');
+    console.log(
+      `| ${String(total).padStart(6)} | ${String(conversations).padStart(13)} | ${(writeMs / 1000).toFixed(1).padStart(12)} | ${((derivedAt - written) / 1000).toFixed(1).padStart(23)} | ${seconds.toFixed(1).padStart(18)} | ${(total / seconds).toFixed(0).padStart(8)} | ${((last - written) / 1000).toFixed(1).padStart(13)} | ${String(fast.acks.length - new Set(fast.acks.map((a) => a.messageId)).size).padStart(10)} |`,
+    );
+    console.log('(seconds since the first message was written; "derived": the events topic holds every message.created)');
+  } finally {
+    await app?.stop();
+    await fast.close();
+    await producer.disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * BENCH_WEBHOOKS_CPU_PROF=<dir>: the throughput run's webhooks process runs with `node --cpu-prof` (not allowed in
+ * NODE_OPTIONS), so it is started here rather than by startApp; the profile is written to <dir> when it stops.
+ */
+async function startProfiled(name: string, env: Record<string, string>): Promise<AppProcess> {
+  execFileSync(process.execPath, ['infrastructure/bin/build-apps.mjs', '--app', name], { stdio: 'pipe' });
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WEBHOOKS_CPU_PROF}`, `dist/apps/${name}/main.js`], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', APPLICATION_SERVER: `127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200, { timeoutMs: 120_000, intervalMs: 250, description: `${name} ready` });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { name, url, port, env, output: () => '', kill9: stop, stop };
+}
+
+/** A stompjs client on `ws`, subscribed to `/events`; `onEvent` gets each MESSAGE body's message id (message.created only). */
+async function stompClient(url: string, token: string, onEvent: (messageId: string) => void): Promise<Client> {
+  const client = new Client({
+    webSocketFactory: () => new WebSocket(url, ['v12.stomp']),
+    connectHeaders: { Authorization: `Bearer ${token}` },
+    reconnectDelay: 0,
+    heartbeatIncoming: 0,
+    heartbeatOutgoing: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.onConnect = () => {
+      client.subscribe('/events', (frame) => {
+        const event = JSON.parse(frame.body) as { type: string; payload: { message?: { id: string } } };
+        if (event.type === 'message.created' && event.payload.message) onEvent(event.payload.message.id);
+      });
+      resolve();
+    };
+    client.onStompError = (frame) => reject(new Error(frame.headers['message']));
+    client.onWebSocketError = () => reject(new Error('websocket error'));
+    client.activate();
+  });
+  return client;
+}
+
+async function latency(admin: Admin): Promise<void> {
+  const stack = await startChatStack(admin, { VISITOR_RATE_LIMIT_PER_ADDRESS: '10000000', VISITOR_RATE_LIMIT_PER_CHANNEL: '10000000' });
+  const dir = tempDir('webhooks-bench-latency-');
+  const received = new Map<string, number>();
+  const hook = subscriber('latency', (_id, respond) => respond(200));
+  const clients: Client[] = [];
+  let webhooks: AppProcess | undefined;
+  try {
+    await hook.listen();
+    webhooks = await startApp('webhooks', { ...stack.env, STATE_DIR: dir, ...webhooksEnv() });
+    const agent = new ApiClient(stack.apps.communication.url, stack.systemToken);
+    const hooks = new ApiClient(webhooks.url, stack.systemToken);
+    const chatplugin = new ApiClient(stack.apps.chatplugin.url);
+    const channel = await new ApiClient(stack.gateway.url, stack.systemToken).ok<{ id: string }>('channels.chatplugin.connect', { name: 'Bench' });
+    const conversations: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const auth = await chatplugin.ok<{ token: string; conversation_id: string }>('chatplugin.authenticate', { channel_id: channel.id });
+      await chatplugin.withToken(auth.token).ok('chatplugin.send', { message: { text: `visitor ${i}` } });
+      conversations.push(auth.conversation_id);
+    }
+    await waitFor(async () => (await agent.post('conversations.info', { conversation_id: conversations[conversations.length - 1] })).status === 200, { timeoutMs: 30_000, description: 'conversations' });
+    await hooks.ok('webhooks.subscribe', { id: 'latency', url: hook.url(), events: ['message.created'] });
+    await waitFor(async () => (await hooks.ok<{ data: unknown[] }>('webhooks.list')).data.length === 1, { timeoutMs: 10_000, description: 'the subscription' });
+    // The subscriber acknowledges through `acks`; a map from message id to receipt time is what latency needs.
+    const arrival = async (id: string) => {
+      await waitFor(async () => hook.acks.some((a) => a.messageId === id), { timeoutMs: 30_000, intervalMs: 1, description: `delivery of ${id}` });
+      return hook.acks.find((a) => a.messageId === id)!.at;
+    };
+    const send = async (i: number) => {
+      const started = performance.now();
+      const sent = await agent.ok<{ id: string }>('messages.send', { conversation_id: conversations[i % conversations.length], message: { text: `probe ${i}` } });
+      return { id: sent.id, started, answered: performance.now() };
+    };
+    await arrival((await send(-1 + conversations.length)).id); // warm-up: subscription read, connections open
+    const fromStart: number[] = [];
+    const fromAnswer: number[] = [];
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const s = await send(i);
+      const at = await arrival(s.id);
+      fromStart.push(at - s.started);
+      fromAnswer.push(at - s.answered);
+    }
+    console.log(`\nmessages.send (communication app, one at a time) → webhook subscriber's receipt (one webhooks replica, ${settings()}; subscriber on loopback):`);
+    console.log(`from the request:  ${summary(fromStart)}`);
+    console.log(`from the answer:   ${summary(fromAnswer)}`);
+
+    const wsUrl = `${webhooks.url.replace('http', 'ws')}/ws.communication`;
+    const connectStart = performance.now();
+    for (let c = 0; c < WS_CLIENTS; c++) {
+      const index = c;
+      clients.push(await stompClient(wsUrl, stack.systemToken, (id) => received.set(`${index}|${id}`, performance.now())));
+    }
+    const connectMs = performance.now() - connectStart;
+    const everyone = async (id: string) => {
+      await waitFor(async () => clients.every((_c, index) => received.has(`${index}|${id}`)), { timeoutMs: 30_000, intervalMs: 1, description: `fan-out of ${id}` });
+    };
+    await everyone((await send(0)).id); // warm-up: every SUBSCRIBE is in effect
+    const fanOut: number[] = [];
+    const lastClient: number[] = [];
+    for (let i = 0; i < WS_MESSAGES; i++) {
+      const s = await send(i);
+      await everyone(s.id);
+      let latest = 0;
+      for (let index = 0; index < clients.length; index++) {
+        const at = received.get(`${index}|${s.id}`)! - s.answered;
+        fanOut.push(at);
+        latest = Math.max(latest, at);
+      }
+      lastClient.push(latest);
+    }
+    console.log(`\nWebsocket fan-out: ${WS_CLIENTS} stompjs clients on /ws.communication of one webhooks replica (connected in ${(connectMs / 1000).toFixed(1)} s), ${WS_MESSAGES} messages.send one at a time; time from the send answer to the MESSAGE frame:`);
+    console.log(`every (client, message):       ${summary(fanOut)}`);
+    console.log(`last client of each message:   ${summary(lastClient)}`);
+  } finally {
+    for (const client of clients) await client.deactivate();
+    await webhooks?.stop();
+    await hook.close();
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function crash(): Promise<void> {
+  const options = { conversations: CRASH_CONVERSATIONS, perConversation: CRASH_PER_CONVERSATION, concurrency: 8, slowMs: 15, killAt: 0.3, deliveryTimeoutMs: 900_000 };
+  const report = await runWebhookCrash(options);
+  console.log(
+    `\nkill -9 run: ${report.events} events (${options.conversations} conversations × ${options.perConversation}) to 3 subscribers (fast; slow ${options.slowMs} ms; flaky: first attempt of 1 event in 4 fails), two replicas, one SIGKILLed at ${options.killAt * 100} % of the fast subscriber's events and restarted (concurrency ${options.concurrency} per subscription)`,
+  );
+  console.log('| subscriber | events acknowledged | acknowledgements | duplicates | order violations | webhook-id changes |');
+  console.log('|------------|---------------------|------------------|------------|------------------|--------------------|');
+  for (const s of report.subscribers) {
+    console.log(`| ${s.name.padEnd(10)} | ${`${s.acknowledged} / ${report.events}`.padStart(19)} | ${String(s.acknowledgements).padStart(16)} | ${String(s.duplicates).padStart(10)} | ${String(s.orderViolations).padStart(16)} | ${String(s.idChanges).padStart(18)} |`);
+  }
+  console.log(`phases (ms since start): ${JSON.stringify(report.phases)}`);
+  if (report.failure !== undefined) throw new Error(`not every event was acknowledged: ${report.failure}`);
+}
+
+async function main(): Promise<void> {
+  const admin = newKafka('webhooks-bench-admin').admin();
+  await admin.connect();
+  try {
+    if (PARTS.has('throughput')) await throughput(admin);
+    if (PARTS.has('latency')) await latency(admin);
+    if (PARTS.has('crash')) await crash();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
