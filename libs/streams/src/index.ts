@@ -52,6 +52,8 @@ export type { TableJoinOptions } from './dsl/table-table-join';
 // --- runtime: application, state stores, assignment (owned by the runtime work) ---
 export { StreamsApplication } from './application';
 export type { StreamsApplicationOptions, ProcessingGuarantee } from './internals/runtime/options';
+export type { CompressionName } from './internals/compression/codecs';
+export { CompressionConfigError } from './internals/compression/errors';
 export type { StreamsState, StateListener } from './internals/runtime/lifecycle';
 export type { StreamsEvents, StreamsEventName, RestoreProgress } from './internals/runtime/events';
 export type { StreamsMetadata } from './internals/runtime/metadata';

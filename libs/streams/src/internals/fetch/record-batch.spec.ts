@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib';
 import { crc32c } from '@node-rs/crc32';
+import { codecById } from '../compression/codecs';
 import { FetchError } from './errors';
 import { ABORT_MARKER, decodeBatchesFrom, decodeRecordBatches, offsetAfterLastBatch, type BatchInfo, type FetchedRecord } from './record-batch';
 import { Reader, Writer } from './wire';
@@ -38,9 +38,9 @@ function encodeBatch(batch: TestBatch): Buffer {
   } else {
     records = batch.records.map(encodeRecord);
   }
-  let payload = Buffer.concat(records);
+  let payload: Buffer = Buffer.concat(records);
   const compression = batch.compression ?? 0;
-  if (compression === 1) payload = gzipSync(payload);
+  if (compression !== 0) payload = codecById(compression).compress(payload);
   const attributes = compression | (batch.transactional || batch.control !== undefined ? 0x10 : 0) | (batch.control !== undefined ? 0x20 : 0);
   const lastOffsetDelta = batch.control !== undefined ? 0 : Math.max(...batch.records.map((r) => r.offsetDelta));
   const w = new Writer();
@@ -102,9 +102,9 @@ describe('decodeRecordBatches', () => {
     expect(out[0].key?.buffer).toBe(data.buffer);
   });
 
-  it('decodes gzip batches next to plain ones', () => {
+  it.each([['gzip', 1]])('decodes %s batches next to plain ones', (_name, compression) => {
     const data = Buffer.concat([
-      encodeBatch({ baseOffset: 0, compression: 1, records: [0, 1, 2].map((i) => ({ offsetDelta: i, key: `k${i}`, value: `v${i}`, headers: [['i', `${i}`]] })) }),
+      encodeBatch({ baseOffset: 0, compression, records: [0, 1, 2].map((i) => ({ offsetDelta: i, key: `k${i}`, value: `v${i}`, headers: [['i', `${i}`]] })) }),
       encodeBatch({ baseOffset: 3, records: [{ offsetDelta: 0, key: 'k3', value: 'v3' }] }),
     ]);
     const { out, next } = decode(data);
@@ -169,9 +169,9 @@ describe('decodeRecordBatches', () => {
     expect(cursor.next).toBe(9n);
   });
 
-  it('throws a non-retriable FetchError for codecs other than none and gzip', () => {
+  it('throws a non-retriable FetchError for a codec id Kafka does not define', () => {
     const data = encodeBatch({ baseOffset: 0, records: [{ offsetDelta: 0, key: 'a', value: 'b' }] });
-    data.writeInt16BE(4, 12 + 4 + 1 + 4); // attributes: zstd
+    data.writeInt16BE(5, 12 + 4 + 1 + 4); // attributes: codec 5
     sealCrc(data);
     const error = (() => {
       try {
@@ -183,7 +183,7 @@ describe('decodeRecordBatches', () => {
     })();
     expect(error).toBeInstanceOf(FetchError);
     expect((error as FetchError).retriable).toBe(false);
-    expect((error as FetchError).message).toMatch(/unsupported compression zstd/);
+    expect((error as FetchError).message).toMatch(/unknown compression codec id 5 \(batch at offset 0\)/);
   });
 
   it('checks every batch against its CRC-32C: one flipped byte is a retriable FetchError naming the offset', () => {

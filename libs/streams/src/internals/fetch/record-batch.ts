@@ -1,5 +1,5 @@
-import { gunzipSync } from 'node:zlib';
 import { crc32c } from '@node-rs/crc32';
+import { decompressRecords } from '../compression/codecs';
 import { FetchError } from './errors';
 import { Reader } from './wire';
 
@@ -28,7 +28,6 @@ export interface BatchInfo {
 export const ABORT_MARKER = 0;
 export const COMMIT_MARKER = 1;
 
-const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 /** baseOffset (8) + batchLength (4): batchLength counts the bytes after these. */
 const LOG_OVERHEAD = 12;
 /** partitionLeaderEpoch … recordCount, after LOG_OVERHEAD. */
@@ -123,16 +122,12 @@ export function decodeBatchesFrom(
     const last = base + batch.lastOffsetDelta;
     if (!Number.isSafeInteger(last)) throw new FetchError(`offset ${batch.baseOffset} is above Number.MAX_SAFE_INTEGER`);
     const skipAll = last < minOffset || base >= maxOffset;
-    if (batch.compression !== 0 && batch.compression !== 1) {
-      const name = COMPRESSION_NAMES[batch.compression] ?? `codec ${batch.compression}`;
-      throw new FetchError(`unsupported compression ${name} in the batch at offset ${batch.baseOffset}`, { retriable: false });
-    }
     if (batch.isControl && recordCount > 0) {
-      const records = recordsReader(data, reader.offset, batchEnd, batch.compression);
+      const records = recordsReader(data, reader.offset, batchEnd, batch.compression, batch.baseOffset);
       batch.controlType = readControlType(records);
     }
     if (accept(batch) && !batch.isControl && !skipAll) {
-      const records = recordsReader(data, reader.offset, batchEnd, batch.compression);
+      const records = recordsReader(data, reader.offset, batchEnd, batch.compression, batch.baseOffset);
       for (let i = 0; i < recordCount; i++) readRecord(records, base, minOffset, maxOffset, out);
     }
     reader.offset = batchEnd;
@@ -160,13 +155,14 @@ function readBatchHeader(reader: Reader): BatchInfo {
   };
 }
 
-function recordsReader(data: Buffer, start: number, end: number, compression: number): Reader {
+function recordsReader(data: Buffer, start: number, end: number, compression: number, offset: bigint): Reader {
   if (compression === 0) return new Reader(data, start, end);
   let inflated: Buffer;
   try {
-    inflated = gunzipSync(data.subarray(start, end));
+    inflated = decompressRecords(compression, data.subarray(start, end));
   } catch (error) {
-    throw new FetchError(`gzip batch could not be decompressed: ${(error as Error).message}`, { cause: error });
+    // corrupt bytes, a codec id Kafka does not define, or a codec whose package is not installed: not retriable here
+    throw new FetchError(`${(error as Error).message} (batch at offset ${offset})`, { cause: error });
   }
   return new Reader(inflated);
 }

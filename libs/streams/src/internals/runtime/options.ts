@@ -5,6 +5,7 @@ import type { ExceptionHandler } from './exception-handlers';
 import { DEFAULT_MAX_TASK_ATTEMPTS, type TaskFailureHandling } from './task-isolation';
 import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './topic-limits';
 import type { ApplicationIdentity } from '../topology/names';
+import { codecByName, type CompressionName } from '../compression/codecs';
 
 export interface StreamsApplicationOptions {
   /** Identity: the consumer group is `<id>-v<version>`, internal topics are prefixed with it. */
@@ -50,6 +51,12 @@ export interface StreamsApplicationOptions {
   readonly maxTaskAttempts?: number;
   /** `max.message.bytes` of the changelog and repartition topics the application creates (default 1048588, the broker default). */
   readonly internalTopicMaxMessageBytes?: number;
+  /**
+   * Codec of the record batches the application writes (outputs, changelogs, repartition and
+   * dead-letter records), as the Java client's `compression.type`: `'none'` (default), `'gzip'`,
+   * `'snappy'`, `'lz4'` or `'zstd'`. Reading handles every codec whatever this says.
+   */
+  readonly compression?: CompressionName;
   /** Prometheus registry for the application's metrics; none by default. */
   readonly metrics?: MetricsRegistry;
   /** Wall clock (epoch ms); injectable for tests. */
@@ -68,6 +75,7 @@ export interface ResolvedOptions {
   readonly taskFailureHandling: TaskFailureHandling;
   readonly maxTaskAttempts: number;
   readonly internalTopicMaxMessageBytes: number;
+  readonly compression: CompressionName;
 }
 
 export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
@@ -81,5 +89,7 @@ export function resolveOptions(options: StreamsApplicationOptions): ResolvedOpti
     taskFailureHandling: options.taskFailureHandling ?? 'fail',
     maxTaskAttempts: Math.max(1, Math.floor(options.maxTaskAttempts ?? DEFAULT_MAX_TASK_ATTEMPTS)),
     internalTopicMaxMessageBytes: options.internalTopicMaxMessageBytes ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES,
+    // an unknown name fails here, in the constructor; a missing codec package at start()
+    compression: codecByName(options.compression ?? 'none').name,
   };
 }

@@ -1,4 +1,4 @@
-import type { IHeaders, Message, Producer, RecordMetadata as KafkaRecordMetadata } from 'kafkajs';
+import { CompressionTypes, type IHeaders, type Message, type Producer, type RecordMetadata as KafkaRecordMetadata } from 'kafkajs';
 import type { StreamRecord } from '../../api/record';
 import type { RecordCollector, RecordScope } from '../task/contract';
 import type { SinkNodeSpec } from '../topology/spec';
@@ -48,6 +48,7 @@ export class ProducerCollector implements RecordCollector, RecordScope {
     private readonly producer: Pick<Producer, 'sendBatch'>,
     private readonly partitionCount: (topic: string) => number | undefined,
     private readonly limits: TopicLimits = new TopicLimits(),
+    private readonly compression: CompressionTypes = CompressionTypes.None,
   ) {}
 
   get bufferedCount(): number {
@@ -215,7 +216,7 @@ export class ProducerCollector implements RecordCollector, RecordScope {
       list.push(message);
       byTopic.set(topic, list);
     }
-    return this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, m]) => ({ topic, messages: m })) });
+    return this.producer.sendBatch({ acks: -1, compression: this.compression, topicMessages: [...byTopic].map(([topic, m]) => ({ topic, messages: m })) });
   }
 
   /** Sends what is buffered and waits for every ack so far. */

@@ -25,6 +25,7 @@ import { byTopic } from './eos/rewind';
 import type { IsolatedTask } from './task-isolation';
 import { prepareWriteLimits, type TopicLimits } from './topic-limits';
 import { tpKey } from '../topic-partition';
+import { producerCompression } from '../compression/kafkajs-codecs';
 
 interface Connected {
   readonly admin: Admin;
@@ -104,6 +105,8 @@ export class StreamsRuntime {
   }
 
   async start(): Promise<void> {
+    // registers every codec with kafkajs; a missing package of the chosen codec fails here, named
+    const compression = producerCompression(this.resolved.compression);
     const kafka = this.options.kafka instanceof Kafka ? this.options.kafka : new Kafka(this.options.kafka);
     this.lifecycle.require('REBALANCING');
     const admin = kafka.admin();
@@ -120,13 +123,13 @@ export class StreamsRuntime {
     // kafkajs's default (murmur2, as Kafka's Java client) named explicitly: kafkajs warns when it is implicit.
     const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    const collector = new ProducerCollector(producer, plan.partitionCount, limits);
+    const collector = new ProducerCollector(producer, plan.partitionCount, limits, compression);
     if (this.resolved.processingGuarantee === 'exactly-once') {
       const { app } = this.options;
       const { sessionTimeoutMs: reclaimAfterMs } = this.resolved;
       const { logger, events, clock } = this;
       const maxAbortsBeforeIsolation = this.resolved.taskFailureHandling === 'isolate' ? this.resolved.maxTaskAttempts : undefined;
-      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, limits, maxAbortsBeforeIsolation, logger, events, clock, reclaimAfterMs });
+      this.eos = new ExactlyOnce({ kafka, app, groupId: this.groupId, partitionCount: plan.partitionCount, limits, compression, maxAbortsBeforeIsolation, logger, events, clock, reclaimAfterMs });
     }
     const tasks = new TaskManager({
       spec: this.spec,

@@ -1,4 +1,4 @@
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, CompressionTypes, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@platform/common';
 import type { TaskDescriptor } from '../../assignment/task-layout';
 import type { RecordCollector, RecordScope } from '../../task/contract';
@@ -17,6 +17,8 @@ export interface ExactlyOnceOptions {
   readonly partitionCount: (topic: string) => number | undefined;
   /** `max.message.bytes` of the topics the tasks write. */
   readonly limits?: TopicLimits;
+  /** Codec of the batches the task producers write (default none). */
+  readonly compression?: CompressionTypes;
   /** Consecutive aborted transactions of one task after which `target.isolate` is called (absent: reopen forever). */
   readonly maxAbortsBeforeIsolation?: number;
   readonly logger: Logger;
@@ -70,6 +72,7 @@ export class ExactlyOnce {
       transactionalId: transactionalId(this.options.app, taskId),
       partitionCount: this.options.partitionCount,
       limits: this.options.limits,
+      compression: this.options.compression,
     });
     this.transactions.set(taskId, transaction);
     return transaction.collector;

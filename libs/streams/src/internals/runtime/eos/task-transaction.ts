@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import type { ChangelogSend } from '../record-collector';
 import { TransactionalCollector } from './transactional-collector';
 import type { TopicLimits } from '../topic-limits';
@@ -16,6 +16,8 @@ export interface TaskTransactionOptions {
   readonly partitionCount: (topic: string) => number | undefined;
   /** `max.message.bytes` of the topics the task writes (records over it are refused when handed over). */
   readonly limits?: TopicLimits;
+  /** Codec of the batches it writes (default none). */
+  readonly compression?: CompressionTypes;
   /** Kafka transaction timeout (default 60 000 ms): an open transaction of a dead producer blocks
    * read-committed consumers of its partitions at most this long (or until the next owner fences it). */
   readonly transactionTimeoutMs?: number;
@@ -38,8 +40,9 @@ export class TaskTransaction {
     private readonly producer: Producer,
     partitionCount: (topic: string) => number | undefined,
     limits?: TopicLimits,
+    compression?: CompressionTypes,
   ) {
-    this.collector = new TransactionalCollector(producer, partitionCount, limits);
+    this.collector = new TransactionalCollector(producer, partitionCount, limits, compression);
   }
 
   /** Connects and fences older producers of the same transactional id. */
@@ -61,7 +64,7 @@ export class TaskTransaction {
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
-    return new TaskTransaction(options.transactionalId, producer, options.partitionCount, options.limits);
+    return new TaskTransaction(options.transactionalId, producer, options.partitionCount, options.limits, options.compression);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Producer, Transaction } from 'kafkajs';
+import { CompressionTypes, type Producer, type Transaction } from 'kafkajs';
 import type { StreamRecord } from '../../../api/record';
 import type { RecordCollector, RecordScope } from '../../task/contract';
 import type { SinkNodeSpec } from '../../topology/spec';
@@ -20,6 +20,7 @@ export class TransactionalCollector implements RecordCollector, RecordScope {
     private readonly producer: Producer,
     private readonly partitionCount: (topic: string) => number | undefined,
     private readonly limits?: TopicLimits,
+    private readonly compression: CompressionTypes = CompressionTypes.None,
   ) {
     this.inner = this.fresh();
   }
@@ -88,6 +89,6 @@ export class TransactionalCollector implements RecordCollector, RecordScope {
       if (generation !== this.generation) throw new Error('transaction already ended');
       return (await this.transaction()).sendBatch(batch);
     };
-    return new ProducerCollector({ sendBatch }, this.partitionCount, this.limits);
+    return new ProducerCollector({ sendBatch }, this.partitionCount, this.limits, this.compression);
   }
 }
