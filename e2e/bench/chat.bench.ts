@@ -1,10 +1,13 @@
 /**
- * Chat API figures on this machine (`npm run bench`, or `BENCH_FILTER=e2e npm run bench`): the apps
- * run as processes as in production, against the bench's broker. Prints
- * - conversations.list against ONE communication instance, measured with autocannon: requests/s,
- *   p50/p99 latency, unfiltered and with an unread filter;
- * - the time from a visitor's `chatplugin.send` answer until the message is the newest in
- *   `messages.list` (p50/p99), polled every 2 ms.
+ * Chat API figures on this machine (`npm run bench`, or `BENCH_FILTER=chat npm run bench`): the apps
+ * run as processes as in production, against the bench's broker. Prints, with autocannon (10
+ * connections), `conversations.list` (page 20) requests/s and p50/p99 latency:
+ * - against ONE communication instance directly, unfiltered and with an unread + display_name filter;
+ * - through the gateway, as clients call it;
+ * - through the gateway with a SECOND communication replica (the gateway's instance gathers the
+ *   other replica's half of the conversations, and forwards keyed requests it does not own);
+ * and the time from an agent's `messages.send` answer (through the gateway) until the message is the
+ * newest in `messages.list` (p50/p99, polled every 2 ms), with one and with two replicas.
  */
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +29,8 @@ async function inBatches<T>(count: number, width: number, task: (i: number) => P
   return results;
 }
 
+type Load = Awaited<ReturnType<typeof autocannon>>;
+
 async function main(): Promise<void> {
   const admin = newKafka('chat-bench').admin();
   await admin.connect();
@@ -38,53 +43,67 @@ async function main(): Promise<void> {
     const channel = await agent.ok<{ id: string }>('channels.chatplugin.connect', { name: 'Bench' });
 
     const seedStart = performance.now();
-    const visitors = await inBatches(CONVERSATIONS, 20, async (i) => {
+    const conversations = await inBatches(CONVERSATIONS, 20, async (i) => {
       const auth = await chatplugin.ok<{ token: string; conversation_id: string }>('chatplugin.authenticate', { channel_id: channel.id });
-      const api = chatplugin.withToken(auth.token);
-      await api.ok('chatplugin.send', { message: { text: `visitor ${i} says hello` } });
-      return { api, conversationId: auth.conversation_id };
+      await chatplugin.withToken(auth.token).ok('chatplugin.send', { message: { text: `visitor ${i} says hello` } });
+      return auth.conversation_id;
     });
-    await waitFor(async () => (await direct.ok<{ pagination_data: { total: number } }>('conversations.list', { page_size: 1 })).pagination_data.total === CONVERSATIONS, {
-      timeoutMs: 120_000,
-      description: `${CONVERSATIONS} conversations listed`,
-    });
+    const allListed = (api: ApiClient) => async () => (await api.ok<{ pagination_data: { total: number } }>('conversations.list', { page_size: 1 })).pagination_data.total === CONVERSATIONS;
+    await waitFor(allListed(direct), { timeoutMs: 120_000, description: `${CONVERSATIONS} conversations listed` });
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
-    const load = (body: unknown) =>
+    const load = (baseUrl: string, body: unknown) =>
       autocannon({
-        url: `${stack.apps.communication.url}/conversations.list`,
+        url: `${baseUrl}/conversations.list`,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.systemToken}` },
         body: JSON.stringify(body),
         connections: 10,
         duration: DURATION_S,
       });
-    const plain = await load({ page_size: 20 });
-    const filtered = await load({ filters: 'unread_count:[1 TO *] AND display_name:*chat*', page_size: 20 });
-
-    const samples: number[] = [];
-    for (let i = 0; i < LATENCY_SAMPLES; i++) {
-      const visitor = visitors[i % visitors.length]!;
-      const sent = await visitor.api.ok<{ id: string }>('chatplugin.send', { message: { text: `latency probe ${i}` } });
-      const answered = performance.now();
-      for (;;) {
-        const page = await direct.ok<{ data: { id: string }[] }>('messages.list', { conversation_id: visitor.conversationId, page_size: 1 });
-        if (page.data[0]?.id === sent.id) break;
-        await new Promise((resolve) => setTimeout(resolve, 2));
+    /** `messages.send` answered (through the gateway) → the message is the newest in `messages.list` (through the gateway). */
+    const sendToVisible = async (): Promise<number[]> => {
+      const samples: number[] = [];
+      for (let i = 0; i < LATENCY_SAMPLES; i++) {
+        const conversationId = conversations[i % conversations.length]!;
+        const sent = await agent.ok<{ id: string }>('messages.send', { conversation_id: conversationId, message: { text: `latency probe ${i}` } });
+        const answered = performance.now();
+        for (;;) {
+          const page = await agent.ok<{ data: { id: string }[] }>('messages.list', { conversation_id: conversationId, page_size: 1 });
+          if (page.data[0]?.id === sent.id) break;
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        samples.push(performance.now() - answered);
       }
-      samples.push(performance.now() - answered);
-    }
-    samples.sort((a, b) => a - b);
+      return samples.sort((a, b) => a - b);
+    };
 
-    const row = (name: string, r: Awaited<ReturnType<typeof autocannon>>) =>
-      `| ${name.padEnd(44)} | ${r.requests.average.toFixed(0).padStart(7)} | ${String(r.latency.p50).padStart(6)} | ${String(r.latency.p99).padStart(6)} | ${String(r.errors + r.non2xx).padStart(6)} |`;
-    console.log(`\nChat API on one communication instance (${CONVERSATIONS} conversations seeded through the chatplugin API in ${seedSeconds.toFixed(1)} s; autocannon, 10 connections, ${DURATION_S} s)`);
-    console.log('| request                                      |  req/s  | p50 ms | p99 ms | errors |');
-    console.log('|----------------------------------------------|---------|--------|--------|--------|');
-    console.log(row('conversations.list page_size 20', plain));
-    console.log(row('conversations.list unread + display_name filter', filtered));
-    console.log(`\nchatplugin.send answered → visible as newest in messages.list (${LATENCY_SAMPLES} sends, polled every 2 ms):`);
-    console.log(`p50 ${percentile(samples, 50).toFixed(1)} ms, p99 ${percentile(samples, 99).toFixed(1)} ms, max ${samples[samples.length - 1]!.toFixed(1)} ms`);
+    const rows: [string, Load][] = [];
+    rows.push(['one replica, direct', await load(stack.apps.communication.url, { page_size: 20 })]);
+    rows.push(['one replica, direct, unread + display_name filter', await load(stack.apps.communication.url, { filters: 'unread_count:[1 TO *] AND display_name:*chat*', page_size: 20 })]);
+    rows.push(['one replica, through the gateway', await load(stack.gateway.url, { page_size: 20 })]);
+    const latencyOne = await sendToVisible();
+
+    const second = await stack.startReplica('communication');
+    const secondApi = new ApiClient(second.url, stack.systemToken);
+    // Both replicas own partitions and answer the whole list (each gathers the other's part).
+    await waitFor(async () => (await allListed(secondApi)()) && (await allListed(direct)()), { timeoutMs: 120_000, description: 'two replicas listing every conversation' });
+    rows.push(['two replicas, through the gateway', await load(stack.gateway.url, { page_size: 20 })]);
+    const latencyTwo = await sendToVisible();
+
+    const row = (name: string, r: Load) =>
+      `| ${name.padEnd(52)} | ${r.requests.average.toFixed(0).padStart(7)} | ${String(r.latency.p50).padStart(6)} | ${String(r.latency.p99).padStart(6)} | ${String(r.errors + r.non2xx).padStart(6)} |`;
+    console.log(`\nconversations.list, page_size 20 (${CONVERSATIONS} conversations seeded through the chatplugin API in ${seedSeconds.toFixed(1)} s; autocannon, 10 connections, ${DURATION_S} s each)`);
+    console.log(`| ${'conversations.list'.padEnd(52)} |  req/s  | p50 ms | p99 ms | errors |`);
+    console.log(`|${'-'.repeat(54)}|---------|--------|--------|--------|`);
+    for (const [name, result] of rows) console.log(row(name, result));
+    const line = (name: string, samples: number[]) =>
+      `| ${name.padEnd(20)} | ${percentile(samples, 50).toFixed(1).padStart(6)} | ${percentile(samples, 99).toFixed(1).padStart(6)} | ${samples[samples.length - 1]!.toFixed(1).padStart(7)} |`;
+    console.log(`\nmessages.send answered → newest in messages.list, both through the gateway (${LATENCY_SAMPLES} sends, polled every 2 ms)`);
+    console.log('| setup                | p50 ms | p99 ms |  max ms |');
+    console.log('|----------------------|--------|--------|---------|');
+    console.log(line('one replica', latencyOne));
+    console.log(line('two replicas', latencyTwo));
   } finally {
     await stack.stop();
     await admin.disconnect();
