@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { conversationId, messageId } from '@platform/chat-domain';
-import { ChatWriter, chatSerdes, chatTopics, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
+import { ChatWriter, chatSerdes, chatTopics, SEND_EPOCHS_TOPIC, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { silentLogger } from '@platform/common';
 import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Channel, type Message, type Metadata } from '@platform/schemas';
@@ -67,7 +67,7 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     const namespace = uniqueName('meta-spec');
     // Only the topics the app uses, with 3 partitions instead of 10 (the app follows the cluster's counts; raw and
     // messages stay co-partitioned): 6 tasks instead of 20 keep this spec lean.
-    const needed = new Set([...chatTopics().partitions.keys(), 'source.facebook.events', 'source.whatsapp.events']);
+    const needed = new Set([...chatTopics().partitions.keys(), 'source.facebook.events', 'source.whatsapp.events', SEND_EPOCHS_TOPIC]);
     await applyTopics(admin, allTopics.filter((t) => needed.has(t.name)).map((t) => ({ ...t, partitions: 3 })), { namespace, replicationFactor: 1 });
     topics = await withActualPartitions(chatTopics(namespace), admin);
     for (const topic of [topics.messages, topics.channels, topics.metadata]) {

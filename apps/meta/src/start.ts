@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
-import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
+import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, sendEpochTable, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { jsonLogger, type Logger } from '@platform/common';
-import { buildConnectorTopology, RawIngress, SecretBox, type ConnectorDefinition } from '@platform/connector-kit';
+import { buildConnectorTopology, RawIngress, SecretBox, sendEpochGuard, type ConnectorDefinition } from '@platform/connector-kit';
 import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, ShutdownSteps } from '@platform/nest-platform';
@@ -91,6 +91,10 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     const channelTable = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'channels' }) });
     lifecycle.afterClose('channels table', () => channelTable.close());
     await channelTable.start();
+    // Blue/green: which version sends a reply, by its send time, per application id (written by the CLI; no record: this version sends).
+    const sendEpochs = sendEpochTable({ kafka, namespace: config.topicsNamespace, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'send-epochs' }) });
+    lifecycle.afterClose('send epochs table', () => sendEpochs.close());
+    await sendEpochs.start();
 
     const sender = new MetaSender({ graph, box });
     const metrics = new MetricsRegistry();
@@ -98,7 +102,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     lifecycle.afterClose('process metrics', async () => processMetrics.stop());
     const streamsApp = (id: string, raw: string, storeName: string, connector: ConnectorDefinition, appMetrics: MetricsRegistry | undefined) =>
       new StreamsApplication(
-        buildConnectorTopology({ topics: { raw, messages: topics.messages, metadata: topics.metadata }, serdes: serdes as ChatSerdes, placement: placementPartition, connector, channels: channelTable, storeName, outbound: { staleAfterMs: config.staleAfterMs }, logger: logger.child({ component: 'sender', app: id }) }),
+        buildConnectorTopology({ topics: { raw, messages: topics.messages, metadata: topics.metadata }, serdes: serdes as ChatSerdes, placement: placementPartition, connector, channels: channelTable, storeName, outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(id)) }, logger: logger.child({ component: 'sender', app: id }) }),
         {
           app: { id, version: config.appVersion },
           kafka: kafkaConfig,

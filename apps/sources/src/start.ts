@@ -3,9 +3,9 @@ import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
-import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatTopics } from '@platform/chat-streams';
+import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, sendEpochTable, withActualPartitions, type ChatTopics } from '@platform/chat-streams';
 import { jsonLogger, type Logger } from '@platform/common';
-import { buildConnectorTopology } from '@platform/connector-kit';
+import { buildConnectorTopology, sendEpochGuard } from '@platform/connector-kit';
 import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, ShutdownSteps } from '@platform/nest-platform';
@@ -86,7 +86,10 @@ export async function startSources(config: SourcesConfig, options: StartOptions 
     lifecycle.afterClose('channels table', () => channelTable.close());
     const sourceTable = new GlobalTable<Source>({ kafka, topic: topics.sources, serde: sourceSerde, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'sources' }) });
     lifecycle.afterClose('sources table', () => sourceTable.close());
-    await Promise.all([channelTable.start(), sourceTable.start()]);
+    // Blue/green: which version sends a reply, by its send time (written by the CLI; no record: this version sends).
+    const sendEpochs = sendEpochTable({ kafka, namespace: config.topicsNamespace, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'send-epochs' }) });
+    lifecycle.afterClose('send epochs table', () => sendEpochs.close());
+    await Promise.all([channelTable.start(), sourceTable.start(), sendEpochs.start()]);
 
     const registry = new SourceRegistry({ topic: topics.sources, producer, serde: sourceSerde, table: sourceTable, tokenSecret: config.tokenSecret, writeTimeoutMs: config.writes.timeoutMs });
     const sender = new ActionSender({ sourceOf: (id) => sourceTable.get(id), tokenOf: (source) => registry.tokenOf(source), timeoutMs: config.requestTimeoutMs });
@@ -101,7 +104,7 @@ export async function startSources(config: SourcesConfig, options: StartOptions 
       connector: { sources: isCustomSourceId, route: routeSourceEvent, send: (job) => sender.send(job) },
       channels: channelTable,
       storeName: SOURCES_STORE,
-      outbound: { staleAfterMs: config.staleAfterMs },
+      outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId)) },
       logger: logger.child({ component: 'sender' }),
     });
     const app = new StreamsApplication(topology, {

@@ -3,9 +3,9 @@ import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
-import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, withActualPartitions, type ChatTopics } from '@platform/chat-streams';
+import { ChatWriter, GlobalTable, chatSerdes, chatTopics, placementPartition, sendEpochTable, withActualPartitions, type ChatTopics } from '@platform/chat-streams';
 import { jsonLogger, type Logger } from '@platform/common';
-import { buildConnectorTopology, RawIngress, SecretBox } from '@platform/connector-kit';
+import { buildConnectorTopology, RawIngress, SecretBox, sendEpochGuard } from '@platform/connector-kit';
 import { freePort, kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi, ShutdownSteps } from '@platform/nest-platform';
@@ -77,6 +77,10 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
     const channelTable = new GlobalTable<Channel>({ kafka, topic: topics.channels, serde: serdes.channel, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'channels' }) });
     lifecycle.afterClose('channels table', () => channelTable.close());
     await channelTable.start();
+    // Blue/green: which version sends a reply, by its send time (written by the CLI; no record: this version sends).
+    const sendEpochs = sendEpochTable({ kafka, namespace: config.topicsNamespace, groupIdPrefix: groupPrefix, logger: logger.child({ component: 'send-epochs' }) });
+    lifecycle.afterClose('send epochs table', () => sendEpochs.close());
+    await sendEpochs.start();
 
     const sender = new TwilioSender({
       box,
@@ -95,7 +99,7 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
       connector: { sources: twilioSources, route: routeTwilioEvent, send: (job) => sender.send(job) },
       channels: channelTable,
       storeName: TWILIO_STORE,
-      outbound: { staleAfterMs: config.staleAfterMs },
+      outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId)) },
       logger: logger.child({ component: 'sender' }),
     });
     const app = new StreamsApplication(topology, {

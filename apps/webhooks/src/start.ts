@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
-import { chatSerdes, GlobalTable } from '@platform/chat-streams';
-import { defaultRetryOptions, errorMessage, jsonLogger, retry, type Logger } from '@platform/common';
+import { chatSerdes, GlobalTable, sendEpochTable } from '@platform/chat-streams';
+import { defaultRetryOptions, errorMessage, jsonLogger, retry, sendEpochGuard, type Logger } from '@platform/common';
 import { kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
@@ -47,6 +47,8 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
   const groupIdPrefix = `${config.applicationId}-v${config.appVersion}`;
   const subscriptions = new GlobalTable({ kafka, topic: topics.subscriptions, serde: webhookSerde, groupIdPrefix, logger: logger.child({ component: 'subscriptions' }) });
   const statuses = new GlobalTable({ kafka, topic: topics.status, serde: jsonSerde<PartitionStatus>(), groupIdPrefix, logger: logger.child({ component: 'statuses' }) });
+  // Blue/green: which app version delivers an event, by its time (written by the CLI; no record: this version delivers).
+  const sendEpochs = sendEpochTable({ kafka, namespace: config.topicsNamespace, groupIdPrefix, logger: logger.child({ component: 'send-epochs' }) });
   const events = new EventLog({ kafka, topic: topics.events, groupIdPrefix, windowEvents: config.realtime.windowEvents, windowBytes: config.realtime.windowBytes, logger: logger.child({ component: 'realtime' }) });
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   const opened: { close(): Promise<void> }[] = [];
@@ -57,6 +59,8 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
     opened.push({ close: () => subscriptions.close() });
     await statuses.start();
     opened.push({ close: () => statuses.close() });
+    await sendEpochs.start();
+    opened.push({ close: () => sendEpochs.close() });
     await events.start();
     opened.push({ close: () => events.close() });
   } catch (error) {
@@ -72,7 +76,8 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
     concurrencyPerSubscription: config.delivery.concurrencyPerSubscription,
     logger: logger.child({ component: 'dispatcher' }),
   });
-  const topology = webhooksTopology(topics, serdes, { policy: config.delivery, directory: store, dispatcher });
+  const guard = sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId));
+  const topology = webhooksTopology(topics, serdes, { policy: config.delivery, directory: store, dispatcher, guard });
   const service = new WebhooksService({ store, allowPrivateTargets: config.allowPrivateTargets, clock: Date.now, retryAfterSeconds: 1 });
   const poison = (failure: FailedRecord) => {
     logger.error('record sent to the dead-letter topic', { stage: failure.stage, topic: failure.topic, partition: failure.partition, offset: failure.offset, error: errorMessage(failure.error) });

@@ -10,3 +10,5 @@ export { ChatWriter, defaultWriteTimeoutMs } from './writer';
 export type { ChatWriterOptions, WritePosition } from './writer';
 export { GlobalTable } from './global-table';
 export type { GlobalTableOptions } from './global-table';
+export { sendEpochTable, SEND_EPOCHS_TOPIC } from './send-epoch-table';
+export type { SendEpochTableOptions } from './send-epoch-table';

@@ -10,7 +10,7 @@ describe('send epochs', () => {
   });
 
   it('lets exactly one of two versions perform each send; without a record, the only version sends', () => {
-    let record: SendEpochs | undefined;
+    let record: SendEpochs | undefined = undefined;
     const v1 = sendEpochGuard(1, () => record);
     const v2 = sendEpochGuard(2, () => record);
     expect(v1.performs(10)).toBe(true);

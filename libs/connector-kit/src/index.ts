@@ -13,6 +13,7 @@ export { SOURCE_ID_HEADER, versionOf } from './connector-state';
 export { buildConnectorTopology } from './connector-topology';
 export type { ConnectorTopologyOptions } from './connector-topology';
 export type { OutboundOptions } from './outbound-processor';
-export { sendEpochGuard, senderAt, parseSendEpochs } from './send-epochs';
-export type { SendEpoch, SendEpochs, SendGuard } from './send-epochs';
+// The send-epoch rule lives in @platform/common (webhooks applies it too); re-exported for the outbound guard's users.
+export { sendEpochGuard, senderAt, parseSendEpochs } from '@platform/common';
+export type { SendEpoch, SendEpochs, SendGuard } from '@platform/common';
 export type { PlacedMetadata } from './placed-metadata';

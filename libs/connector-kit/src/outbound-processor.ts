@@ -1,12 +1,11 @@
 import { metadataUpsert, MetadataKeys, withDeliveryState } from '@platform/chat-domain';
-import { errorMessage, type Logger } from '@platform/common';
+import { errorMessage, type Logger, type SendGuard } from '@platform/common';
 import type { Message } from '@platform/schemas';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@platform/streams';
 import type { ChannelLookup, ConnectorDefinition, SendOutcome } from './connector';
 import { SOURCE_ID_HEADER, stateKeys, versionOf, type ConnectorStateEntry } from './connector-state';
 import type { PlacedMetadata } from './placed-metadata';
 import { ROUTED_MESSAGES, ROUTED_METADATA } from './router-processor';
-import type { SendGuard } from './send-epochs';
 
 export interface OutboundOptions {
   /** A PENDING message older than this (since it became PENDING) is FAILED without a call. Default 300 000 ms (Airy's 5 minutes). */

@@ -16,6 +16,8 @@ export interface LaneJob {
   readonly eventId: string;
   readonly type: string;
   readonly body: string;
+  /** The event's time (its `timestamp`): which app version delivers it while two run (send epochs). Absent in jobs queued before it was recorded. */
+  readonly at?: number;
 }
 
 /** A record of `application.webhooks.outcomes`: the result of one attempt, or a marker a task waits for before it dispatches. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SendGuard } from '@platform/common';
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@platform/streams';
 import type { WebhookEvent } from '../events/webhook-event';
 import { retryDelayMs, type DeliveryPolicy } from '../delivery/delivery-policy';
@@ -23,6 +24,12 @@ export interface DeliveryProcessorOptions {
   readonly random?: () => number;
   /** How often changed statuses are published. */
   readonly statusIntervalMs?: number;
+  /**
+   * Blue/green (`sendEpochGuard` over the CLI's control topic): the event times this app version delivers. A lane
+   * whose head belongs to another version waits, undelivered, until that version's outcome arrives in the outcomes
+   * topic (or the epochs hand the event over). Default: every event (a single version).
+   */
+  readonly guard?: SendGuard;
 }
 
 /**
@@ -88,7 +95,7 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
       if (!wants(subscription, event.type, event.timestamp)) continue;
       const lane = laneKey(subscription.id, event.orderingKey);
       const state = this.lanes.get(lane) ?? { subscriptionId: subscription.id, head: 0, next: 0, attempts: 0, notBefore: 0 };
-      this.jobs.put(jobKey(lane, state.next), { eventId: event.id, type: event.type, body: event.body });
+      this.jobs.put(jobKey(lane, state.next), { eventId: event.id, type: event.type, body: event.body, at: event.timestamp });
       this.saveLane(lane, { ...state, next: state.next + 1 });
       this.updateStatus(subscription.id, (s) => ({ ...s, backlog: s.backlog + 1 }));
     }
@@ -171,6 +178,7 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
         this.advance(lane, state);
         continue;
       }
+      if (job.at !== undefined && this.options.guard !== undefined && !this.options.guard.performs(job.at)) continue;
       this.sending.add(lane);
       dispatcher.dispatch(this.partition, lane, state.head, state.attempts, job, subscription, (outcome) => {
         if (!this.closed) this.recorded.push(outcome);

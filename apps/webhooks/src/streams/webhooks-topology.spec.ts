@@ -1,3 +1,4 @@
+import { sendEpochGuard, type SendEpochs, type SendGuard } from '@platform/common';
 import { jsonSerde, type Channel, type Message, type Metadata, type Tag } from '@platform/schemas';
 import { Serdes } from '@platform/streams';
 import { TopologyTestDriver } from '@platform/streams/testing';
@@ -28,7 +29,7 @@ function message(id: string, conversationId: string, sentAt: number, updatedAt: 
   return { id, conversationId, channelId: 'ch-1', source: 'chatplugin', senderId: 'u1', isFromContact: false, deliveryState, content: '{"text":"hi"}', sentAt, updatedAt, headers: {} };
 }
 
-function setup(subscriptions: Subscription[] = []) {
+function setup(subscriptions: Subscription[] = [], guard?: SendGuard) {
   const dispatched: { lane: string; seq: number; attempt: number; job: LaneJob; onRecorded?: (outcome: Outcome) => void }[] = [];
   const markers: string[] = [];
   const dispatcher = {
@@ -38,7 +39,7 @@ function setup(subscriptions: Subscription[] = []) {
     marker: (_p: number, token: string) => void markers.push(token),
   };
   const serdes = { message: jsonSerde<Message>(), metadata: jsonSerde<Metadata>(), channel: jsonSerde<Channel>(), tag: jsonSerde<Tag>() };
-  const topology = webhooksTopology(topics, serdes, { policy, directory: directoryOf(subscriptions), dispatcher, random: () => 0.5 });
+  const topology = webhooksTopology(topics, serdes, { policy, directory: directoryOf(subscriptions), dispatcher, random: () => 0.5, ...(guard ? { guard } : {}) });
   const driver = new TopologyTestDriver(topology, { defaultPartitions: 1, wallClockStartMs: 1_000_000 });
   return {
     driver,
@@ -150,6 +151,27 @@ describe('webhooks topology', () => {
     await t.driver.advanceWallClockTime(20);
     const lane = t.driver.getKeyValueStore('delivery-lanes')?.get('s1|c1') as { head: number; next: number } | undefined;
     expect(lane).toMatchObject({ head: 0, next: 1 });
+    await t.driver.close();
+  });
+
+  it('while two versions run, delivers only the events of its own epochs; another version\'s head waits for that version\'s outcome or a handover', async () => {
+    let control: SendEpochs | undefined = { epochs: [{ version: 1, from: 0 }, { version: 2, from: 1500 }] };
+    const t = setup([subscription('s1', ['message.created'])], sendEpochGuard(2, () => control));
+    await t.outcomes.pipeInput('marker', { kind: 'marker', token: t.markers[0]! });
+    await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000); // before the handoff: version 1's
+    await t.messages.pipeInput('m2', message('m2', 'c1', 2000), 2000); // after it: this version's (2)
+    await t.messages.pipeInput('m3', message('m3', 'c2', 1200), 1200); // version 1's, another lane
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched).toHaveLength(0);
+    // version 1 delivered m1 and recorded it: this version's lane moves on and delivers m2
+    const m1 = ((await t.events.readValuesToList()) as WebhookEvent[]).find((e) => e.type === 'message.created' && e.orderingKey === 'c1')!;
+    await t.outcomes.pipeInput('s1|c1', { kind: 'attempt', lane: 's1|c1', seq: 0, attempt: 0, eventId: m1.id, ok: true, status: 200, at: 1_000_030 });
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => [d.lane, d.seq, JSON.parse(d.job.body).payload.message.id])).toEqual([['s1|c1', 1, 'm2']]);
+    // version 1 retired without delivering m3: the sole-sender record hands it to this version
+    control = { epochs: [{ version: 2, from: 0 }] };
+    await t.driver.advanceWallClockTime(20);
+    expect(t.dispatched.map((d) => [d.lane, d.seq, JSON.parse(d.job.body).payload.message.id])).toEqual([['s1|c1', 1, 'm2'], ['s1|c2', 0, 'm3']]);
     await t.driver.close();
   });
 });
