@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every libs/*/bench/*.bench.ts and e2e/bench/*.bench.ts with tsx against a throw-away Kafka + registry
+// `npm run bench`: runs every libs/*/bench/*.bench.ts, apps/*/bench/*.bench.ts and e2e/bench/*.bench.ts with tsx against a throw-away Kafka + registry
 // (or the external ones in KAFKA_BROKERS / SCHEMA_REGISTRY_URL). Benchmarks print their own figures.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ const benchesIn = (dir) => (existsSync(fromRoot(dir)) ? readdirSync(fromRoot(dir
 // Engine benchmarks (libs/*/bench), then the system as users see it (e2e/bench: apps as processes).
 const benches = [
   ...(existsSync(fromRoot('libs')) ? readdirSync(fromRoot('libs')).sort().flatMap((lib) => benchesIn(join('libs', lib, 'bench'))) : []),
+  ...(existsSync(fromRoot('apps')) ? readdirSync(fromRoot('apps')).sort().flatMap((app) => benchesIn(join('apps', app, 'bench'))) : []),
   ...benchesIn(join('e2e', 'bench')),
 ].filter((bench) => !process.env.BENCH_FILTER || bench.includes(process.env.BENCH_FILTER)); // e.g. BENCH_FILTER=e2e
 if (benches.length === 0) {
