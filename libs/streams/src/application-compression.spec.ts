@@ -9,11 +9,14 @@ import { TopicReader } from './internals/runtime/__fixtures__/topic-reader';
 import { storedCodecIds } from './internals/compression/__fixtures__/batch-codecs';
 import { registerKafkaJsCodecs } from './internals/compression/kafkajs-codecs';
 import type { CompressionName } from './internals/compression/codecs';
+import type { ProcessingGuarantee } from './internals/runtime/options';
 
 const KEYS = ['a', 'b', 'c'];
 const PER_KEY = 4;
-const CODECS: [CompressionName, CompressionTypes][] = [
-  ['gzip', CompressionTypes.GZIP],
+// Half of them under exactly-once: the codec reaches the task producers' transactions too.
+const CODECS: [CompressionName, CompressionTypes, ProcessingGuarantee][] = [
+  ['gzip', CompressionTypes.GZIP, 'at-least-once'],
+  ['gzip', CompressionTypes.GZIP, 'exactly-once'],
 ];
 
 describe('compression codecs on every path of the engine', () => {
@@ -22,10 +25,10 @@ describe('compression codecs on every path of the engine', () => {
 
   // One application per codec, all at once (each start is mostly waiting on the broker).
   it('reads input and writes outputs and changelogs with each codec, and restores each changelog through the fetch reader', async () => {
-    await Promise.all(CODECS.map(([name, type]) => roundTrip(name, type)));
+    await Promise.all(CODECS.map(([name, type, guarantee]) => roundTrip(name, type, guarantee)));
   }, 60_000);
 
-  async function roundTrip(name: CompressionName, type: CompressionTypes): Promise<void> {
+  async function roundTrip(name: CompressionName, type: CompressionTypes, processingGuarantee: ProcessingGuarantee): Promise<void> {
     const input = uniqueName(`zip-in-${name}`);
     const output = uniqueName(`zip-out-${name}`);
     const id = uniqueName(`zip-app-${name}`);
@@ -52,6 +55,7 @@ describe('compression codecs on every path of the engine', () => {
           stateDir,
           commitIntervalMs: 200,
           compression: name,
+          processingGuarantee,
           logger,
         }),
       );
@@ -60,21 +64,17 @@ describe('compression codecs on every path of the engine', () => {
     const first = application();
     await first.start();
     await waitFor(() => counted(first), { timeoutMs: 30_000, description: `${name}: every key counted ${PER_KEY} times` });
-    await first.close();
-
-    // The outputs, read back by a kafkajs consumer (its codec registration decodes them).
+    // The outputs, read back by a kafkajs consumer (its codec registration decodes them), while the application closes.
     const reader = await TopicReader.start(kafka, output);
     defer(() => reader.stop());
-    await waitFor(() => reader.records.length === KEYS.length * PER_KEY, { timeoutMs: 30_000, description: `${name}: the outputs` });
+    await Promise.all([first.close(), waitFor(() => reader.records.length === KEYS.length * PER_KEY, { timeoutMs: 30_000, description: `${name}: the outputs` })]);
     const last = new Map(reader.records.map((r) => [r.key, int64.deserialize(output, r.value!)]));
     expect([...last]).toEqual(KEYS.map((k) => [k, PER_KEY]));
 
     // What the broker stores really is of that codec: the input, the outputs and the changelog.
     const changelog = `${id}-v1-counts-changelog`;
-    for (const topic of [input, output, changelog]) {
-      const ids = await storedCodecIds(admin, topic, `compression-spec-${name}`);
-      expect({ topic, ids: [...new Set(ids)] }).toEqual({ topic, ids: [type] });
-    }
+    const stored = await Promise.all([input, output, changelog].map(async (topic) => ({ topic, ids: [...new Set(await storedCodecIds(admin, topic, `compression-spec-${name}`))] })));
+    expect(stored).toEqual([input, output, changelog].map((topic) => ({ topic, ids: [type] })));
 
     // A wiped state dir restores from the compressed changelog through the engine's own fetch reader.
     fs.rmSync(stateDir, { recursive: true, force: true });
