@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { codecById, codecByName, decompressRecords, requireCodec } from './codecs';
 import { loadCodecPackage } from './codec-packages';
 import { CompressionConfigError, DecompressionError } from './errors';
+import { resolveOptions, type StreamsApplicationOptions } from '../runtime/options';
 
 describe('batch codecs', () => {
   it('maps Kafka codec ids and names both ways', () => {
@@ -34,5 +35,12 @@ describe('batch codecs', () => {
     expect(missing.error?.message).toMatch(/^zstd compression needs the package no-such-codec-package-for-spec, which could not be loaded \(install it\)/);
     const wrong = loadCodecPackage('lz4', 'kafkajs');
     expect(wrong.error?.message).toBe('lz4 compression needs kafkajs with compressFrameSync, decompressFrameSync; the installed version has not');
+  });
+
+  it("checks the application's compression option when the options are resolved (default none)", () => {
+    const base: StreamsApplicationOptions = { app: { id: 'a', version: 1 }, kafka: { brokers: [] }, stateDir: '/nonexistent' };
+    expect(resolveOptions(base).compression).toBe('none');
+    expect(resolveOptions({ ...base, compression: 'zstd' }).compression).toBe('zstd');
+    expect(() => resolveOptions({ ...base, compression: 'brotli' as StreamsApplicationOptions['compression'] })).toThrow(CompressionConfigError);
   });
 });
