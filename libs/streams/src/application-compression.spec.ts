@@ -16,7 +16,9 @@ const PER_KEY = 4;
 // Half of them under exactly-once: the codec reaches the task producers' transactions too.
 const CODECS: [CompressionName, CompressionTypes, ProcessingGuarantee][] = [
   ['gzip', CompressionTypes.GZIP, 'at-least-once'],
-  ['gzip', CompressionTypes.GZIP, 'exactly-once'],
+  ['snappy', CompressionTypes.Snappy, 'exactly-once'],
+  ['lz4', CompressionTypes.LZ4, 'at-least-once'],
+  ['zstd', CompressionTypes.ZSTD, 'exactly-once'],
 ];
 
 describe('compression codecs on every path of the engine', () => {

@@ -102,7 +102,12 @@ describe('decodeRecordBatches', () => {
     expect(out[0].key?.buffer).toBe(data.buffer);
   });
 
-  it.each([['gzip', 1]])('decodes %s batches next to plain ones', (_name, compression) => {
+  it.each([
+    ['gzip', 1],
+    ['snappy', 2],
+    ['lz4', 3],
+    ['zstd', 4],
+  ])('decodes %s batches next to plain ones', (_name, compression) => {
     const data = Buffer.concat([
       encodeBatch({ baseOffset: 0, compression, records: [0, 1, 2].map((i) => ({ offsetDelta: i, key: `k${i}`, value: `v${i}`, headers: [['i', `${i}`]] })) }),
       encodeBatch({ baseOffset: 3, records: [{ offsetDelta: 0, key: 'k3', value: 'v3' }] }),
