@@ -168,6 +168,8 @@ describe('PlatformModule with bootstrapApi', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ message: 'Cannot POST /nothing.here' });
+    // No ETag: bodies are not hashed for revalidation a POST API never uses.
+    expect(res.headers.get('etag')).toBeNull();
     const get = await fetch(`${url}/nope`);
     expect(get.status).toBe(404);
     expect(await get.json()).toEqual({ message: 'Cannot GET /nope' });
