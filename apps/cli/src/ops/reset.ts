@@ -7,6 +7,7 @@ import { describeGroup, waitForEmptyGroup, type GroupMember } from '../kafka/gro
 import { inputTopicsOf } from '../kafka/inputs';
 import { deleteTopicsAndWait } from '../kafka/delete-topics';
 import { applyMoves, describeTarget, planMoves, type OffsetMove, type OffsetTarget } from '../kafka/offsets';
+import { waitForRunning } from './wait-running';
 
 /** What `app reset` will do, printed before it does it (and all `--dry-run` does). */
 export interface ResetPlan {
@@ -66,7 +67,7 @@ export async function planReset(admin: Admin, driver: PlatformDriver, ref: AppVe
   };
 }
 
-/** Carries out the plan in order: stop, wait for an empty group, move input offsets, delete internal topics, wipe state, restart. */
+/** Carries out the plan in order: stop, wait for an empty group, move input offsets, delete internal topics, wipe state, restart and wait until it serves. */
 export async function executeReset(ctx: CliContext, admin: Admin, driver: PlatformDriver, ref: AppVersionRef, plan: ResetPlan): Promise<{ wiped: string[]; deletedTopics: string[]; stepMs: Record<string, number> }> {
   const steps = 5;
   const bar = ctx.out.progress(`reset ${ref.key}`, steps, 'steps');
@@ -96,6 +97,7 @@ export async function executeReset(ctx: CliContext, admin: Admin, driver: Platfo
     if (plan.restartAfter) {
       ctx.out.note(`starting ${ref.key} again`);
       await driver.start(ref.app, ref.version);
+      await waitForRunning(driver, ref.app, ref.version, ctx.config.timeoutMs, ctx.signal);
     }
     lap('restart', 5);
     return { wiped, deletedTopics: [...plan.deleteTopics], stepMs };
