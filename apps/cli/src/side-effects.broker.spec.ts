@@ -33,7 +33,7 @@ describe('app reprocess of a connector: history is not sent again, new replies o
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-side-effects-'));
   const received = new Map<string, number[]>();
   const control = sendEpochsTopic(undefined);
-  const epochs = new GlobalTable<SendEpochs | undefined>({ kafka, topic: control, groupIdPrefix: 'cli-side-effects-spec', serde: { serialize: async () => Buffer.alloc(0), deserialize: async (_t, data) => parseSendEpochs(JSON.parse(data.toString('utf8'))) } });
+  const epochs = new GlobalTable<SendEpochs | undefined>({ kafka, topic: control, groupIdPrefix: 'cli-side-effects-spec', freshnessIntervalMs: 200, serde: { serialize: async () => Buffer.alloc(0), deserialize: async (_t, data) => parseSendEpochs(JSON.parse(data.toString('utf8'))) } });
   let provider: Server;
   let providerUrl = '';
   let driver: InProcessDriver | undefined;
@@ -90,7 +90,7 @@ describe('app reprocess of a connector: history is not sent again, new replies o
         storeName: 'toy-state',
         connector: connector(version),
         channels: { get: (id) => (id === channel.id ? channel : undefined) },
-        outbound: { pollIntervalMs: 100, retryDelayMs: 1000, guard: sendEpochGuard(version, () => epochs.get(app)) },
+        outbound: { pollIntervalMs: 100, retryDelayMs: 1000, guard: sendEpochGuard(version, () => epochs.get(app), () => epochs.freshSince()) },
       });
     const d = new InProcessDriver(app, kafka, topology, path.join(dir, 'state'), { processingGuarantee: 'exactly-once' });
     driver = d;

@@ -102,7 +102,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     lifecycle.afterClose('process metrics', async () => processMetrics.stop());
     const streamsApp = (id: string, raw: string, storeName: string, connector: ConnectorDefinition, appMetrics: MetricsRegistry | undefined) =>
       new StreamsApplication(
-        buildConnectorTopology({ topics: { raw, messages: topics.messages, metadata: topics.metadata }, serdes: serdes as ChatSerdes, placement: placementPartition, connector, channels: channelTable, storeName, outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(id)) }, logger: logger.child({ component: 'sender', app: id }) }),
+        buildConnectorTopology({ topics: { raw, messages: topics.messages, metadata: topics.metadata }, serdes: serdes as ChatSerdes, placement: placementPartition, connector, channels: channelTable, storeName, outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(id), () => sendEpochs.freshSince()) }, logger: logger.child({ component: 'sender', app: id }) }),
         {
           app: { id, version: config.appVersion },
           kafka: kafkaConfig,

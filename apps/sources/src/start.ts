@@ -104,7 +104,7 @@ export async function startSources(config: SourcesConfig, options: StartOptions 
       connector: { sources: isCustomSourceId, route: routeSourceEvent, send: (job) => sender.send(job) },
       channels: channelTable,
       storeName: SOURCES_STORE,
-      outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId)) },
+      outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId), () => sendEpochs.freshSince()) },
       logger: logger.child({ component: 'sender' }),
     });
     const app = new StreamsApplication(topology, {

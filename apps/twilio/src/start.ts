@@ -99,7 +99,7 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
       connector: { sources: twilioSources, route: routeTwilioEvent, send: (job) => sender.send(job) },
       channels: channelTable,
       storeName: TWILIO_STORE,
-      outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId)) },
+      outbound: { staleAfterMs: config.staleAfterMs, guard: sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId), () => sendEpochs.freshSince()) },
       logger: logger.child({ component: 'sender' }),
     });
     const app = new StreamsApplication(topology, {

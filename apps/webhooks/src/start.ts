@@ -76,7 +76,7 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
     concurrencyPerSubscription: config.delivery.concurrencyPerSubscription,
     logger: logger.child({ component: 'dispatcher' }),
   });
-  const guard = sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId));
+  const guard = sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId), () => sendEpochs.freshSince());
   const topology = webhooksTopology(topics, serdes, { policy: config.delivery, directory: store, dispatcher, guard });
   const service = new WebhooksService({ store, allowPrivateTargets: config.allowPrivateTargets, clock: Date.now, retryAfterSeconds: 1 });
   const poison = (failure: FailedRecord) => {

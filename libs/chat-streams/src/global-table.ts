@@ -10,6 +10,11 @@ export interface GlobalTableOptions<V> {
   /** Prefix of the private consumer group (`<prefix>-global-<random>`), e.g. `communication-v1`. */
   readonly groupIdPrefix: string;
   readonly logger?: Logger;
+  /**
+   * Keep `freshSince()` current: every so many ms, read the topic's end offsets and wait until they are
+   * applied. For tables whose absence of a record is a decision (the send epochs). Off by default.
+   */
+  readonly freshnessIntervalMs?: number;
 }
 
 type Waiter = { partition: number; offset: bigint; resolve: (reached: boolean) => void; timer: NodeJS.Timeout };
@@ -29,6 +34,8 @@ export class GlobalTable<V> {
   private consumer: Consumer | undefined;
   private admin: Promise<Admin> | undefined;
   private readonly logger: Logger;
+  private fresh = 0;
+  private freshnessTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: GlobalTableOptions<V>) {
     this.logger = options.logger ?? silentLogger;
@@ -89,8 +96,17 @@ export class GlobalTable<V> {
     return reached.every(Boolean);
   }
 
+  /**
+   * A wall-clock time up to which this table has applied everything the topic held: every record
+   * written before it is in the table. 0 before `start()`; advanced only with `freshnessIntervalMs`.
+   */
+  freshSince(): number {
+    return this.fresh;
+  }
+
   async start(): Promise<void> {
     const { kafka, topic, groupIdPrefix } = this.options;
+    const startedAt = Date.now();
     const admin = kafka.admin();
     await admin.connect();
     let ends: { partition: number; high: string; low: string }[];
@@ -118,10 +134,24 @@ export class GlobalTable<V> {
       },
     });
     await caughtUp;
+    this.fresh = startedAt;
     this.logger.info('global table loaded', { topic, records: this.values.size });
+    if (this.options.freshnessIntervalMs !== undefined) this.scheduleFreshness(this.options.freshnessIntervalMs);
+  }
+
+  private scheduleFreshness(intervalMs: number): void {
+    this.freshnessTimer = setTimeout(() => {
+      const asked = Date.now();
+      void this.catchUp(Math.max(intervalMs * 10, 5_000)).then((reached) => {
+        if (reached) this.fresh = Math.max(this.fresh, asked);
+        if (this.consumer) this.scheduleFreshness(intervalMs);
+      });
+    }, intervalMs);
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.freshnessTimer);
+    this.freshnessTimer = undefined;
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
       waiter.resolve(false);

@@ -45,5 +45,7 @@ export function sendEpochTable(options: SendEpochTableOptions): GlobalTable<Send
     serde: sendEpochsSerde,
     groupIdPrefix: options.groupIdPrefix,
     ...(options.logger ? { logger: options.logger } : {}),
+    // The guard waits until the table is known complete past a send's time (a hand-over read late must not let two versions send).
+    freshnessIntervalMs: 200,
   });
 }

@@ -19,6 +19,20 @@ describe('send epochs', () => {
     expect(v2.performs(1500)).toBe(true);
   });
 
+  it('decides nothing past what the view is known complete for: a version that has not read a hand-over waits', () => {
+    let record: SendEpochs | undefined = { epochs: [{ version: 1, from: 0 }] };
+    let fresh = 900;
+    const v1 = sendEpochGuard(1, () => record, () => fresh);
+    const v2 = sendEpochGuard(2, () => record, () => fresh);
+    expect(v1.performs(800)).toBe(true);
+    // A send timed after the view's freshness: neither decides yet (the hand-over to v2 may be unread).
+    expect([v1.performs(1200), v2.performs(1200)]).toEqual([false, false]);
+    record = { epochs: [{ version: 1, from: 0 }, { version: 2, from: 1000 }] };
+    fresh = 1300;
+    expect([v1.performs(1200), v2.performs(1200)]).toEqual([false, true]);
+    expect([v1.performs(800), v2.performs(800)]).toEqual([true, false]);
+  });
+
   it('parses bounded records only', () => {
     expect(parseSendEpochs({ epochs: [{ version: 2, from: 5 }] })).toEqual({ epochs: [{ version: 2, from: 5 }] });
     expect(parseSendEpochs({ epochs: [{ version: '2', from: 5 }] })).toBeUndefined();

@@ -33,9 +33,12 @@ export function senderAt(epochs: readonly SendEpoch[], time: number): number | u
  * The guard of version `version` over `current()` (the control record of its application id, as a global
  * table holds it). No record: the app was never reprocessed and this version is the only one, so it sends.
  */
-export function sendEpochGuard(version: number, current: () => SendEpochs | undefined): SendGuard {
+export function sendEpochGuard(version: number, current: () => SendEpochs | undefined, freshSince?: () => number): SendGuard {
   return {
     performs: (time) => {
+      // Decide only with a view known complete past `time`: the CLI writes a hand-over before it takes effect,
+      // so a version that has not read it yet waits instead of sending what the other version will send.
+      if (freshSince !== undefined && freshSince() < time) return false;
       const epochs = current()?.epochs ?? [];
       return epochs.length === 0 || senderAt(epochs, time) === version;
     },
