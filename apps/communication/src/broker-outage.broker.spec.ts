@@ -106,17 +106,21 @@ describe('communication during a broker outage', () => {
     await waitFor(() => stack.pids().kafka !== killed, { timeoutMs: restartDelayMs + 60_000, description: 'the broker restarted' });
     expect(restarts[0]).toMatch(/^kafka exited with code 137 \(SIGKILL\), restarting in 12 s \(attempt 1\)$/);
     await waitFor(async () => (await health('/health/writes')).status === 200, { timeoutMs: 60_000, description: 'writes UP again' });
+    // A write may land and still be answered 503 (its own store not caught up yet: the group rejoins
+    // and tasks restore after the outage); the conversation then exists and the retry is answered 200.
     let after: Awaited<ReturnType<typeof send>> | undefined;
-    const statuses = new Set<number>();
+    const statuses: number[] = [];
     await waitFor(
       async () => {
         after = await send('v-after', 'after the outage');
-        statuses.add(after.status);
-        return after.status === 202;
+        statuses.push(after.status);
+        if (after.status !== 202 && after.status !== 200) throw new Error(`answered ${after.status}: ${after.json.message}`);
+        return true;
       },
-      { timeoutMs: 60_000, description: 'a write answered 202 (a new conversation) after the outage' },
+      { timeoutMs: 60_000, description: 'a write answered 202 (a new conversation) or 200 (started by an earlier attempt) after the outage' },
     );
-    expect([...statuses].filter((status) => status !== 202 && status !== 503)).toEqual([]);
+    expect(statuses.slice(0, -1).filter((status) => status !== 503)).toEqual([]);
+    if (after!.status === 200) expect(statuses).toContain(503);
     const listed = await post('/messages.list', { conversation_id: conversationId('web', 'v-after') });
     expect(listed.json.data?.map((m) => m.id)).toContain(after!.json.id);
     // What was written before the outage is intact.

@@ -84,3 +84,15 @@ describe('avroSerde against the real registry', () => {
     await expect(serde.deserialize('t', unknownId)).rejects.toThrow(DeserializationError);
   });
 });
+
+describe('avroSerde registering one subject from several processes at once', () => {
+  it('every writer gets the same schema id (a registrant that sees the subject before its compatibility is set waits for it)', async () => {
+    const topic = uniqueName('schemas.race');
+    // Separate clients: nothing cached between them, as in separate apps starting together.
+    const writers = Array.from({ length: 6 }, (_, i) => recordSerde(createSchemaRegistry({ url: registryUrl(), clientId: `race-${i}` }), 'Tag'));
+    const framed = await Promise.all(writers.map((serde) => serde.serialize(topic, samples.Tag)));
+    const ids = new Set(framed.map((bytes) => bytes.readUInt32BE(1)));
+    expect(ids.size).toBe(1);
+    expect(await registry.getLatestSchemaId(`${topic}-value`)).toBe([...ids][0]);
+  });
+});

@@ -103,21 +103,38 @@ function subjectStrategy(subject: AvroSerdeOptions['subject']): (topic: string) 
   return (topic) => `${topic}-value`;
 }
 
+/**
+ * Waits before registering again after "Compatibility does not match": a subject's first registrant creates it and
+ * only then sets its compatibility level, so a second process registering in between reads the registry's default
+ * (Apicurio: NONE), and two first registrants both set it (the second is refused). Past these waits (1.5 s in all) the subject's level really differs and the error stands.
+ */
+const compatibilityRaceWaitsMs = [100, 200, 400, 800];
+
 async function lookupOrRegister(registry: SchemaRegistryClient, schema: AvroRecordSchema, subject: string, options: AvroSerdeOptions): Promise<number> {
-  try {
-    if (options.autoRegister === false) return await registry.getRegistryIdBySchema(subject, schema);
-    const registered = await registry.register(schema, { subject, compatibility: (options.compatibility ?? 'BACKWARD') as COMPATIBILITY });
-    return registered.id;
-  } catch (error) {
-    const verb = options.autoRegister === false ? 'look up' : 'register';
-    const message = registryFailureMessage(error);
-    const hint = /Compatibility does not match/.test(message)
-      ? ` — the subject already exists with another compatibility level (Apicurio reports NONE for subjects without rules); set it with PUT <registry>/config/${subject} or pass options.compatibility`
-      : '';
-    throw new SchemaRegistryError(`cannot ${verb} ${schema.name} under subject ${subject}: ${message}${hint}`, subject, {
-      cause: error,
-      retriable: isRetriableRegistryFailure(error),
-    });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (options.autoRegister === false) return await registry.getRegistryIdBySchema(subject, schema);
+      const registered = await registry.register(schema, { subject, compatibility: (options.compatibility ?? 'BACKWARD') as COMPATIBILITY });
+      return registered.id;
+    } catch (error) {
+      const message = registryFailureMessage(error);
+      const mismatch = /Compatibility does not match/.test(message);
+      // Two first registrants: both set the level, the second is refused (Apicurio: 409, the rule exists).
+      const raced = mismatch || /rule named 'COMPATIBILITY' already exists/.test(message);
+      const wait = compatibilityRaceWaitsMs[attempt];
+      if (raced && wait !== undefined && options.autoRegister !== false) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      const verb = options.autoRegister === false ? 'look up' : 'register';
+      const hint = mismatch
+        ? ` — the subject already exists with another compatibility level (Apicurio reports NONE for subjects without rules); set it with PUT <registry>/config/${subject} or pass options.compatibility`
+        : '';
+      throw new SchemaRegistryError(`cannot ${verb} ${schema.name} under subject ${subject}: ${message}${hint}`, subject, {
+        cause: error,
+        retriable: isRetriableRegistryFailure(error),
+      });
+    }
   }
 }
 
