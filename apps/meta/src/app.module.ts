@@ -7,8 +7,10 @@ import { StreamsModule, type WriteProbe } from '@platform/nest-streams';
 import type { StreamsApplication } from '@platform/streams';
 import type { MetaChannels } from './channels-service';
 import { ChannelsController } from './http/channels.controller';
-import { META_CHANNELS, META_WEBHOOKS } from './http/tokens';
+import { ConversationsController } from './http/conversations.controller';
+import { META_CHANNELS, META_REFETCH, META_WEBHOOKS } from './http/tokens';
 import { WebhookController } from './http/webhook.controller';
+import type { MetaRefetch } from './refetch';
 import type { MetaWebhooks } from './webhooks';
 
 export interface MetaModuleParts {
@@ -18,6 +20,7 @@ export interface MetaModuleParts {
   readonly authenticator: Authenticator;
   readonly channels: MetaChannels;
   readonly webhooks: MetaWebhooks;
+  readonly refetch: MetaRefetch;
   readonly lifecycle: ShutdownSteps;
   readonly version: string;
   readonly writeProbe?: WriteProbe;
@@ -35,16 +38,17 @@ export function metaModule(parts: MetaModuleParts): Type {
           title: 'meta',
           version: parts.version,
           description:
-            'Messenger, Instagram and WhatsApp Cloud connector: POST /channels.facebook.explore|connect|disconnect, /channels.instagram.connect|disconnect, /channels.whatsapp.connect|disconnect (JSON, system token or user JWT) and the public webhooks GET|POST /facebook and GET|POST /whatsapp (X-Hub-Signature-256).',
+            'Messenger, Instagram and WhatsApp Cloud connector: POST /channels.facebook.explore|connect|disconnect, /channels.instagram.connect|disconnect, /channels.whatsapp.connect|disconnect and /conversations.refetch (JSON, system token or user JWT) and the public webhooks GET|POST /facebook and GET|POST /whatsapp (X-Hub-Signature-256).',
           endpoints: [],
         },
       }),
       StreamsModule.forRoot({ application: parts.app, metrics: parts.metrics, ...(parts.writeProbe ? { writeProbe: parts.writeProbe } : {}) }),
     ],
-    controllers: [ChannelsController, WebhookController],
+    controllers: [ChannelsController, ConversationsController, WebhookController],
     providers: [
       { provide: META_CHANNELS, useValue: parts.channels },
       { provide: META_WEBHOOKS, useValue: parts.webhooks },
+      { provide: META_REFETCH, useValue: parts.refetch },
       { provide: ShutdownSteps, useValue: parts.lifecycle },
     ],
   })

@@ -37,6 +37,10 @@ export interface MetaConfig {
   readonly staleAfterMs: number;
   /** `META_REQUEST_TIMEOUT_MS`: longest wait for the Graph API (default 10 000). */
   readonly requestTimeoutMs: number;
+  /** `META_SEND_ATTEMPTS`: Graph calls per send when Graph throttles, fails (5xx) or does not answer, before FAILED (default 4). */
+  readonly sendAttempts: number;
+  /** `META_RETRY_BASE_MS`: wait before the 2nd call, doubled before each further one (default 1000: 1 s, 2 s, 4 s). */
+  readonly retryBaseMs: number;
   /** `META_PROFILE_FETCH` (`true` default): fetch Messenger/Instagram contact profiles on their first message. */
   readonly profileFetch: boolean;
 }
@@ -81,6 +85,8 @@ function readMetaConfig(env: Env): MetaConfig {
     credentialKeys: keys === undefined ? [] : checked(() => parseSecretKeys(keys), 'META_CREDENTIALS_KEYS'),
     staleAfterMs: envInteger(env, 'META_STALE_AFTER_MS', 300_000, 1000, 7 * 24 * 3_600_000),
     requestTimeoutMs: envInteger(env, 'META_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+    sendAttempts: envInteger(env, 'META_SEND_ATTEMPTS', 4, 1, 10),
+    retryBaseMs: envInteger(env, 'META_RETRY_BASE_MS', 1000, 1, 60_000),
     profileFetch: profileFetch === 'true',
   };
 }

@@ -21,3 +21,9 @@ export class GraphRefusedError extends MetaConnectorError {
     super(message);
   }
 }
+
+/** `conversations.refetch` of a conversation this connector does not hold (404). */
+export class MetaConversationNotFoundError extends MetaConnectorError {}
+
+/** The owner of a key cannot answer now (store restoring, task moving): 503 with Retry-After. */
+export class MetaRetryLaterError extends MetaConnectorError {}

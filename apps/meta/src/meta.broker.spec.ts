@@ -7,11 +7,11 @@ import { ChatWriter, chatSerdes, chatTopics, SEND_EPOCHS_TOPIC, withActualPartit
 import { silentLogger } from '@platform/common';
 import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Channel, type Message, type Metadata } from '@platform/schemas';
-import { allTopics, applyTopics } from '@platform/topics';
+import { allTopics, applyTopics, topicName } from '@platform/topics';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { parseMetaConfig } from './config';
 import { metaChannelId } from './meta-channels';
-import { startMeta, type StartedMeta } from './start';
+import { FACEBOOK_RAW_TOPIC, startMeta, type StartedMeta } from './start';
 import { FakeGraph, type FakePage } from './testing/fake-graph';
 
 const systemToken = 'meta-spec-system-token-0123456789';
@@ -37,7 +37,8 @@ describe('meta connector on a real broker, against a local Graph API', () => {
   let writer: ChatWriter;
   let fake: FakeGraph;
   let app: StartedMeta;
-  let dir: string;
+  let namespace: string;
+  const dirs: string[] = [];
   const messages: Message[] = [];
   const metadata: Metadata[] = [];
   const channels: { value: Buffer; channel: Channel }[] = [];
@@ -64,7 +65,7 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     admin = kafka.admin();
     producer = kafka.producer({ idempotent: true });
     await Promise.all([admin.connect(), producer.connect()]);
-    const namespace = uniqueName('meta-spec');
+    namespace = uniqueName('meta-spec');
     // Only the topics the app uses, with 3 partitions instead of 10 (the app follows the cluster's counts; raw and
     // messages stay co-partitioned): 6 tasks instead of 20 keep this spec lean.
     const needed = new Set([...chatTopics().partitions.keys(), 'source.facebook.events', 'source.whatsapp.events', SEND_EPOCHS_TOPIC]);
@@ -86,8 +87,14 @@ describe('meta connector on a real broker, against a local Graph API', () => {
         else channels.push({ value: message.value, channel: await serdes.channel.deserialize(topic, message.value) });
       },
     });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meta-spec-'));
-    app = await startMeta(
+    app = await startApp(1);
+  });
+
+  /** Starts the connector (a new `version` is a router reset: new consumer groups, empty stores). */
+  async function startApp(version: number): Promise<StartedMeta> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meta-spec-'));
+    dirs.push(dir);
+    const started = await startMeta(
       parseMetaConfig({
         KAFKA_BROKERS: kafkaBrokers().join(','),
         SCHEMA_REGISTRY_URL: registryUrl(),
@@ -96,25 +103,29 @@ describe('meta connector on a real broker, against a local Graph API', () => {
         PORT: String(await freePort()),
         STATE_DIR: dir,
         TOPICS_NAMESPACE: namespace,
+        APP_VERSION: String(version),
         STREAMS_COMMIT_INTERVAL_MS: '100',
         META_APP_SECRET: appSecret,
         META_APP_ID: appId,
         META_VERIFY_TOKEN: verifyToken,
         META_GRAPH_BASE_URL: fake.url,
         META_CREDENTIALS_KEYS: `k1:${key}`,
+        META_SEND_ATTEMPTS: '3',
+        META_RETRY_BASE_MS: '50',
       }),
       { logger: silentLogger },
     );
-    fake.echoTo = `${app.url}/facebook`;
-    await waitFor(async () => [app.app, app.whatsappApp].every((a) => a.state === 'RUNNING' && a.allMetadata().some((m) => m.tasks.length > 0)), { timeoutMs: 60_000, description: 'meta running' });
-  });
+    fake.echoTo = `${started.url}/facebook`;
+    await waitFor(async () => [started.app, started.whatsappApp].every((a) => a.state === 'RUNNING' && a.allMetadata().some((m) => m.tasks.length > 0)), { timeoutMs: 60_000, description: 'meta running' });
+    return started;
+  }
 
   afterAll(async () => {
     await fake?.close();
     await app?.close();
     await consumer?.disconnect();
     await Promise.all([admin?.disconnect(), producer?.disconnect()]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const call = async (endpoint: string, body: unknown) => {
@@ -177,6 +188,24 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     await waitFor(async () => factsOf('conversation', fbConversation)['contact.fetch_state'] === 'ok', { timeoutMs: 10_000, description: 'profile fetched' });
     expect(factsOf('conversation', fbConversation)).toMatchObject({ 'contact.display_name': 'Grace Hopper', 'contact.avatar_url': 'https://example.com/grace.jpg' });
     expect(fake.received.filter((r) => r.path === `/v25.0/${psid}`)).toHaveLength(1);
+  });
+
+  it('conversations.refetch drops the fetch state and fetches the contact’s profile again (202); bad ids 400, unknown or WhatsApp conversations 404', async () => {
+    const profileCalls = () => fake.received.filter((r) => r.path === `/v25.0/${psid}`).length;
+    const states = () => metadata.filter((f) => f.subject === 'conversation' && f.identifier === fbConversation && f.key === 'contact.fetch_state').length;
+    const before = states();
+    expect(await call('conversations.refetch', { conversation_id: fbConversation })).toEqual({ status: 202, body: {} });
+    await waitFor(async () => states() > before, { timeoutMs: 10_000, description: 'profile fetched again' });
+    expect(profileCalls()).toBe(2);
+    expect(factsOf('conversation', fbConversation)).toMatchObject({ 'contact.fetch_state': 'ok', 'contact.display_name': 'Grace Hopper' });
+    expect(await call('conversations.refetch', { conversation_id: conversationId(fbChannel, '6000000000000099') })).toEqual({ status: 404, body: { message: expect.stringContaining('not a Messenger or Instagram conversation') } });
+    expect((await call('conversations.refetch', { conversation_id: waConversation })).status).toBe(404);
+    for (const bad of [{}, { conversation_id: 7 }, { conversation_id: 'x'.repeat(10_000) }, JSON.parse('{"__proto__":{"conversation_id":"a"}}')]) {
+      const answer = await call('conversations.refetch', bad);
+      expect(answer.status).toBe(400);
+      expect(typeof answer.body.message).toBe('string');
+    }
+    expect(profileCalls()).toBe(2);
   });
 
   it('sends a reply through /me/messages and writes DELIVERED with the message id; Meta’s echo of it adds nothing, another app’s echo is a message', async () => {
@@ -276,6 +305,25 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     expect(factsOf('message', 'wa-reply-bad').error).toBe('Graph API refused the message (HTTP 400, code 131030): (#131030) Recipient phone number not in allowed list');
   });
 
+  it('retries throttling and 5xx answers a bounded number of times, then FAILED with the last error; a stale message FAILED without a call', async () => {
+    const to = (recipient: string) => ({ conversationId: conversationId(fbChannel, recipient), sourceRecipientId: recipient });
+    const sends = (recipient: string) => fake.received.filter((r) => r.path === '/v25.0/me/messages' && (r.body?.recipient as { id?: string } | undefined)?.id === recipient).length;
+    const staleRecipient = '9000000000000005';
+    await writer.writeMessage(pending('reply-stale', { text: 'too late' }, { ...to(staleRecipient), sentAt: Date.now() - 10 * 60_000 }));
+    await writer.writeMessage(pending('reply-throttled', { text: 'once throttled' }, to(FakeGraph.throttledOnce)));
+    await writer.writeMessage(pending('reply-rate-limited', { text: 'always throttled' }, to(FakeGraph.rateLimited)));
+    await writer.writeMessage(pending('reply-unavailable', { text: 'Graph down' }, to(FakeGraph.unavailable)));
+    const outcomes = await Promise.all(['reply-stale', 'reply-throttled', 'reply-rate-limited', 'reply-unavailable'].map(final));
+    expect(outcomes.map((m) => m.deliveryState)).toEqual(['FAILED', 'DELIVERED', 'FAILED', 'FAILED']);
+    expect(outcomes[1]!.headers!['source.id']).toMatch(/^m_/);
+    await waitFor(async () => ['reply-stale', 'reply-rate-limited', 'reply-unavailable'].every((id) => factsOf('message', id).error !== undefined), { timeoutMs: 10_000, description: 'error metadata' });
+    expect(factsOf('message', 'reply-stale').error).toBe('not sent: pending for more than 300 s (stale)');
+    expect(factsOf('message', 'reply-rate-limited').error).toBe('Graph API refused the message (HTTP 429, code 613): (#613) Calls to this api have exceeded the rate limit. (gave up after 3 attempts)');
+    expect(JSON.parse(factsOf('message', 'reply-rate-limited')['source.error']!)).toMatchObject({ error: { type: 'OAuthException', code: 613 } });
+    expect(factsOf('message', 'reply-unavailable').error).toBe('Graph API refused the message (HTTP 503): HTTP 503 without a Graph error body (gave up after 3 attempts)');
+    expect([staleRecipient, FakeGraph.throttledOnce, FakeGraph.rateLimited, FakeGraph.unavailable].map(sends)).toEqual([0, 2, 3, 3]);
+  });
+
   it('stops ingestion and sending once a channel is disconnected', async () => {
     expect((await call('channels.facebook.disconnect', { channel_id: fbChannel })).body).toMatchObject({ id: fbChannel, connected: false });
     expect((await fake.deliver(`${app.url}/facebook`, pageWebhook(fromContact('m_after', 'anyone?')))).status).toBe(403);
@@ -283,5 +331,36 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     await writer.writeMessage(pending('reply-closed', { text: 'closed' }));
     expect((await final('reply-closed')).deliveryState).toBe('FAILED');
     expect(fake.received.length).toBe(calls);
+  });
+  it('replays source.facebook.events after a router reset (new application version) into identical messages, sending nothing again', async () => {
+    const igChannel = metaChannelId('instagram', igAccount);
+    const inboundIds = [...['m_inbound-1', 'm_inbound-2', 'm_postback-1', 'm_other-app'].map((mid) => messageId(fbChannel, mid)), messageId(igChannel, 'aWdfZAG1fakeIGmid')];
+    const original = inboundIds.map((id) => messages.filter((m) => m.id === id));
+    expect(original.map((copies) => copies.length)).toEqual([1, 1, 1, 1, 1]);
+    const sends = fake.received.filter((r) => r.method === 'POST').length;
+    await app.close();
+    const raw = topicName(allTopics.find((t) => t.name === FACEBOOK_RAW_TOPIC)!, namespace);
+    const rawEnd = await admin.fetchTopicOffsets(raw);
+    const mark = messages.length;
+
+    app = await startApp(2);
+    const committed = async (groupId: string, topic: string, partition: number) => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return Number(offsets!.partitions.find((c) => c.partition === partition)?.offset ?? -1);
+    };
+    const group = `${namespace}.meta-v2`;
+    await waitFor(async () => (await Promise.all(rawEnd.filter((p) => p.high !== '0').map(async (p) => (await committed(group, raw, p.partition)) >= Number(p.high)))).every(Boolean), { timeoutMs: 30_000, description: 'version 2 through the raw topic' });
+    // A sentinel per conversation of the history: once version 2 and this spec's reader are past them, both saw every earlier record.
+    const igConversation = conversationId(igChannel, igsid);
+    for (const [i, id] of [fbConversation, igConversation].entries()) {
+      const sentinel: Message = { ...pending(`sentinel-${i}`, { text: 'end' }, { conversationId: id }), source: 'chatplugin', isFromContact: true, deliveryState: 'DELIVERED' };
+      const position = await writer.writeMessage(sentinel);
+      await waitFor(async () => (await committed(group, topics.messages, position.partition)) > Number(position.offset), { timeoutMs: 30_000, description: 'version 2 past the messages topic' });
+      await waitFor(async () => messages.slice(mark).some((m) => m.id === sentinel.id), { timeoutMs: 20_000, description: 'sentinel read back' });
+    }
+    const replayed = messages.slice(mark).filter((m) => m.source === 'facebook' || m.source === 'instagram');
+    expect(replayed.map((m) => m.id).sort()).toEqual([...inboundIds].sort());
+    expect(inboundIds.map((id) => replayed.find((m) => m.id === id))).toEqual(original.map((copies) => copies[0]));
+    expect(fake.received.filter((r) => r.method === 'POST').length).toBe(sends);
   });
 });

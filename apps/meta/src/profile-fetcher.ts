@@ -1,9 +1,9 @@
-import { conversationId, MetadataKeys, metadataUpsert, type MetadataChange } from '@platform/chat-domain';
+import { conversationId, MetadataKeys, metadataRemoval, metadataUpsert, type MetadataChange } from '@platform/chat-domain';
 import type { ChatWriter } from '@platform/chat-streams';
 import { errorMessage, type Logger } from '@platform/common';
 import type { ChannelLookup, SecretBox } from '@platform/connector-kit';
 import { describeGraphError, type GraphClient } from './graph-client';
-import { credentialsOf, FACEBOOK, metaChannelId } from './meta-channels';
+import { credentialsOf, FACEBOOK, metaChannelId, type MetaSource } from './meta-channels';
 import { pageEvents, parseWebhookBody, textOf, type PageEvent } from './webhook-body';
 
 export const FETCH_STATE = 'contact.fetch_state';
@@ -49,9 +49,25 @@ export class ProfileFetcher {
       const conversation = conversationId(channel, event.contact);
       if (this.fetched.has(conversation)) continue;
       this.remember(conversation);
-      const run = this.fetch(event, channel, conversation).finally(() => this.running.delete(run));
-      this.running.add(run);
+      this.start(event.source, event.contact, channel, conversation);
     }
+  }
+
+  /**
+   * `conversations.refetch` (Airy's): drops the conversation's `contact.fetch_state` (written before this
+   * returns: a broker failure throws) and fetches the contact's profile again beside the answer.
+   */
+  async refetch(source: MetaSource, contact: string, channelId: string, conversation: string): Promise<void> {
+    if (this.closed) throw new Error('profile fetches are closing');
+    const subject = { kind: 'conversation' as const, id: conversation };
+    await this.options.writer.writeMetadata(subject, [metadataRemoval(subject, FETCH_STATE)]);
+    this.remember(conversation);
+    this.start(source, contact, channelId, conversation);
+  }
+
+  private start(source: MetaSource, contact: string, channelId: string, conversation: string): void {
+    const run = this.fetch(source, contact, channelId, conversation).finally(() => this.running.delete(run));
+    this.running.add(run);
   }
 
   /** Waits for the fetches under way; starts no more. */
@@ -61,11 +77,12 @@ export class ProfileFetcher {
   }
 
   private remember(conversation: string): void {
+    this.fetched.delete(conversation);
     if (this.fetched.size >= (this.options.remember ?? 10_000)) this.fetched.delete(this.fetched.values().next().value!);
     this.fetched.add(conversation);
   }
 
-  private async fetch(event: PageEvent, channelId: string, conversation: string): Promise<void> {
+  private async fetch(source: MetaSource, contact: string, channelId: string, conversation: string): Promise<void> {
     const channel = this.options.channels.get(channelId);
     const credentials = channel?.connectionState === 'CONNECTED' ? credentialsOf(channel, this.options.box) : undefined;
     const now = Date.now();
@@ -75,10 +92,10 @@ export class ProfileFetcher {
       changes = [metadataUpsert(subject, FETCH_STATE, 'failed', now), metadataUpsert(subject, FETCH_ERROR, 'the channel has no usable page token', now)];
     } else {
       try {
-        const fields = event.source === FACEBOOK ? 'first_name,last_name,profile_pic' : 'name,profile_pic';
-        const answer = await this.options.graph.get(encodeURIComponent(event.contact), credentials.token, { fields });
+        const fields = source === FACEBOOK ? 'first_name,last_name,profile_pic' : 'name,profile_pic';
+        const answer = await this.options.graph.get(encodeURIComponent(contact), credentials.token, { fields });
         if (answer.ok) {
-          const name = event.source === FACEBOOK ? [textOf(answer.body.first_name, 100), textOf(answer.body.last_name, 100)].filter((part) => part !== undefined && part !== '').join(' ') : (textOf(answer.body.name, 200) ?? '');
+          const name = source === FACEBOOK ? [textOf(answer.body.first_name, 100), textOf(answer.body.last_name, 100)].filter((part) => part !== undefined && part !== '').join(' ') : (textOf(answer.body.name, 200) ?? '');
           const picture = textOf(answer.body.profile_pic, 2000);
           changes = [metadataUpsert(subject, FETCH_STATE, 'ok', now)];
           if (name !== '') changes.push(metadataUpsert(subject, MetadataKeys.contactDisplayName, name, now));

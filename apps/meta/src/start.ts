@@ -20,15 +20,16 @@ import { GraphClient } from './graph-client';
 import { pageSources, whatsappSources } from './meta-channels';
 import { pageRouter } from './page-router';
 import { ProfileFetcher } from './profile-fetcher';
+import { MetaRefetch } from './refetch';
 import { MetaSender } from './sender';
+import { PAGE_STORE, WHATSAPP_STORE } from './stores';
 import { maxWebhookBytes, MetaVerifier } from './verifier';
 import { MetaWebhooks } from './webhooks';
 import { routeWhatsAppEvent } from './whatsapp-router';
 
 export const FACEBOOK_RAW_TOPIC = 'source.facebook.events';
 export const WHATSAPP_RAW_TOPIC = 'source.whatsapp.events';
-export const PAGE_STORE = 'meta-state';
-export const WHATSAPP_STORE = 'meta-whatsapp-state';
+export { PAGE_STORE, WHATSAPP_STORE } from './stores';
 
 export interface StartedMeta {
   readonly nest: INestApplication;
@@ -96,7 +97,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     lifecycle.afterClose('send epochs table', () => sendEpochs.close());
     await sendEpochs.start();
 
-    const sender = new MetaSender({ graph, box });
+    const sender = new MetaSender({ graph, box, attempts: config.sendAttempts, retryBaseMs: config.retryBaseMs });
     const metrics = new MetricsRegistry();
     const processMetrics = registerProcessMetrics(metrics);
     lifecycle.afterClose('process metrics', async () => processMetrics.stop());
@@ -143,7 +144,8 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     });
     const channels = new MetaChannels({ writer, channels: channelTable, box });
     const authenticator = new Authenticator({ systemToken: config.systemToken, jwtSecret: config.jwtSecret });
-    const module = metaModule({ app, metrics, logger, authenticator, channels, webhooks, lifecycle, version: String(config.appVersion), writeProbe });
+    const refetch = new MetaRefetch({ app, storeName: PAGE_STORE, channels: channelTable, profiles });
+    const module = metaModule({ app, metrics, logger, authenticator, channels, webhooks, refetch, lifecycle, version: String(config.appVersion), writeProbe });
     const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxWebhookBytes, keepRawBody: true });
     started = nest;
     await whatsappStarted;

@@ -4,6 +4,7 @@ describe('path rules', () => {
   it.each([
     ['/conversations.list', 'communication'],
     ['/conversations.mark-read', 'communication'],
+    ['/conversations.refetch', 'meta'],
     ['/messages.send', 'communication'],
     ['/metadata.upsert', 'communication'],
     ['/channels.list', 'admin'],

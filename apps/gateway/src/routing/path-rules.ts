@@ -28,6 +28,8 @@ export const pathRules: readonly PathRule[] = [
   { match: 'exact', path: '/facebook', upstream: 'meta' },
   { match: 'exact', path: '/whatsapp', upstream: 'meta' },
   { match: 'prefix', path: '/sources.', upstream: 'sources' },
+  // Contact profiles are fetched by the Meta connector (Messenger, Instagram); before communication's conversations.*.
+  { match: 'exact', path: '/conversations.refetch', upstream: 'meta' },
   { match: 'prefix', path: '/conversations.', upstream: 'communication' },
   { match: 'prefix', path: '/messages.', upstream: 'communication' },
   { match: 'prefix', path: '/metadata.', upstream: 'communication' },

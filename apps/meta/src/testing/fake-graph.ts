@@ -39,17 +39,24 @@ export interface FakeGraphOptions {
  * to `echoTo` (a signed `message_echoes` webhook with our app id and `metadata`); `POST /{v}/{phone-number-id}/messages`
  * → `{messaging_product, contacts, messages:[{id}]}`; `GET /{v}/{psid}?fields=…` profiles; `GET /{v}/me/accounts`;
  * Graph error bodies (`{"error":{message,type,code,error_subcode,fbtrace_id}}`): 190 for a bad token,
- * 551 for `blockedUser`, 131030 for `invalidWhatsApp`. It also delivers signed (or badly signed) webhooks.
+ * 551 for `blockedUser`, 131030 for `invalidWhatsApp`; throttling as Meta answers it: `throttledOnce`
+ * gets code 4 (application request limit, HTTP 400) on its first send, `rateLimited` HTTP 429 with code 613
+ * on every send, `unavailable` an HTTP 503 page without a Graph body (a proxy in front of Graph). It also
+ * delivers signed (or badly signed) webhooks.
  */
 export class FakeGraph {
   static readonly blockedUser = '9000000000000001';
   static readonly invalidWhatsApp = '15550009999';
+  static readonly throttledOnce = '9000000000000002';
+  static readonly rateLimited = '9000000000000003';
+  static readonly unavailable = '9000000000000004';
   readonly received: GraphRequest[] = [];
   /** Where echoes of Messenger sends go (our `/facebook`), once set. */
   echoTo: string | undefined;
   /** Status codes our webhook answered to the echoes the fake posted. */
   readonly echoed: number[] = [];
   private readonly echoes = new Set<Promise<unknown>>();
+  private readonly throttled = new Set<string>();
   private server: Server | undefined;
   url = '';
 
@@ -58,8 +65,9 @@ export class FakeGraph {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-        res.end(JSON.stringify(body));
+        const text = typeof body === 'string';
+        res.writeHead(status, { 'content-type': text ? 'text/html; charset=UTF-8' : 'application/json; charset=UTF-8' });
+        res.end(text ? body : JSON.stringify(body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -104,6 +112,12 @@ export class FakeGraph {
       if (!page) return invalidToken();
       const recipient = (body?.recipient as { id?: string } | undefined)?.id;
       if (recipient === FakeGraph.blockedUser) return { status: 400, body: graphError("(#551) This person isn't available right now.", 'OAuthException', 551, 1545041) };
+      if (recipient === FakeGraph.throttledOnce && !this.throttled.has(recipient)) {
+        this.throttled.add(recipient);
+        return { status: 400, body: graphError('(#4) Application request limit reached', 'OAuthException', 4) };
+      }
+      if (recipient === FakeGraph.rateLimited) return { status: 429, body: graphError('(#613) Calls to this api have exceeded the rate limit.', 'OAuthException', 613) };
+      if (recipient === FakeGraph.unavailable) return { status: 503, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' };
       const mid = `m_${randomBytes(24).toString('base64url')}`;
       this.echo(page, recipient ?? '', mid, body?.message as Record<string, unknown> | undefined);
       return { status: 200, body: { recipient_id: recipient, message_id: mid } };
