@@ -35,6 +35,10 @@ export interface TwilioConfig {
   readonly staleAfterMs: number;
   /** `TWILIO_REQUEST_TIMEOUT_MS`: longest wait for the REST API (default 10 000). */
   readonly requestTimeoutMs: number;
+  /** `TWILIO_SEND_ATTEMPTS`: REST calls per send while Twilio answers 429 / 5xx or does not answer, before FAILED (default 4). */
+  readonly sendAttempts: number;
+  /** `TWILIO_RETRY_BASE_MS`: wait before the 2nd call, doubled before each further one (default 1000: 1 s, 2 s, 4 s). */
+  readonly retryBaseMs: number;
 }
 
 export const TWILIO_APPLICATION_ID = 'twilio';
@@ -74,6 +78,8 @@ function readTwilioConfig(env: Env): TwilioConfig {
     credentialKeys: keys === undefined ? [] : checked(() => parseSecretKeys(keys), 'TWILIO_CREDENTIALS_KEYS'),
     staleAfterMs: envInteger(env, 'TWILIO_STALE_AFTER_MS', 300_000, 1000, 7 * 24 * 3_600_000),
     requestTimeoutMs: envInteger(env, 'TWILIO_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+    sendAttempts: envInteger(env, 'TWILIO_SEND_ATTEMPTS', 4, 1, 10),
+    retryBaseMs: envInteger(env, 'TWILIO_RETRY_BASE_MS', 1000, 1, 60_000),
   };
 }
 

@@ -88,6 +88,8 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
       apiBaseUrl: config.apiBaseUrl,
       statusCallbackUrl: config.publicUrl === undefined ? undefined : `${config.publicUrl}/twilio`,
       timeoutMs: config.requestTimeoutMs,
+      attempts: config.sendAttempts,
+      retryBaseMs: config.retryBaseMs,
     });
     const metrics = new MetricsRegistry();
     const processMetrics = registerProcessMetrics(metrics);

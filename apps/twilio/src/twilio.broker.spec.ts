@@ -95,6 +95,8 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
         TWILIO_PUBLIC_URL: publicUrl,
         TWILIO_API_BASE_URL: fake.url,
         TWILIO_CREDENTIALS_KEYS: `k1:${key}`,
+        TWILIO_SEND_ATTEMPTS: '3',
+        TWILIO_RETRY_BASE_MS: '50',
       }),
       { logger: silentLogger },
     );
@@ -177,6 +179,21 @@ describe('twilio connector on a real broker, against a local Twilio', () => {
     await waitFor(async () => factsOf('reply-stale').error !== undefined, { timeoutMs: 10_000, description: 'stale error metadata' });
     expect(factsOf('reply-stale').error).toBe('not sent: pending for more than 300 s (stale)');
     expect(fake.received.slice(calls).map((r) => r.params.get('Body'))).toEqual(['to nowhere']);
+  });
+
+  it('retries 429 and 5xx answers a bounded number of times, then FAILED with the last error', async () => {
+    const to = (recipient: string) => ({ conversationId: conversationId(channel, recipient), sourceRecipientId: recipient });
+    const sends = (recipient: string) => fake.received.filter((r) => r.params.get('To') === recipient).length;
+    await writer.writeMessage(pending('reply-throttled', { Body: 'once throttled' }, to(FakeTwilio.throttledOnce)));
+    await writer.writeMessage(pending('reply-rate-limited', { Body: 'always throttled' }, to(FakeTwilio.rateLimited)));
+    await writer.writeMessage(pending('reply-unavailable', { Body: 'Twilio down' }, to(FakeTwilio.unavailable)));
+    const outcomes = await Promise.all(['reply-throttled', 'reply-rate-limited', 'reply-unavailable'].map(async (id) => (await final(id))[0]!));
+    expect(outcomes.map((m) => m.deliveryState)).toEqual(['DELIVERED', 'FAILED', 'FAILED']);
+    await waitFor(async () => ['reply-rate-limited', 'reply-unavailable'].every((id) => factsOf(id).error !== undefined), { timeoutMs: 10_000, description: 'error metadata' });
+    expect(factsOf('reply-rate-limited').error).toBe('Twilio refused the message (HTTP 429, error 20429): Too Many Requests (gave up after 3 attempts)');
+    expect(JSON.parse(factsOf('reply-rate-limited')['source.error']!)).toMatchObject({ status: 429, code: 20429 });
+    expect(factsOf('reply-unavailable').error).toBe('Twilio refused the message (HTTP 503, error 20503): Service Unavailable (gave up after 3 attempts)');
+    expect([FakeTwilio.throttledOnce, FakeTwilio.rateLimited, FakeTwilio.unavailable].map(sends)).toEqual([2, 3, 3]);
   });
 
   it('stops ingestion and sending once disconnected', async () => {

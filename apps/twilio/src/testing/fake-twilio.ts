@@ -14,11 +14,16 @@ export interface ReceivedMessage {
  * A local Twilio REST API for the Messages resource (`POST /2010-04-01/Accounts/{sid}/Messages.json`),
  * speaking Twilio's wire format: HTTP Basic auth with account sid and auth token, form-encoded body,
  * 201 with the message resource, or Twilio's error body (`{code, message, more_info, status}`).
- * `To` = `invalidNumber` gets error 21211; a wrong Basic auth gets 401 / 20003.
+ * `To` = `invalidNumber` gets error 21211; `throttledOnce` gets 429 / 20429 (Too Many Requests) on its first
+ * send, `rateLimited` on every send; `unavailable` gets 503 / 20503 on every send; a wrong Basic auth gets 401 / 20003.
  */
 export class FakeTwilio {
   readonly received: ReceivedMessage[] = [];
   static readonly invalidNumber = '+15005550001';
+  static readonly throttledOnce = '+15005550011';
+  static readonly rateLimited = '+15005550012';
+  static readonly unavailable = '+15005550013';
+  private readonly throttled = new Set<string>();
   private server: Server | undefined;
   url = '';
 
@@ -57,6 +62,11 @@ export class FakeTwilio {
     }
     const to = params.get('To');
     if (to === FakeTwilio.invalidNumber) return { status: 400, body: error(21211, `The 'To' number ${to} is not a valid phone number.`, 400) };
+    if (to === FakeTwilio.rateLimited || (to === FakeTwilio.throttledOnce && !this.throttled.has(to))) {
+      this.throttled.add(to);
+      return { status: 429, body: error(20429, 'Too Many Requests', 429) };
+    }
+    if (to === FakeTwilio.unavailable) return { status: 503, body: error(20503, 'Service Unavailable', 503) };
     const now = new Date().toUTCString();
     const sid = `SM${randomBytes(16).toString('hex')}`;
     return {
