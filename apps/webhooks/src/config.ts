@@ -80,8 +80,8 @@ function readConfig(env: Env): WebhooksConfig {
       backoffMaxMs: envInteger(env, 'WEBHOOKS_BACKOFF_MAX_MS', 3_600_000, backoffBaseMs, 86_400_000),
       connectTimeoutMs: envInteger(env, 'WEBHOOKS_CONNECT_TIMEOUT_MS', 2000, 10, 60_000),
       requestTimeoutMs: envInteger(env, 'WEBHOOKS_REQUEST_TIMEOUT_MS', 10_000, 10, 120_000),
-      concurrencyPerSubscription: envInteger(env, 'WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 8, 1, 256),
-      dispatchIntervalMs: envInteger(env, 'WEBHOOKS_DISPATCH_INTERVAL_MS', 50, 5, 10_000),
+      concurrencyPerSubscription: envInteger(env, 'WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 64, 1, 256),
+      dispatchIntervalMs: envInteger(env, 'WEBHOOKS_DISPATCH_INTERVAL_MS', 10, 5, 10_000),
     },
   };
 }

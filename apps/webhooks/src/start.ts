@@ -69,7 +69,7 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
   }
   const store = new SubscriptionStore(subscriptions, statuses, producer, topics.subscriptions, webhookSerde, new KeyCipher(config.encryptionSecret), config.writes.timeoutMs);
   const dispatcher = new Dispatcher({
-    sender: new HttpSender(config.delivery, config.allowPrivateTargets),
+    sender: new HttpSender(config.delivery, config.allowPrivateTargets, { maxSocketsPerPool: config.delivery.concurrencyPerSubscription }),
     directory: store,
     producer,
     outcomesTopic: topics.outcomes,

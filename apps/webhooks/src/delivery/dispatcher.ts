@@ -6,7 +6,7 @@ import type { LaneJob, Outcome } from './lane';
 import { airyContentSignature, standardKeyBytes, standardSignature } from './signatures';
 
 export interface DispatcherOptions {
-  readonly sender: Pick<HttpSender, 'send'>;
+  readonly sender: Pick<HttpSender, 'send' | 'release' | 'close'>;
   readonly directory: SubscriptionDirectory;
   readonly producer: Producer;
   readonly outcomesTopic: string;
@@ -29,9 +29,10 @@ const maxOutcomesPerRequest = 500;
  * The asynchronous half of delivery, shared by the delivery tasks of one replica: sends a lane's
  * head event and records the outcome in `application.webhooks.outcomes` (on the lane's partition)
  * before anything else happens to the lane — the task applies it when it reads it back. At most
- * `concurrencyPerSubscription` requests per subscription are in flight on this replica, so a slow
- * or dead subscriber holds at most that many sockets and never a slot of another subscription.
- * Unsubscribing aborts the subscription's requests in flight.
+ * `concurrencyPerSubscription` requests per subscription are in flight on this replica, over the
+ * subscription's own pool of kept-alive connections, so a slow or dead subscriber holds at most that many
+ * sockets and never a slot of another subscription. Unsubscribing aborts the subscription's requests in
+ * flight and closes its connections.
  */
 export class Dispatcher {
   private readonly inFlight = new Map<string, Set<AbortController>>();
@@ -46,7 +47,10 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {
     this.clock = options.clock ?? Date.now;
     this.stopListening = options.directory.onChange((id, value) => {
-      if (value === null || value.status !== 'SUBSCRIBED') this.abort(id);
+      if (value === null || value.status !== 'SUBSCRIBED') {
+        this.abort(id);
+        options.sender.release(id);
+      }
     });
   }
 
@@ -64,7 +68,7 @@ export class Dispatcher {
       let outcome: Outcome;
       try {
         const headers = this.headers(subscription, job);
-        const result = await this.options.sender.send({ url: subscription.endpoint, headers, body: job.body, signal: controller.signal });
+        const result = await this.options.sender.send({ url: subscription.endpoint, headers, body: job.body, signal: controller.signal, pool: subscription.id });
         outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
       } catch (error) {
         outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
@@ -92,6 +96,7 @@ export class Dispatcher {
     this.closed = true;
     this.stopListening();
     for (const id of [...this.inFlight.keys()]) this.abort(id);
+    this.options.sender.close();
     await Promise.allSettled([...this.pending]);
   }
 

@@ -13,27 +13,51 @@ export interface DeliveryRequest {
   readonly body: string;
   /** Aborts the request (unsubscribe, shutdown). */
   readonly signal?: AbortSignal;
+  /** The connection pool the request uses (the subscription id): one pool per subscription, see {@link HttpSender}. */
+  readonly pool?: string;
 }
 
 /** What came of it: a 2xx is `ok`; anything else carries the reason recorded in the status and the dead letter. */
 export type DeliveryResult = { readonly ok: true; readonly status: number } | { readonly ok: false; readonly status?: number; readonly reason: string };
 
+export interface HttpSenderOptions {
+  /** Sockets per pool (the per-subscription concurrency): a slow subscriber never holds more. */
+  readonly maxSocketsPerPool: number;
+  /** Answer bytes read so that the connection can be reused; a longer answer costs its socket (destroyed). Default 16 KiB. */
+  readonly maxAnswerBytes?: number;
+  /** An idle kept-alive socket is closed after this long (below Node's and most servers' 5 s keep-alive). Default 4 s. */
+  readonly idleSocketMs?: number;
+}
+
+interface Pool {
+  readonly http: http.Agent;
+  readonly https: https.Agent;
+}
+
 /**
- * POSTs events with Node's http/https clients: a connect timeout, a deadline until the status line,
- * none of the answer's body read (the socket is dropped once the status is known, so a 10 MB or
- * endless answer costs nothing), no redirects followed (3xx is a failure), no connection reuse (a
- * subscriber's slowness never holds a socket another one needs). Unless private targets are allowed,
- * the address is checked when the connection is made, after DNS, so a name re-pointed to a private
- * address after subscribing is refused too.
+ * POSTs events with Node's http/https clients over kept-alive connections, one pool of at most
+ * `maxSocketsPerPool` sockets per subscription (so a slow subscriber never holds a socket another one needs):
+ * a connect timeout, a deadline until the status line, no redirects followed (3xx is a failure). The verdict is
+ * the status line; the answer's body is read only to reuse the connection, up to `maxAnswerBytes` and within the
+ * deadline — a longer (10 MB, endless) or slower answer gets its socket destroyed, so it costs nothing. Unless
+ * private targets are allowed, the address is checked when a connection is made, after DNS (the `lookup` of every
+ * new socket), so a name re-pointed to a private address after subscribing is refused too. {@link release} closes a
+ * subscription's pool (unsubscribe).
  */
 export class HttpSender {
   private readonly lookup: LookupFunction | undefined;
+  private readonly pools = new Map<string, Pool>();
+  private readonly maxAnswerBytes: number;
+  private readonly idleSocketMs: number;
 
   constructor(
     private readonly policy: Pick<DeliveryPolicy, 'connectTimeoutMs' | 'requestTimeoutMs'>,
     private readonly allowPrivate: boolean,
+    private readonly options: HttpSenderOptions = { maxSocketsPerPool: 1 },
   ) {
     this.lookup = allowPrivate ? undefined : guardedLookup;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? 16 * 1024;
+    this.idleSocketMs = options.idleSocketMs ?? 4000;
   }
 
   send(request: DeliveryRequest): Promise<DeliveryResult> {
@@ -53,27 +77,44 @@ export class HttpSender {
       const headers: Record<string, string> = Object.create(null) as Record<string, string>;
       for (const [name, value] of request.headers) headers[name] = value;
       headers['content-length'] = String(Buffer.byteLength(request.body, 'utf8'));
-      headers.connection = 'close';
       let settled = false;
-      const finish = (result: DeliveryResult) => {
+      let verdict: DeliveryResult | undefined;
+      /** Settles once; `reuse`: the answer was read to its end, so the socket goes back to the pool. */
+      const finish = (result: DeliveryResult, reuse = false) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
         clearTimeout(connectTimer);
         request.signal?.removeEventListener('abort', onAbort);
-        req.destroy();
+        if (!reuse) req.destroy();
         resolve(result);
       };
-      const client = url.protocol === 'https:' ? https : http;
-      // The verdict is the status line: the answer's body is never read (a 10 MB or endless answer costs nothing).
-      const req = client.request(url, { method: 'POST', headers, agent: false, ...(this.lookup ? { lookup: this.lookup } : {}) }, (res) => finish(result(res.statusCode ?? 0)));
-      const deadline = setTimeout(() => finish({ ok: false, reason: `timeout: no answer within ${this.policy.requestTimeoutMs} ms` }), this.policy.requestTimeoutMs);
+      const secure = url.protocol === 'https:';
+      const pool = request.pool === undefined ? undefined : this.pool(request.pool);
+      const agent = pool === undefined ? false : secure ? pool.https : pool.http;
+      const client = secure ? https : http;
+      // Without a pool: a connection of its own, closed after the answer's status line.
+      if (agent === false) headers.connection = 'close';
+      const req = client.request(url, { method: 'POST', headers, agent, ...(this.lookup ? { lookup: this.lookup } : {}) }, (res) => {
+        verdict = result(res.statusCode ?? 0);
+        if (agent === false) return finish(verdict);
+        // Read (and drop) the answer up to the cap so the kept-alive socket can carry the next request.
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > this.maxAnswerBytes) finish(verdict!);
+        });
+        res.once('end', () => finish(verdict!, res.complete));
+        res.once('error', () => finish(verdict!));
+        res.once('aborted', () => finish(verdict!));
+      });
+      const deadline = setTimeout(() => finish(verdict ?? { ok: false, reason: `timeout: no answer within ${this.policy.requestTimeoutMs} ms` }), this.policy.requestTimeoutMs);
       const connectTimer = setTimeout(() => finish({ ok: false, reason: `connect timeout after ${this.policy.connectTimeoutMs} ms` }), this.policy.connectTimeoutMs);
       req.on('socket', (socket) => {
         if (!socket.connecting) clearTimeout(connectTimer);
         else socket.once('connect', () => clearTimeout(connectTimer));
       });
-      req.on('error', (error) => finish({ ok: false, reason: `request failed: ${errorMessage(error)}` }));
+      req.on('error', (error) => finish(verdict ?? { ok: false, reason: `request failed: ${errorMessage(error)}` }));
       const onAbort = () => finish({ ok: false, reason: 'aborted' });
       if (request.signal?.aborted === true) {
         onAbort();
@@ -82,6 +123,30 @@ export class HttpSender {
       request.signal?.addEventListener('abort', onAbort);
       req.end(request.body);
     });
+  }
+
+  /** Closes the pool of `pool` (unsubscribed): its sockets are destroyed, requests still using one fail. */
+  release(pool: string): void {
+    const p = this.pools.get(pool);
+    if (p === undefined) return;
+    this.pools.delete(pool);
+    p.http.destroy();
+    p.https.destroy();
+  }
+
+  /** Closes every pool (shutdown). */
+  close(): void {
+    for (const pool of [...this.pools.keys()]) this.release(pool);
+  }
+
+  private pool(name: string): Pool {
+    let pool = this.pools.get(name);
+    if (pool === undefined) {
+      const options: http.AgentOptions = { keepAlive: true, maxSockets: this.options.maxSocketsPerPool, maxFreeSockets: this.options.maxSocketsPerPool, timeout: this.idleSocketMs, scheduling: 'lifo' };
+      pool = { http: new http.Agent(options), https: new https.Agent(options) };
+      this.pools.set(name, pool);
+    }
+    return pool;
   }
 }
 
