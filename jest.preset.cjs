@@ -23,10 +23,10 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
-    // ESM-only packages (jose) compiled to CommonJS for Jest's module system; Node loads them natively.
+    // ESM-only packages (jose; @kubernetes/client-node and its OIDC dependencies) compiled to CommonJS for Jest's module system; Node loads them natively.
     '^.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@kubernetes/client-node|openid-client|oauth4webapi)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/*.spec.ts'],

@@ -2,7 +2,7 @@ import type { CliConfig } from '../../config';
 import { DriverUnavailableError } from '../driver';
 import { loadKubeAccess } from './kube-access';
 import { KINDS, KubeApiError } from './kube-api';
-import { RestKubeApi } from './kube-rest';
+import { ClientNodeKubeApi } from './client-node-api';
 import { KubernetesDriver } from './kubernetes-driver';
 
 /**
@@ -14,7 +14,7 @@ import { KubernetesDriver } from './kubernetes-driver';
 export async function connectKubernetes(config: CliConfig): Promise<KubernetesDriver> {
   const access = loadKubeAccess(config.kube ?? {});
   const namespace = config.kube?.namespace ?? access.namespace ?? config.kubeNamespace;
-  const api = new RestKubeApi(access, namespace, Math.min(config.timeoutMs, 30_000));
+  const api = new ClientNodeKubeApi(access, namespace, Math.min(config.timeoutMs, 30_000));
   try {
     await api.list(KINDS.statefulSet, 'app.kubernetes.io/part-of=kafka-chat-platform');
   } catch (error) {

@@ -10,8 +10,12 @@ export interface KubeAccess {
   readonly cert?: Buffer;
   readonly key?: Buffer;
   readonly insecureSkipTlsVerify: boolean;
-  /** The bearer token, read again on every call (projected service-account tokens rotate); undefined with client certificates. */
-  token(): string | undefined;
+  /** An inline bearer token. */
+  readonly token?: string;
+  /** A file holding the bearer token, re-read by the client (projected service-account tokens rotate). */
+  readonly tokenFile?: string;
+  /** A kubeconfig user's exec credential plugin (e.g. `aws eks get-token`), run by the client. */
+  readonly exec?: Record<string, unknown>;
   /** The namespace the kubeconfig context or the service account names, if any. */
   readonly namespace?: string;
   /** `kubeconfig <path> (context <name>)` or `in-cluster service account`: printed in errors. */
@@ -46,7 +50,7 @@ export function loadKubeAccess(settings: KubeAccessSettings, serviceAccountDir =
   if (settings.kubeconfig) return fromKubeconfig(settings.kubeconfig, settings.context);
   if (settings.inCluster) return inCluster(settings.inCluster, serviceAccountDir);
   if (settings.defaultKubeconfig && existsSync(settings.defaultKubeconfig)) return fromKubeconfig(settings.defaultKubeconfig, settings.context);
-  throw new DriverUnavailableError('CLI_DRIVER=kubernetes found no cluster access: set KUBECONFIG (token or client-certificate users), or run the CLI in a pod with the chart\'s CLI service account');
+  throw new DriverUnavailableError('CLI_DRIVER=kubernetes found no cluster access: set KUBECONFIG (token, client-certificate or exec-plugin users), or run the CLI in a pod with the chart\'s CLI service account');
 }
 
 function inCluster(where: { host: string; port: string }, dir: string): KubeAccess {
@@ -58,7 +62,7 @@ function inCluster(where: { host: string; port: string }, dir: string): KubeAcce
     server: new URL(`https://${host}:${where.port}`),
     ca: readBounded(join(dir, 'ca.crt'), 'service-account CA'),
     insecureSkipTlsVerify: false,
-    token: () => readBounded(tokenFile, 'service-account token').toString('utf8').trim(),
+    tokenFile,
     ...(existsSync(namespaceFile) ? { namespace: readBounded(namespaceFile, 'namespace file').toString('utf8').trim() } : {}),
     source: 'in-cluster service account',
   };
@@ -112,10 +116,12 @@ function fromKubeconfig(file: string, contextName: string | undefined): KubeAcce
   const material = (data: string | undefined, path: string | undefined, what: string): Buffer | undefined =>
     data !== undefined ? Buffer.from(data, 'base64') : path !== undefined ? readBounded(relative(path), what) : undefined;
   if (!cluster.server) throw new DriverUnavailableError(`kubeconfig ${file}: cluster "${String(context.cluster)}" has no server`);
-  if (user.exec !== undefined || user['auth-provider'] !== undefined) {
-    throw new DriverUnavailableError(`kubeconfig ${file}: user "${String(context.user)}" authenticates with an exec plugin or auth provider, which this CLI does not run — use a kubeconfig with a token or a client certificate (e.g. a service-account token)`);
+  if (user['auth-provider'] !== undefined) {
+    throw new DriverUnavailableError(`kubeconfig ${file}: user "${String(context.user)}" authenticates with an auth provider (removed from kubectl in 1.26) — use an exec plugin, a token or a client certificate`);
   }
-  const token = user.token;
+  if (user.exec !== undefined && (user.exec === null || typeof user.exec !== 'object' || Array.isArray(user.exec))) {
+    throw new DriverUnavailableError(`kubeconfig ${file}: user "${String(context.user)}" has an exec entry that is not a mapping`);
+  }
   const tokenFile = user.tokenFile === undefined ? undefined : relative(user.tokenFile);
   const ca = material(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate authority');
   const cert = material(user['client-certificate-data'], user['client-certificate'], 'client certificate');
@@ -126,7 +132,8 @@ function fromKubeconfig(file: string, contextName: string | undefined): KubeAcce
     ...(cert ? { cert } : {}),
     ...(key ? { key } : {}),
     insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
-    token: () => token ?? (tokenFile ? readBounded(tokenFile, 'token file').toString('utf8').trim() : undefined),
+    ...(user.token !== undefined ? { token: user.token } : tokenFile !== undefined ? { tokenFile } : {}),
+    ...(user.exec !== undefined ? { exec: user.exec as Record<string, unknown> } : {}),
     ...(context.namespace ? { namespace: context.namespace } : {}),
     source: `kubeconfig ${file} (context ${current})`,
   };

@@ -1,7 +1,7 @@
 /**
  * The thin Kubernetes API the driver is written against: five verbs on namespaced objects named by
- * apiVersion + kind. `RestKubeApi` (kube-rest.ts) implements it over HTTPS; a generic client such as
- * `KubernetesObjectApi` of @kubernetes/client-node has the same shape (read / list / create / patch / delete
+ * apiVersion + kind. `ClientNodeKubeApi` (client-node-api.ts) implements it with
+ * `KubernetesObjectApi` of @kubernetes/client-node (read / list / create / patch / delete
  * by apiVersion and kind), so the driver does not change with the client.
  */
 export interface KubeApi {

@@ -102,27 +102,28 @@ describe('cluster access', () => {
         'users:', '- name: u1', `  user: { client-certificate-data: ${Buffer.from('CERT').toString('base64')}, client-key-data: ${Buffer.from('KEY').toString('base64')} }`,
         '- name: u2', '  user: { tokenFile: token }',
         '- name: u3', '  user: { exec: { command: aws } }',
-        'contexts:', '- name: a', '  context: { cluster: c1, user: u1, namespace: chat }', '- name: b', '  context: { cluster: c2, user: u2 }', '- name: e', '  context: { cluster: c1, user: u3 }',
+        '- name: u4', '  user: { auth-provider: { name: gcp } }',
+        'contexts:', '- name: a', '  context: { cluster: c1, user: u1, namespace: chat }', '- name: b', '  context: { cluster: c2, user: u2 }', '- name: e', '  context: { cluster: c1, user: u3 }', '- name: p', '  context: { cluster: c1, user: u4 }',
       ].join('\n'),
     );
     const a = loadKubeAccess({ kubeconfig: file });
-    expect([a.server.href, a.ca?.toString(), a.cert?.toString(), a.key?.toString(), a.token(), a.namespace, a.insecureSkipTlsVerify]).toEqual(['https://k8s.example:6443/', 'CA', 'CERT', 'KEY', undefined, 'chat', false]);
+    expect([a.server.href, a.ca?.toString(), a.cert?.toString(), a.key?.toString(), a.token, a.tokenFile, a.namespace, a.insecureSkipTlsVerify]).toEqual(['https://k8s.example:6443/', 'CA', 'CERT', 'KEY', undefined, undefined, 'chat', false]);
     const b = loadKubeAccess({ kubeconfig: file, context: 'b' });
-    expect([b.server.origin, b.token(), b.insecureSkipTlsVerify]).toEqual(['https://other', 'file-token', true]);
-    expect(() => loadKubeAccess({ kubeconfig: file, context: 'e' })).toThrow(/exec plugin/);
+    expect([b.server.origin, b.tokenFile, b.insecureSkipTlsVerify]).toEqual(['https://other', path.join(dir, 'token'), true]);
+    // Exec plugins are handed to the client, which runs them.
+    expect(loadKubeAccess({ kubeconfig: file, context: 'e' }).exec).toEqual({ command: 'aws' });
+    expect(() => loadKubeAccess({ kubeconfig: file, context: 'p' })).toThrow(/auth provider/);
     expect(() => loadKubeAccess({ kubeconfig: file, context: 'nope' })).toThrow(DriverUnavailableError);
   });
 
-  it('in a pod: the service account token (read on each call), CA and namespace; none at all is DriverUnavailableError', () => {
+  it('in a pod: the service account token file (re-read by the client), CA and namespace; none at all is DriverUnavailableError', () => {
     const sa = path.join(dir, 'sa');
     fs.mkdirSync(sa);
     fs.writeFileSync(path.join(sa, 'token'), 't1');
     fs.writeFileSync(path.join(sa, 'ca.crt'), 'SA-CA');
     fs.writeFileSync(path.join(sa, 'namespace'), 'chat');
-    const access = loadKubeAccess({ inCluster: { host: 'fd00::1', port: '443' } }, sa) // 443 is https' default;
-    expect([access.server.origin, access.ca?.toString(), access.namespace, access.token()]).toEqual(['https://[fd00::1]', 'SA-CA', 'chat', 't1']);
-    fs.writeFileSync(path.join(sa, 'token'), 't2');
-    expect(access.token()).toBe('t2');
+    const access = loadKubeAccess({ inCluster: { host: 'fd00::1', port: '443' } }, sa); // 443 is https' default
+    expect([access.server.origin, access.ca?.toString(), access.namespace, access.tokenFile]).toEqual(['https://[fd00::1]', 'SA-CA', 'chat', path.join(sa, 'token')]);
     expect(() => loadKubeAccess({ defaultKubeconfig: path.join(dir, 'missing') })).toThrow(DriverUnavailableError);
   });
 
