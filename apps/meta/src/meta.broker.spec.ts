@@ -11,7 +11,7 @@ import { allTopics, applyTopics, topicName } from '@platform/topics';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { parseMetaConfig } from './config';
 import { metaChannelId } from './meta-channels';
-import { FACEBOOK_RAW_TOPIC, startMeta, type StartedMeta } from './start';
+import { FACEBOOK_RAW_TOPIC, startMeta, WHATSAPP_RAW_TOPIC, type StartedMeta } from './start';
 import { FakeGraph, type FakePage } from './testing/fake-graph';
 
 const systemToken = 'meta-spec-system-token-0123456789';
@@ -332,15 +332,23 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     expect((await final('reply-closed')).deliveryState).toBe('FAILED');
     expect(fake.received.length).toBe(calls);
   });
-  it('replays source.facebook.events after a router reset (new application version) into identical messages, sending nothing again', async () => {
+  it('replays both raw topics after a router reset (new application version) into identical messages, sending nothing again', async () => {
     const igChannel = metaChannelId('instagram', igAccount);
-    const inboundIds = [...['m_inbound-1', 'm_inbound-2', 'm_postback-1', 'm_other-app'].map((mid) => messageId(fbChannel, mid)), messageId(igChannel, 'aWdfZAG1fakeIGmid')];
+    const inboundIds = [
+      ...['m_inbound-1', 'm_inbound-2', 'm_postback-1', 'm_other-app'].map((mid) => messageId(fbChannel, mid)),
+      messageId(igChannel, 'aWdfZAG1fakeIGmid'),
+      messageId(waChannel, 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA='),
+    ];
     const original = inboundIds.map((id) => messages.filter((m) => m.id === id));
-    expect(original.map((copies) => copies.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(original.map((copies) => copies.length)).toEqual([1, 1, 1, 1, 1, 1]);
     const sends = fake.received.filter((r) => r.method === 'POST').length;
     await app.close();
-    const raw = topicName(allTopics.find((t) => t.name === FACEBOOK_RAW_TOPIC)!, namespace);
-    const rawEnd = await admin.fetchTopicOffsets(raw);
+    const rawTopics = await Promise.all(
+      [[FACEBOOK_RAW_TOPIC, `${namespace}.meta-v2`], [WHATSAPP_RAW_TOPIC, `${namespace}.meta-whatsapp-v2`]].map(async ([name, group]) => {
+        const raw = topicName(allTopics.find((t) => t.name === name)!, namespace);
+        return { raw, group: group!, end: await admin.fetchTopicOffsets(raw) };
+      }),
+    );
     const mark = messages.length;
 
     app = await startApp(2);
@@ -348,17 +356,19 @@ describe('meta connector on a real broker, against a local Graph API', () => {
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return Number(offsets!.partitions.find((c) => c.partition === partition)?.offset ?? -1);
     };
-    const group = `${namespace}.meta-v2`;
-    await waitFor(async () => (await Promise.all(rawEnd.filter((p) => p.high !== '0').map(async (p) => (await committed(group, raw, p.partition)) >= Number(p.high)))).every(Boolean), { timeoutMs: 30_000, description: 'version 2 through the raw topic' });
+    for (const { raw, group, end } of rawTopics) {
+      await waitFor(async () => (await Promise.all(end.filter((p) => p.high !== '0').map(async (p) => (await committed(group, raw, p.partition)) >= Number(p.high)))).every(Boolean), { timeoutMs: 30_000, description: `${group} through ${raw}` });
+    }
     // A sentinel per conversation of the history: once version 2 and this spec's reader are past them, both saw every earlier record.
-    const igConversation = conversationId(igChannel, igsid);
-    for (const [i, id] of [fbConversation, igConversation].entries()) {
+    for (const [i, id] of [fbConversation, conversationId(igChannel, igsid), waConversation].entries()) {
       const sentinel: Message = { ...pending(`sentinel-${i}`, { text: 'end' }, { conversationId: id }), source: 'chatplugin', isFromContact: true, deliveryState: 'DELIVERED' };
       const position = await writer.writeMessage(sentinel);
-      await waitFor(async () => (await committed(group, topics.messages, position.partition)) > Number(position.offset), { timeoutMs: 30_000, description: 'version 2 past the messages topic' });
+      for (const { group } of rawTopics) {
+        await waitFor(async () => (await committed(group, topics.messages, position.partition)) > Number(position.offset), { timeoutMs: 30_000, description: `${group} past the messages topic` });
+      }
       await waitFor(async () => messages.slice(mark).some((m) => m.id === sentinel.id), { timeoutMs: 20_000, description: 'sentinel read back' });
     }
-    const replayed = messages.slice(mark).filter((m) => m.source === 'facebook' || m.source === 'instagram');
+    const replayed = messages.slice(mark).filter((m) => m.source !== 'chatplugin');
     expect(replayed.map((m) => m.id).sort()).toEqual([...inboundIds].sort());
     expect(inboundIds.map((id) => replayed.find((m) => m.id === id))).toEqual(original.map((copies) => copies[0]));
     expect(fake.received.filter((r) => r.method === 'POST').length).toBe(sends);
