@@ -60,6 +60,8 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
   private closed = false;
   /** Outcomes the Dispatcher has recorded in Kafka, applied at the next punctuation without waiting to read them back. */
   private recorded: Outcome[] = [];
+  /** Recorded outcomes applied before the task read them back: their read-back changes nothing and is skipped. */
+  private readonly appliedEarly = new Set<string>();
   private readonly random: () => number;
 
   constructor(private readonly options: DeliveryProcessorOptions) {
@@ -81,13 +83,19 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     const source = this.context.recordMetadata();
     if (record.value === null || record.value === undefined) return;
     if (source?.topic === this.options.eventsTopic) this.fanOut(record.value as WebhookEvent);
-    else this.apply(record.value as Outcome);
+    else this.readBack(record.value as Outcome);
+  }
+
+  private readBack(outcome: Outcome): void {
+    if (outcome.kind === 'attempt' && this.appliedEarly.delete(attemptKey(outcome))) return;
+    this.apply(outcome);
   }
 
   close(): void {
     this.closed = true;
     this.sending.clear();
     this.recorded = [];
+    this.appliedEarly.clear();
   }
 
   private fanOut(event: WebhookEvent): void {
@@ -101,23 +109,24 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     }
   }
 
-  private apply(outcome: Outcome): void {
+  /** Applies `outcome` to its lane; false when it changed nothing (already applied, or the lane moved on or is gone). */
+  private apply(outcome: Outcome): boolean {
     if (outcome.kind === 'marker') {
       if (outcome.token === this.token) this.ready = true;
-      return;
+      return true;
     }
     const lane = this.lanes.get(outcome.lane);
     // Already applied (a second attempt's outcome after a rebalance, a replay), or the lane was dropped.
-    if (lane === undefined || lane.head !== outcome.seq || lane.attempts !== outcome.attempt) return;
+    if (lane === undefined || lane.head !== outcome.seq || lane.attempts !== outcome.attempt) return false;
     // A lane that emptied is deleted and starts again at sequence 0: an old outcome must not settle a new event.
     const job = this.jobs.get(jobKey(outcome.lane, lane.head));
-    if (job !== undefined && job.eventId !== outcome.eventId) return;
+    if (job !== undefined && job.eventId !== outcome.eventId) return false;
     this.sending.delete(outcome.lane);
     const subscriptionId = lane.subscriptionId;
     if (outcome.ok) {
       this.advance(outcome.lane, lane);
       this.updateStatus(subscriptionId, (s) => ({ ...s, lastSuccessAt: outcome.at, failingSince: null, backlog: Math.max(0, s.backlog - 1), delivered: s.delivered + 1 }));
-      return;
+      return true;
     }
     const attempts = lane.attempts + 1;
     const reason = outcome.reason ?? 'failed';
@@ -126,10 +135,11 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
       this.context.forward({ key: subscriptionId, value: deadLetter, timestamp: outcome.at, headers: { 'dlq.reason': Buffer.from(reason) } }, DeliveryOutputs.deadLetters);
       this.advance(outcome.lane, lane);
       this.updateStatus(subscriptionId, (s) => ({ ...s, lastFailureAt: outcome.at, lastFailure: `${reason} (dead-lettered after ${attempts} attempts)`, failingSince: s.failingSince ?? outcome.at, backlog: Math.max(0, s.backlog - 1), deadLettered: s.deadLettered + 1 }));
-      return;
+      return true;
     }
     this.saveLane(outcome.lane, { ...lane, attempts, notBefore: outcome.at + retryDelayMs(this.options.policy, attempts, this.random()) });
     this.updateStatus(subscriptionId, (s) => ({ ...s, lastFailureAt: outcome.at, lastFailure: reason, failingSince: s.failingSince ?? outcome.at }));
+    return true;
   }
 
   /** Removes the head job and moves to the next one (or deletes the empty lane). */
@@ -160,10 +170,11 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
   private dispatchDue(): void {
     if (!this.ready) return;
     // Recorded outcomes are durable already; applying them here saves a round trip through the topic. When the
-    // record is read back it no longer matches the lane's head and attempt and changes nothing.
+    // record is read back it no longer matches the lane's head and attempt and would change nothing: it is skipped
+    // without reading the stores (an outcome read back before it was applied here is applied then, and not here).
     const recorded = this.recorded;
     this.recorded = [];
-    for (const outcome of recorded) this.apply(outcome);
+    for (const outcome of recorded) if (this.apply(outcome) && outcome.kind === 'attempt') this.appliedEarly.add(attemptKey(outcome));
     const now = this.context.currentSystemTimeMs();
     const { directory, dispatcher } = this.options;
     for (const [lane, state] of [...this.activeLanes()]) {
@@ -208,4 +219,8 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     }
     this.dirty.clear();
   }
+}
+
+function attemptKey(outcome: Extract<Outcome, { kind: 'attempt' }>): string {
+  return `${outcome.lane}|${outcome.seq}|${outcome.attempt}|${outcome.eventId}`;
 }

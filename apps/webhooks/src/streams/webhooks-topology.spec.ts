@@ -154,6 +154,25 @@ describe('webhooks topology', () => {
     await t.driver.close();
   });
 
+  it('counts a failed attempt once when the dispatcher recorded it and the task also reads it back', async () => {
+    const t = setup([subscription('s1', ['message.created'])]);
+    await t.outcomes.pipeInput('marker', { kind: 'marker', token: t.markers[0]! });
+    await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000);
+    await t.driver.advanceWallClockTime(20);
+    const first = t.dispatched[0]!;
+    const fail = (attempt: number): Outcome => ({ kind: 'attempt', lane: first.lane, seq: 0, attempt, eventId: first.job.eventId, ok: false, status: 500, reason: 'HTTP 500', at: 1_000_000 + attempt });
+    for (const attempt of [0, 1]) {
+      t.dispatched[attempt]!.onRecorded?.(fail(attempt));
+      await t.driver.advanceWallClockTime(20);
+      await t.outcomes.pipeInput(first.lane, fail(attempt));
+      await t.driver.advanceWallClockTime(1000);
+    }
+    // two failures counted (maxAttempts 3): the third and last attempt is out, nothing dead-lettered yet
+    expect(t.dispatched.map((d) => d.attempt)).toEqual([0, 1, 2]);
+    expect(await t.deadLetters.readValuesToList()).toEqual([]);
+    await t.driver.close();
+  });
+
   it('while two versions run, delivers only the events of its own epochs; another version\'s head waits for that version\'s outcome or a handover', async () => {
     let control: SendEpochs | undefined = { epochs: [{ version: 1, from: 0 }, { version: 2, from: 1500 }] };
     const t = setup([subscription('s1', ['message.created'])], sendEpochGuard(2, () => control));
