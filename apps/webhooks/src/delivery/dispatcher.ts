@@ -72,13 +72,17 @@ export class Dispatcher {
         outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
       } catch (error) {
         outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
+      }
+      try {
+        // Aborted (unsubscribed, shutting down) without a 2xx: nothing to record; the lane is gone or resumes elsewhere.
+        if (controller.signal.aborted && !outcome.ok) return;
+        if (await this.record(partition, lane, outcome)) onRecorded?.(outcome);
       } finally {
+        // The slot is held until the outcome is recorded: answered-but-unrecorded events (delivered again after a
+        // crash) stay within the per-subscription concurrency, however fast the subscriber answers.
         set.delete(controller);
         if (set.size === 0 && this.inFlight.get(subscription.id) === set) this.inFlight.delete(subscription.id);
       }
-      // Aborted (unsubscribed, shutting down) without a 2xx: nothing to record; the lane is gone or resumes elsewhere.
-      if (controller.signal.aborted && !outcome.ok) return;
-      if (await this.record(partition, lane, outcome)) onRecorded?.(outcome);
     })();
     this.track(run);
   }
