@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import { Authenticator } from '@platform/auth';
 import { chatSerdes, GlobalTable, sendEpochTable } from '@platform/chat-streams';
-import { defaultRetryOptions, errorMessage, jsonLogger, retry, sendEpochGuard, type Logger } from '@platform/common';
+import { defaultRetryOptions, errorMessage, jsonLogger, retry, sendEpochGuard, sendEpochWriter, type Logger } from '@platform/common';
 import { kafkaJsConnection, kafkaJsLogging } from '@platform/config';
 import { MetricsRegistry, registerProcessMetrics } from '@platform/metrics';
 import { bootstrapApi } from '@platform/nest-platform';
@@ -77,7 +77,9 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
     logger: logger.child({ component: 'dispatcher' }),
   });
   const guard = sendEpochGuard(config.appVersion, () => sendEpochs.get(config.applicationId), () => sendEpochs.freshSince());
-  const topology = webhooksTopology(topics, serdes, { policy: config.delivery, directory: store, dispatcher, guard });
+  // Blue/green: the events topic is shared by the versions, so each writes the events of its own epochs only.
+  const eventWrites = sendEpochWriter(config.appVersion, () => sendEpochs.get(config.applicationId), () => sendEpochs.freshSince());
+  const topology = webhooksTopology(topics, serdes, { policy: config.delivery, directory: store, dispatcher, guard }, eventWrites);
   const service = new WebhooksService({ store, allowPrivateTargets: config.allowPrivateTargets, clock: Date.now, retryAfterSeconds: 1 });
   const poison = (failure: FailedRecord) => {
     logger.error('record sent to the dead-letter topic', { stage: failure.stage, topic: failure.topic, partition: failure.partition, offset: failure.offset, error: errorMessage(failure.error) });

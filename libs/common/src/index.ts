@@ -4,5 +4,5 @@ export { retry, backoffDelay, defaultRetryOptions, RetriesExhaustedError } from 
 export type { RetryOptions } from './retry';
 export { jsonLogger, silentLogger, redactedFields, redactPaths, redactedValue } from './logger';
 export type { Logger, LogLevel, LogFields, JsonLoggerOptions } from './logger';
-export { sendEpochGuard, senderAt, parseSendEpochs } from './send-epochs';
+export { sendEpochGuard, sendEpochWriter, senderAt, parseSendEpochs } from './send-epochs';
 export type { SendEpoch, SendEpochs, SendGuard } from './send-epochs';

@@ -1,4 +1,4 @@
-import { parseSendEpochs, senderAt, sendEpochGuard, type SendEpochs } from './send-epochs';
+import { parseSendEpochs, senderAt, sendEpochGuard, sendEpochWriter, type SendEpochs } from './send-epochs';
 
 describe('send epochs', () => {
   const epochs = [{ version: 1, from: 0 }, { version: 2, from: 1000 }, { version: 1, from: 2000 }];
@@ -31,6 +31,16 @@ describe('send epochs', () => {
     fresh = 1300;
     expect([v1.performs(1200), v2.performs(1200)]).toEqual([false, true]);
     expect([v1.performs(800), v2.performs(800)]).toEqual([true, false]);
+  });
+
+  it('writer: one version writes each decided time; a time past the view is written by both rather than by none', () => {
+    const record: SendEpochs = { epochs: [{ version: 1, from: 0 }, { version: 2, from: 1000 }] };
+    const fresh = 1300;
+    const v1 = sendEpochWriter(1, () => record, () => fresh);
+    const v2 = sendEpochWriter(2, () => record, () => fresh);
+    expect([800, 1200].map((t) => [v1.performs(t), v2.performs(t)])).toEqual([[true, false], [false, true]]);
+    expect([v1.performs(1500), v2.performs(1500)]).toEqual([true, true]);
+    expect(sendEpochWriter(3, () => undefined).performs(5)).toBe(true);
   });
 
   it('parses bounded records only', () => {

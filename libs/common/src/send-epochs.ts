@@ -45,6 +45,17 @@ export function sendEpochGuard(version: number, current: () => SendEpochs | unde
   };
 }
 
+/**
+ * For a step whose output every version reads and whose skipping is final (the webhooks app derives the events
+ * both versions' delivery tasks read from one topic): version `version` writes the records of the times it
+ * performs, so each time is written by one version, not by both. A time its view of the control topic cannot
+ * decide yet (not known complete past it) is written too: a rare duplicate rather than a loss.
+ */
+export function sendEpochWriter(version: number, current: () => SendEpochs | undefined, freshSince?: () => number): SendGuard {
+  const decided = sendEpochGuard(version, current);
+  return { performs: (time) => (freshSince !== undefined && freshSince() < time) || decided.performs(time) };
+}
+
 /** Parses and bounds a control record (JSON); undefined for anything else. */
 export function parseSendEpochs(value: unknown): SendEpochs | undefined {
   if (typeof value !== 'object' || value === null || !Array.isArray((value as { epochs?: unknown }).epochs)) return undefined;

@@ -1,5 +1,6 @@
 import { applyMessage, applyMetadata, applyMetadataEntry, assembleMetadata, channelPayload, conversationView, conversationPayload, emptyConversation, isSameOrNewerVersion, messagePayload, senderOf, tagPayload, type ConversationState, type MetadataEntries } from '@platform/chat-domain';
 import type { Channel, Message, Metadata, Tag } from '@platform/schemas';
+import type { SendGuard } from '@platform/common';
 import type { KeyValueStore, Processor, ProcessorContext, RecordMetadata, StreamRecord } from '@platform/streams';
 import { eventId, webhookEvent, type WebhookEvent, type WebhookEventType } from '../events/webhook-event';
 
@@ -20,7 +21,9 @@ type Out = StreamRecord<string, WebhookEvent>;
  * Derives webhook events from messages, metadata and channels (Airy §4 shapes). Each event's id
  * comes from its source record (eventId), its timestamp from the record (sentAt for new messages,
  * updatedAt for updates, the record timestamp otherwise), so the same input always yields the same
- * events. Records of subjects without events (contact, component) are ignored.
+ * events. Records of subjects without events (contact, component) are ignored. While two versions run
+ * (blue/green), `writes` (`sendEpochWriter`) lets this version write only the events of its own epochs:
+ * both versions' delivery tasks read the one events topic, so each event is in it once, not once per version.
  */
 export class EventDeriver implements Processor<string, Message | Metadata | Channel | null, string, WebhookEvent> {
   private context!: ProcessorContext<string, WebhookEvent>;
@@ -31,7 +34,10 @@ export class EventDeriver implements Processor<string, Message | Metadata | Chan
   private channelMetadata!: KeyValueStore<string, MetadataEntries>;
   private metadataIndex!: KeyValueStore<string, MetadataIndexEntry>;
 
-  constructor(private readonly topics: { readonly messages: string; readonly metadata: string; readonly channels: string }) {}
+  constructor(
+    private readonly topics: { readonly messages: string; readonly metadata: string; readonly channels: string },
+    private readonly writes?: SendGuard,
+  ) {}
 
   init(context: ProcessorContext<string, WebhookEvent>): void {
     this.context = context;
@@ -119,6 +125,7 @@ export class EventDeriver implements Processor<string, Message | Metadata | Chan
   }
 
   private emit(source: RecordMetadata, type: WebhookEventType, orderingKey: string, timestamp: number, payload: unknown): Out | void {
+    if (this.writes !== undefined && !this.writes.performs(timestamp)) return;
     const event = webhookEvent(eventId(source, type), type, orderingKey, timestamp, payload);
     this.context.forward({ key: orderingKey, value: event, timestamp, headers: {} });
   }
@@ -128,6 +135,9 @@ export class EventDeriver implements Processor<string, Message | Metadata | Chan
 export class TagEventDeriver implements Processor<string, Tag | null, string, WebhookEvent> {
   private context!: ProcessorContext<string, WebhookEvent>;
 
+  /** `writes`: as EventDeriver's. */
+  constructor(private readonly writes?: SendGuard) {}
+
   init(context: ProcessorContext<string, WebhookEvent>): void {
     this.context = context;
   }
@@ -135,6 +145,7 @@ export class TagEventDeriver implements Processor<string, Tag | null, string, We
   process(record: StreamRecord<string, Tag | null>): void {
     const source = this.context.recordMetadata();
     if (source === undefined || record.value === null || !record.key) return;
+    if (this.writes !== undefined && !this.writes.performs(record.timestamp)) return;
     const event = webhookEvent(eventId(source, 'tag.updated'), 'tag.updated', record.value.id, record.timestamp, tagPayload(record.value));
     this.context.forward({ key: record.value.id, value: event, timestamp: record.timestamp, headers: {} });
   }

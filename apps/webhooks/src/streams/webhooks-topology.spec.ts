@@ -1,4 +1,4 @@
-import { sendEpochGuard, type SendEpochs, type SendGuard } from '@platform/common';
+import { sendEpochGuard, sendEpochWriter, type SendEpochs, type SendGuard } from '@platform/common';
 import { jsonSerde, type Channel, type Message, type Metadata, type Tag } from '@platform/schemas';
 import { Serdes } from '@platform/streams';
 import { TopologyTestDriver } from '@platform/streams/testing';
@@ -29,7 +29,7 @@ function message(id: string, conversationId: string, sentAt: number, updatedAt: 
   return { id, conversationId, channelId: 'ch-1', source: 'chatplugin', senderId: 'u1', isFromContact: false, deliveryState, content: '{"text":"hi"}', sentAt, updatedAt, headers: {} };
 }
 
-function setup(subscriptions: Subscription[] = [], guard?: SendGuard) {
+function setup(subscriptions: Subscription[] = [], guard?: SendGuard, eventWrites?: SendGuard) {
   const dispatched: { lane: string; seq: number; attempt: number; job: LaneJob; onRecorded?: (outcome: Outcome) => void }[] = [];
   const markers: string[] = [];
   const dispatcher = {
@@ -39,7 +39,7 @@ function setup(subscriptions: Subscription[] = [], guard?: SendGuard) {
     marker: (_p: number, token: string) => void markers.push(token),
   };
   const serdes = { message: jsonSerde<Message>(), metadata: jsonSerde<Metadata>(), channel: jsonSerde<Channel>(), tag: jsonSerde<Tag>() };
-  const topology = webhooksTopology(topics, serdes, { policy, directory: directoryOf(subscriptions), dispatcher, random: () => 0.5, ...(guard ? { guard } : {}) });
+  const topology = webhooksTopology(topics, serdes, { policy, directory: directoryOf(subscriptions), dispatcher, random: () => 0.5, ...(guard ? { guard } : {}) }, eventWrites);
   const driver = new TopologyTestDriver(topology, { defaultPartitions: 1, wallClockStartMs: 1_000_000 });
   return {
     driver,
@@ -171,6 +171,22 @@ describe('webhooks topology', () => {
     expect(t.dispatched.map((d) => d.attempt)).toEqual([0, 1, 2]);
     expect(await t.deadLetters.readValuesToList()).toEqual([]);
     await t.driver.close();
+  });
+
+  it('while two versions run, each writes the events of its own epochs only, so the shared events topic holds each event once', async () => {
+    const control: SendEpochs = { epochs: [{ version: 1, from: 0 }, { version: 2, from: 1500 }] };
+    const derived = async (version: number) => {
+      const t = setup([], undefined, sendEpochWriter(version, () => control));
+      await t.messages.pipeInput('m1', message('m1', 'c1', 1000), 1000); // before the hand-over: version 1's
+      await t.messages.pipeInput('m2', message('m2', 'c1', 2000), 2000); // after it: version 2's
+      await t.tags.pipeInput('t1', { id: 't1', name: 'vip', color: 'RED' }, 1200);
+      await t.tags.pipeInput('t2', { id: 't2', name: 'new', color: 'BLUE' }, 1600);
+      const events = ((await t.events.readValuesToList()) as WebhookEvent[]).map((e) => `${e.type}@${e.timestamp}`);
+      await t.driver.close();
+      return events;
+    };
+    expect(await derived(1)).toEqual(['message.created@1000', 'conversation.updated@1000', 'tag.updated@1200']);
+    expect(await derived(2)).toEqual(['message.created@2000', 'conversation.updated@2000', 'tag.updated@1600']);
   });
 
   it('while two versions run, delivers only the events of its own epochs; another version\'s head waits for that version\'s outcome or a handover', async () => {

@@ -1,4 +1,5 @@
 import type { ChatSerdes } from '@platform/chat-streams';
+import type { SendGuard } from '@platform/common';
 import { Serdes, Stores, Topology, type TopologySpec } from '@platform/streams';
 import type { ConversationState, MetadataEntries } from '@platform/chat-domain';
 import type { Channel, Message } from '@platform/schemas';
@@ -27,14 +28,20 @@ const key = Serdes.string();
  * - messages + metadata + channels (co-partitioned by conversation / channel) → EventDeriver → events;
  * - tags → TagEventDeriver → events;
  * - events + outcomes (co-partitioned) → DeliveryProcessor → dead letters, status.
+ * `eventWrites` (blue/green, `sendEpochWriter`): the event times whose events this version writes.
  */
-export function webhooksTopology(topics: WebhooksTopics, serdes: Pick<ChatSerdes, 'message' | 'metadata' | 'channel' | 'tag'>, delivery: Omit<DeliveryProcessorOptions, 'eventsTopic'>): TopologySpec {
+export function webhooksTopology(
+  topics: WebhooksTopics,
+  serdes: Pick<ChatSerdes, 'message' | 'metadata' | 'channel' | 'tag'>,
+  delivery: Omit<DeliveryProcessorOptions, 'eventsTopic'>,
+  eventWrites?: SendGuard,
+): TopologySpec {
   const event = Serdes.json<WebhookEvent>();
   return new Topology()
     .addSource('messages-source', topics.messages, { keySerde: key, valueSerde: serdes.message })
     .addSource('metadata-source', topics.metadata, { keySerde: key, valueSerde: serdes.metadata })
     .addSource('channels-source', topics.channels, { keySerde: key, valueSerde: serdes.channel })
-    .addProcessor('event-deriver', () => new EventDeriver(topics), 'messages-source', 'metadata-source', 'channels-source')
+    .addProcessor('event-deriver', () => new EventDeriver(topics, eventWrites), 'messages-source', 'metadata-source', 'channels-source')
     .addStateStore(Stores.keyValue(EventStores.conversations, key, Serdes.json<ConversationState>()), 'event-deriver')
     .addStateStore(Stores.keyValue(EventStores.messages, key, Serdes.json<Message>()), 'event-deriver')
     .addStateStore(Stores.keyValue(EventStores.messageMetadata, key, Serdes.json<MetadataEntries>()), 'event-deriver')
@@ -43,7 +50,7 @@ export function webhooksTopology(topics: WebhooksTopics, serdes: Pick<ChatSerdes
     .addStateStore(Stores.keyValue(EventStores.metadataIndex, key, Serdes.json<{ subject: string; identifier: string }>()), 'event-deriver')
     .addSink('events-sink', topics.events, { keySerde: key, valueSerde: event }, 'event-deriver')
     .addSource('tags-source', topics.tags, { keySerde: key, valueSerde: serdes.tag })
-    .addProcessor('tag-event-deriver', () => new TagEventDeriver(), 'tags-source')
+    .addProcessor('tag-event-deriver', () => new TagEventDeriver(eventWrites), 'tags-source')
     .addSink('tag-events-sink', topics.events, { keySerde: key, valueSerde: event }, 'tag-event-deriver')
     .addSource('events-source', topics.events, { keySerde: key, valueSerde: event })
     .addSource('outcomes-source', topics.outcomes, { keySerde: key, valueSerde: Serdes.json<Outcome>() })
