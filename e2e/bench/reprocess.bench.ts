@@ -7,7 +7,7 @@
  * waits until its lag is under --max-lag, switches and retires v1. Prints the CLI's own catch-up figure and the
  * command's wall time. apps/cli/bench/reprocess.bench.ts measures the same command on a one-store keyed count.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,22 +16,12 @@ import type { Admin } from 'kafkajs';
 import { chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
-import { freePort, tempDir } from '../src/support/processes';
+import { buildApp, exited, freePort, tempDir } from '../src/support/processes';
 import { produceMessages } from '../src/support/webhook-subscribers';
 
 const N = Number(process.env.BENCH_REPROCESS_MESSAGES ?? 1_000_000);
 const CONVERSATIONS = Number(process.env.BENCH_REPROCESS_CONVERSATIONS ?? 1_000);
 const root = path.resolve(__dirname, '../..');
-
-function bundle(name: string): string {
-  execFileSync(process.execPath, [path.join(root, 'infrastructure', 'bin', 'build-apps.mjs'), '--app', name], { cwd: root, stdio: 'pipe' });
-  return path.join(root, 'dist', 'apps', name, 'main.js');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 /** Committed offsets of `group` on `topic` behind its end, summed over partitions. */
 async function lag(admin: Admin, group: string, topic: string): Promise<number> {
@@ -67,9 +57,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     };
     const frontPort = await freePort();
-    bundle('cli');
+    buildApp('cli');
     t = performance.now();
-    supervisor = spawn(process.execPath, [path.join(root, 'e2e', 'src', 'support', 'fleet-supervisor.mjs'), controlFile, path.join(dir, 'state'), 'communication', String(frontPort), bundle('communication')], {
+    supervisor = spawn(process.execPath, [path.join(root, 'e2e', 'src', 'support', 'fleet-supervisor.mjs'), controlFile, path.join(dir, 'state'), 'communication', String(frontPort), buildApp('communication')], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],

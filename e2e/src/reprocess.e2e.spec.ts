@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,22 +7,11 @@ import { allTopics, applyTopics } from '@platform/topics';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { ApiClient } from './support/api';
 import { ChatLoad } from './support/chat-load';
-import { freePort, startApp, tempDir, type AppProcess } from './support/processes';
+import { buildApp, exited, freePort, startApp, tempDir, type AppProcess } from './support/processes';
 
 const root = path.resolve(__dirname, '../..');
 const CONVERSATIONS = 12;
 const HISTORY_PER_CONVERSATION = 4;
-
-/** Builds `dist/apps/<name>/main.js` when stale, as `npm start` does. */
-function bundle(name: string): string {
-  execFileSync(process.execPath, [path.join(root, 'infrastructure', 'bin', 'build-apps.mjs'), '--app', name], { cwd: root, stdio: 'pipe' });
-  return path.join(root, 'dist', 'apps', name, 'main.js');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 /**
  * Issue #12's load test: the communication app run by the real `npm start` fleet (front proxy + control endpoint,
@@ -66,9 +55,9 @@ describe('app reprocess communication under load (local driver, apps as processe
     };
     const frontPort = await freePort();
     frontUrl = `http://127.0.0.1:${frontPort}`;
-    bundle('cli');
+    buildApp('cli');
     phase('cli built');
-    supervisor = spawn(process.execPath, [path.join(__dirname, 'support', 'fleet-supervisor.mjs'), controlFile, path.join(dir, 'state'), 'communication', String(frontPort), bundle('communication')], {
+    supervisor = spawn(process.execPath, [path.join(__dirname, 'support', 'fleet-supervisor.mjs'), controlFile, path.join(dir, 'state'), 'communication', String(frontPort), buildApp('communication')], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

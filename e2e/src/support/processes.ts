@@ -31,13 +31,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+/** Resolves with the child's exit code (null when a signal ended it) once it has exited. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 /** Builds `dist/apps/<name>/main.js` when stale (infrastructure/bin/build-apps.mjs), as `npm start` does. */
-function buildApp(name: string): string {
+export function buildApp(name: string): string {
   execFileSync(process.execPath, [path.join(root, 'infrastructure', 'bin', 'build-apps.mjs'), '--app', name], { cwd: root, stdio: 'pipe' });
   return path.join(root, 'dist', 'apps', name, 'main.js');
 }
