@@ -1,3 +1,4 @@
+import { messageId } from '@platform/chat-domain';
 import { placementPartition } from '@platform/chat-streams';
 import type { Channel, Message } from '@platform/schemas';
 import { ChannelDirectory } from './channels';
@@ -22,7 +23,7 @@ const message = (conversationId: string, channelId: string): Message => ({
   headers: {},
 });
 
-function setup(history: (conversationId: string) => Promise<Message[]>) {
+function setup(history: (conversationId: string) => Promise<Message[]>, written: unknown[][] = []) {
   const channels = new Map<string, Channel>([
     ['channel-a', open('channel-a')],
     ['channel-b', open('channel-b')],
@@ -35,10 +36,12 @@ function setup(history: (conversationId: string) => Promise<Message[]>) {
   const tokens = new VisitorTokens({ secret: 'a-secret-of-enough-length-for-hs256' });
   const service = new ChatpluginService({
     topics: { chatpluginEvents: 'source.chatplugin.events', channels: CHANNELS, partitions: new Map([[CHANNELS, 4]]) },
-    writer: { writeChannel: async () => ({ topic: CHANNELS, partition: 0, offset: '0' }), writeMetadata: async () => ({ topic: 'm', partition: 0, offset: '0' }), writeRaw: async () => ({ topic: 'r', partition: 0, offset: '0' }) },
+    writer: { writeChannel: async () => ({ topic: CHANNELS, partition: 0, offset: '0' }), writeMetadata: async () => ({ topic: 'm', partition: 0, offset: '0' }), writeRaw: async (...args: unknown[]) => (written.push(args), { topic: 'r', partition: 0, offset: '0' }) },
     channels: new ChannelDirectory(table),
     tokens,
     history: { read: history },
+    now: () => 1_700_000_000_000,
+    eventId: () => 'event-1',
   });
   return { service, tokens, waits };
 }
@@ -90,5 +93,41 @@ describe('ChatpluginService.authenticate with a channel write position', () => {
     });
     const resume = await tokens.issueResumeToken({ channelId: 'channel-a', conversationId: 'conv-a' });
     await expect(service.authenticateResume(resume)).rejects.toBeInstanceOf(HistoryUnavailableError);
+  });
+});
+
+describe("ChatpluginService.send through the connector kit's ingress", () => {
+  const request = (authorization: string | undefined, body = '{"message":{"text":"hello"}}') => ({ target: '/chatplugin.send', headers: { authorization }, encrypted: false, body: Buffer.from(body) });
+
+  it('writes the raw event envelope, keyed by event id and placed by conversation, and answers the message the router makes of it', async () => {
+    const written: unknown[][] = [];
+    const { service, tokens } = setup(async () => [], written);
+    const token = await tokens.issueVisitorToken({ channelId: 'channel-a', conversationId: 'conv-a' });
+    const answer = await service.send(request(`Bearer ${token}`));
+    expect(written).toEqual([[
+      'source.chatplugin.events',
+      'event-1',
+      Buffer.from('{"type":"message","id":"event-1","channel_id":"channel-a","conversation_id":"conv-a","sent_at":1700000000000,"message":{"text":"hello"}}'),
+      'conv-a',
+    ]]);
+    expect(answer).toMatchObject({ id: messageId('channel-a', 'event-1'), content: { text: 'hello' }, delivery_state: 'delivered', from_contact: true, sender: { id: 'conv-a' } });
+  });
+
+  it.each([
+    ['a missing token', undefined, 'missing visitor token (Authorization: Bearer <token>)'],
+    ['a bad token', 'Bearer nope', 'invalid token'],
+  ])('refuses %s with 401 and writes nothing', async (_what, authorization, message) => {
+    const written: unknown[][] = [];
+    const { service } = setup(async () => [], written);
+    await expect(service.send(request(authorization))).rejects.toMatchObject({ status: 401, message });
+    expect(written).toEqual([]);
+  });
+
+  it('refuses a visitor of a channel that is not open (401) and writes nothing', async () => {
+    const written: unknown[][] = [];
+    const { service, tokens } = setup(async () => [], written);
+    const token = await tokens.issueVisitorToken({ channelId: 'channel-gone', conversationId: 'conv-a' });
+    await expect(service.send(request(`Bearer ${token}`))).rejects.toMatchObject({ status: 401 });
+    expect(written).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { channelPayload, MetadataKeys, messagePayload, metadataUpsert, type ChannelPayload, type MessagePayload, type MetadataObject } from '@platform/chat-domain';
 import { placementPartition, type ChatTopics, type ChatWriter, type WritePosition } from '@platform/chat-streams';
+import { InvalidRawEventError, RawIngress, type WebhookRequest } from '@platform/connector-kit';
 import type { Channel } from '@platform/schemas';
 import type { ChannelDirectory } from './channels';
 import type { HistoryReader } from './delivery/history-reader';
 import { ChannelNotFoundError, ChatpluginError, ForeignConversationError, VisitorAuthError } from './errors';
-import { encodeRawEvent, type ChatpluginRawEvent } from './streams/raw-event';
-import { CHATPLUGIN_SOURCE, routeRawEvent } from './streams/router';
+import { CHATPLUGIN_SOURCE, routeChatpluginEvent } from './streams/router';
 import type { VisitorIdentity, VisitorTokens } from './visitor/visitor-tokens';
+import { VisitorVerifier } from './visitor/visitor-verifier';
 
 export interface ChatpluginServiceOptions {
   readonly topics: Pick<ChatTopics, 'chatpluginEvents' | 'channels' | 'partitions'>;
@@ -18,6 +19,8 @@ export interface ChatpluginServiceOptions {
   /** Longest wait for this instance's channel table to apply a channel write (default 5000 ms). */
   readonly channelWaitMs?: number;
   readonly now?: () => number;
+  /** Random id of each visitor event (default `randomUUID`); injectable for tests. */
+  readonly eventId?: () => string;
 }
 
 export interface Written<T> {
@@ -43,9 +46,18 @@ export interface AuthenticateAnswer {
 /** The chat plugin's use cases, framework-free: channel connect/disconnect and the visitor API. */
 export class ChatpluginService {
   private readonly now: () => number;
+  /** `chatplugin.send`'s way in: the connector kit's raw ingress, the visitor token as its signature. */
+  private readonly ingress: RawIngress;
 
   constructor(private readonly options: ChatpluginServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.ingress = new RawIngress({
+      topic: options.topics.chatpluginEvents,
+      sink: options.writer,
+      // The visitor token signs no URL.
+      signedUrl: false,
+      verifier: new VisitorVerifier({ visitor: (token) => this.visitor(token), now: this.now, ...(options.eventId ? { eventId: options.eventId } : {}) }),
+    });
   }
 
   /** A new chat plugin channel (random id, as Airy), CONNECTED, with its name and image as channel metadata. */
@@ -131,20 +143,17 @@ export class ChatpluginService {
   }
 
   /**
-   * Writes the visitor's message untouched (with who and when) to `source.chatplugin.events`, placed by
-   * conversation id, and answers the message the router makes of it (same deterministic id).
+   * `chatplugin.send` (the request as posted, with its `Authorization` header) through the connector
+   * kit's ingress: the visitor token is verified (WebhookRejectedError 401 otherwise), the visitor's
+   * message is written untouched (with who and when) to `source.chatplugin.events`, placed by
+   * conversation id, and the answer is the message the kit's router makes of that very record (same
+   * route, same deterministic id).
    */
-  async send(identity: VisitorIdentity, message: unknown): Promise<Written<MessagePayload>> {
-    const event: ChatpluginRawEvent = {
-      type: 'message',
-      id: randomUUID(),
-      channel_id: identity.channelId,
-      conversation_id: identity.conversationId,
-      sent_at: this.now(),
-      message,
-    };
-    const position = await this.options.writer.writeRaw(this.options.topics.chatpluginEvents, event.id, encodeRawEvent(event), identity.conversationId);
-    return { value: messagePayload(routeRawEvent(event)), position };
+  async send(request: WebhookRequest): Promise<MessagePayload> {
+    const { key, record } = await this.ingress.accept(request);
+    const [message] = routeChatpluginEvent({ key, value: record, timestamp: this.now(), headers: {} }, noLookup).messages;
+    if (message === undefined) throw new InvalidRawEventError('the chat plugin router made no message of a visitor event');
+    return messagePayload(message);
   }
 
   private async answer(identity: VisitorIdentity, messages: MessagePayload[]): Promise<AuthenticateAnswer> {
@@ -174,3 +183,6 @@ export class ChatpluginService {
     return position;
   }
 }
+
+/** The chat plugin's route looks nothing up (no provider message ids). */
+const noLookup = { messageOfProviderId: () => undefined };

@@ -3,9 +3,6 @@ import { PlatformError } from '@platform/common';
 /** Root of the chat plugin app's errors. */
 export class ChatpluginError extends PlatformError {}
 
-/** A raw event on `source.chatplugin.events` that cannot be mapped to a message (it goes to the DLQ). */
-export class InvalidRawEventError extends ChatpluginError {}
-
 /** A visitor or resume token that is missing, malformed, badly signed, expired or for a refused channel (401). */
 export class VisitorAuthError extends ChatpluginError {}
 

@@ -97,7 +97,8 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
 
     const visitorRateLimit = visitorRateLimitPolicy({ config, tokens, authenticator });
     const module = chatpluginModule({ app, metrics, logger, authenticator, service, history, channels, lifecycle, version: String(config.appVersion), visitorRateLimit, writeProbe });
-    const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxRequestBodyBytes, trustedProxies: config.trustedProxies });
+    // keepRawBody: chatplugin.send hands the body as posted to the connector kit's ingress.
+    const { app: nest, url } = await bootstrapApi(module, { management: config.managementPort === undefined ? undefined : { port: config.managementPort }, port, host: config.host, logger, bodyLimit: maxRequestBodyBytes, trustedProxies: config.trustedProxies, keepRawBody: true });
     started = nest;
 
     // A disconnected channel refuses its visitors: close their sockets too.

@@ -4,12 +4,13 @@ import { PlatformError } from '@platform/common';
 export class ConnectorError extends PlatformError {}
 
 /**
- * A webhook the ingress refuses, with the HTTP status to answer: 400 (malformed), 403 (bad or missing
- * signature, unknown or disconnected channel), 413 (too large), 415 (wrong content type).
+ * A webhook the ingress refuses, with the HTTP status to answer: 400 (malformed), 401 (an API caller's
+ * missing or bad credential, such as the chat plugin's visitor token), 403 (bad or missing signature,
+ * unknown or disconnected channel), 413 (too large), 415 (wrong content type).
  */
 export class WebhookRejectedError extends ConnectorError {
   constructor(
-    readonly status: 400 | 403 | 413 | 415,
+    readonly status: 400 | 401 | 403 | 413 | 415,
     message: string,
   ) {
     super(message);

@@ -12,6 +12,8 @@ export type { RawEvent, RouteLookup, RoutedMetadata, Routed, OutboundJob, SendOu
 export { SOURCE_ID_HEADER, versionOf } from './connector-state';
 export { buildConnectorTopology } from './connector-topology';
 export type { ConnectorTopologyOptions } from './connector-topology';
+export { addConnectorRouter, CONNECTOR_ROUTER_NODES } from './connector-router';
+export type { ConnectorRouterOptions } from './connector-router';
 export type { OutboundOptions } from './outbound-processor';
 // The send-epoch rule lives in @platform/common (webhooks applies it too); re-exported for the outbound guard's users.
 export { sendEpochGuard, senderAt, parseSendEpochs } from '@platform/common';

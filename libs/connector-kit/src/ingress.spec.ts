@@ -48,6 +48,23 @@ describe('readBoundedBody and RawIngress', () => {
     expect(urlSeen).toBe('https://pub.example/x?q=1');
     expect(written).toEqual([['source.x.events', 'k', body, 'conv']]);
   });
+  it("writes the verifier's record instead of the body when it gives one (an API connector's envelope, no signed URL), and answers what it wrote", async () => {
+    const written: unknown[][] = [];
+    const sink = { writeRaw: async (...args: unknown[]) => written.push(args) };
+    const ingress = new RawIngress({ topic: 'source.chat.events', sink, signedUrl: false, verifier: { verify: async (w) => {
+      // No signature over a URL: the request target stands for it, and a request without Host is fine.
+      expect(w.url).toBe('/chat.send');
+      if (w.headers.authorization !== 'Bearer good') throw new WebhookRejectedError(401, 'invalid token');
+      return { key: 'event-1', placementKey: 'conv', record: Buffer.from(`{"who":"visitor","posted":${w.body.toString()}}`) };
+    } } });
+    const body = Buffer.from('{"message":{"text":"hi"}}');
+    await expect(ingress.accept({ target: '/chat.send', headers: { authorization: 'Bearer bad' }, encrypted: false, body })).rejects.toMatchObject({ status: 401, message: 'invalid token' });
+    expect(written).toEqual([]);
+    const accepted = await ingress.accept({ target: '/chat.send', headers: { authorization: 'Bearer good' }, encrypted: false, body });
+    const record = Buffer.from('{"who":"visitor","posted":{"message":{"text":"hi"}}}');
+    expect(written).toEqual([['source.chat.events', 'event-1', record, 'conv']]);
+    expect(accepted).toEqual({ key: 'event-1', placementKey: 'conv', record });
+  });
 });
 
 describe('SecretBox', () => {

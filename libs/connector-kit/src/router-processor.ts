@@ -13,7 +13,7 @@ export const ROUTED_METADATA = 'routed-metadata';
  * the same event written twice) is dropped, in the same transaction as the input offset, so a retry
  * never yields a second record.
  */
-export function routerProcessor(connector: ConnectorDefinition, storeName: string): () => Processor<string | null, Buffer | null, string, Message | PlacedMetadata> {
+export function routerProcessor(connector: Pick<ConnectorDefinition, 'route'>, storeName: string): () => Processor<string | null, Buffer | null, string, Message | PlacedMetadata> {
   return () => {
     let context: ProcessorContext<string, Message | PlacedMetadata>;
     let store: KeyValueStore<string, ConnectorStateEntry>;

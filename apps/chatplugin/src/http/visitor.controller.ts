@@ -1,7 +1,9 @@
 import { BadRequestException, Controller, HttpCode, Inject, Post, Req, UnauthorizedException } from '@nestjs/common';
 import type { Authenticator } from '@platform/auth';
 import type { MessagePayload, RequestBody } from '@platform/chat-domain';
-import { ChatBody, Public, RateLimit, type PlatformRequest } from '@platform/nest-platform';
+import { ChatBody, Public, RateLimit, rawBodyOf, type PlatformRequest } from '@platform/nest-platform';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { checkPosition, partitionsOfCounts, POSITION_HEADER } from '@platform/nest-streams';
 import type { AuthenticateAnswer, ChannelWrite, ChatpluginService } from '../chatplugin-service';
 import { bearerToken } from '../visitor/visitor-tokens';
@@ -44,12 +46,18 @@ export class VisitorController {
     return answering(async () => this.service.resumeToken(await this.service.visitor(bearerToken(req.headers.authorization))));
   }
 
-  /** The visitor's message → `source.chatplugin.events`; answers the message it becomes. */
+  /**
+   * The visitor's message → `source.chatplugin.events` through the connector kit's ingress (the body as
+   * posted, validated here first; the visitor token checked by the ingress's verifier); answers the
+   * message it becomes.
+   */
   @Post('chatplugin.send')
   @HttpCode(200)
-  async send(@ChatBody('chatplugin.send') body: RequestBody<'chatplugin.send'>, @Req() req: PlatformRequest): Promise<MessagePayload> {
-    const { value } = await answering(async () => this.service.send(await this.service.visitor(bearerToken(req.headers.authorization)), body.message));
-    return value;
+  async send(@ChatBody('chatplugin.send') _body: RequestBody<'chatplugin.send'>, @Req() req: PlatformRequest & IncomingMessage): Promise<MessagePayload> {
+    // The app keeps raw JSON bodies (bootstrapApi keepRawBody); a body that passed ChatBody was JSON.
+    const body = rawBodyOf(req);
+    if (body === undefined) throw new BadRequestException('chatplugin.send needs a JSON body');
+    return answering(() => this.service.send({ target: req.originalUrl, headers: req.headers, encrypted: (req.socket as TLSSocket).encrypted === true, body }));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { InvalidRawEventError } from '../errors';
+import { InvalidRawEventError } from '@platform/connector-kit';
 
 /**
  * What `chatplugin.send` writes to `source.chatplugin.events`, untouched afterwards: the visitor's

@@ -1,8 +1,17 @@
 import { checkSize, maxMessageContentBytes, messageId, utf8ByteLength } from '@platform/chat-domain';
+import type { ConnectorDefinition } from '@platform/connector-kit';
 import type { Message } from '@platform/schemas';
-import type { ChatpluginRawEvent } from './raw-event';
+import { parseRawEvent, type ChatpluginRawEvent } from './raw-event';
 
 export const CHATPLUGIN_SOURCE = 'chatplugin';
+
+/**
+ * The chat plugin's mapping, run by the connector kit's router: one raw visitor event → one message,
+ * no metadata. Pure: the message depends on the raw record only, so a replay after a router reset
+ * yields identical records, and the kit's `seen/<id>` dedup drops a raw event routed already.
+ * Throws InvalidRawEventError (or SizeLimitError) for an event it cannot map: dead-lettered with the reason.
+ */
+export const routeChatpluginEvent: ConnectorDefinition['route'] = (event) => ({ messages: [routeRawEvent(parseRawEvent(event.value))], metadata: [] });
 
 /**
  * The Message a visitor's raw event becomes. The id is UUIDv5(channel id, event id), so a replayed

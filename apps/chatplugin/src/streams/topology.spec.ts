@@ -1,20 +1,22 @@
 import { maxMessageContentBytes, messageId } from '@platform/chat-domain';
 import { placementPartition } from '@platform/chat-streams';
-import type { Message, Serde } from '@platform/schemas';
+import { InvalidRawEventError } from '@platform/connector-kit';
+import type { Message, Metadata, Serde } from '@platform/schemas';
 import { Serdes } from '@platform/streams';
 import { TopologyTestDriver, type TestInputTopic } from '@platform/streams/testing';
-import { InvalidRawEventError } from '../errors';
 import { HISTORY_STORE, historyKey, historyRange } from './history-keys';
 import { encodeRawEvent, type ChatpluginRawEvent } from './raw-event';
 import { buildChatpluginTopology } from './topology';
 
-const topics = { chatpluginEvents: 'source.chatplugin.events', messages: 'application.communication.messages' };
-const json = Serdes.json<Message>();
-/** The registry's Avro serde in production; JSON here (the driver is indifferent). */
-const messageSerde: Serde<Message> = {
-  serialize: async (topic, value) => json.serialize(topic, value),
-  deserialize: async (topic, data) => json.deserialize(topic, data),
+const topics = { chatpluginEvents: 'source.chatplugin.events', messages: 'application.communication.messages', metadata: 'application.communication.metadata' };
+/** The registry's Avro serdes in production; JSON here (the driver is indifferent). */
+const jsonSerde = <T>(): Serde<T> => {
+  const json = Serdes.json<T>();
+  return { serialize: async (topic, value) => json.serialize(topic, value), deserialize: async (topic, data) => json.deserialize(topic, data) };
 };
+const messageSerde = jsonSerde<Message>();
+const serdes = { message: messageSerde, metadata: jsonSerde<Metadata>() };
+const newDriver = () => new TopologyTestDriver(buildChatpluginTopology(topics, serdes), { defaultPartitions: 10, app: { id: 'chatplugin', version: 1 } });
 
 const event = (overrides: Partial<ChatpluginRawEvent> = {}): ChatpluginRawEvent => ({
   type: 'message',
@@ -48,7 +50,7 @@ describe('chatplugin topology', () => {
   let messages: TestInputTopic<string, Message>;
 
   beforeEach(() => {
-    driver = new TopologyTestDriver(buildChatpluginTopology(topics, { message: messageSerde }), { defaultPartitions: 10, app: { id: 'chatplugin', version: 1 } });
+    driver = newDriver();
     raw = driver.createInputTopic(topics.chatpluginEvents, Serdes.string(), Serdes.buffer());
     messages = driver.createInputTopic(topics.messages, Serdes.string(), messageSerde);
   });
@@ -86,11 +88,32 @@ describe('chatplugin topology', () => {
     );
   });
 
-  it('gives a replayed raw event the same message id', async () => {
+  it("routes a duplicated raw event once (the connector kit's seen-dedup)", async () => {
     await raw.pipeInput('event-1', encodeRawEvent(event()));
     await raw.pipeInput('event-1', encodeRawEvent(event()));
+    await raw.pipeInput('event-2', encodeRawEvent(event({ id: 'event-2' })));
     const out = await driver.createOutputTopic(topics.messages, Serdes.string(), messageSerde).readKeyValuesToList();
-    expect(out.map((r) => r.key)).toEqual([messageId('channel-1', 'event-1'), messageId('channel-1', 'event-1')]);
+    expect(out.map((r) => r.key)).toEqual([messageId('channel-1', 'event-1'), messageId('channel-1', 'event-2')]);
+  });
+
+  it('gives identical messages when a reset router (empty stores) replays the raw topic, records written before the kit included', async () => {
+    // Bytes exactly as chatplugin.send wrote them before the chat plugin moved onto the connector kit.
+    const before = Buffer.from('{"type":"message","id":"event-0","channel_id":"channel-1","conversation_id":"conversation-1","sent_at":1699999999000,"message":{"text":"older"}}', 'utf8');
+    const history: [string, Buffer][] = [['event-0', before], ['event-1', encodeRawEvent(event())], ['event-1', encodeRawEvent(event())], ['event-2', encodeRawEvent(event({ id: 'event-2', message: { attachment: { type: 'image', payload: { url: 'https://x' } } } }))]];
+    const routed = async (d: TopologyTestDriver) => {
+      const input = d.createInputTopic(topics.chatpluginEvents, Serdes.string(), Serdes.buffer());
+      for (const [key, bytes] of history) await input.pipeInput(key, bytes, 1_700_000_005_000);
+      return d.createOutputTopic(topics.messages, Serdes.string(), messageSerde).readRecordsToList();
+    };
+    const first = await routed(driver);
+    const reset = newDriver();
+    try {
+      expect(await routed(reset)).toEqual(first);
+    } finally {
+      reset.close();
+    }
+    expect(first.map((r) => r.key)).toEqual([messageId('channel-1', 'event-0'), messageId('channel-1', 'event-1'), messageId('channel-1', 'event-2')]);
+    expect(first[0]!.value).toMatchObject({ content: '{"text":"older"}', sentAt: 1_699_999_999_000, senderId: 'conversation-1', deliveryState: 'DELIVERED' });
   });
 
   it('keeps the routed message in the conversation history', async () => {
