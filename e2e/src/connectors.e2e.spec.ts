@@ -2,21 +2,23 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Admin } from 'kafkajs';
 import { getExpectedTwilioSignature } from 'twilio';
+import { conversationId } from '@platform/chat-domain';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
 import { ApiClient } from './support/api';
-import { LocalActionEndpoint, LocalTwilio, type ProviderCall } from './support/connector-providers';
+import { LocalActionEndpoint, LocalGraph, LocalTwilio, type ProviderCall } from './support/connector-providers';
 import { startApp, tempDir, type AppProcess } from './support/processes';
 import { loadResponseCheck, type ResponseCheck } from './support/response-check';
 
 /**
- * Connectors as processes (communication, twilio, sources) against local providers:
+ * Connectors as processes (communication, twilio, sources, meta) against local providers:
  * - `messages.send` with `channel_id` + `source_recipient_id` starts a conversation (202) that the
  *   connector delivers, and the recipient's answer lands in that same conversation;
  * - kill -9 of a connector while its sends are in flight loses nothing: after the restart every message
  *   ends DELIVERED (none left PENDING), and the provider calls repeated are counted: Twilio has no
  *   idempotency key (each interrupted send reaches Twilio twice), the action endpoint deduplicates on the
- *   kit's `Idempotency-Key` (nothing reaches a user twice).
+ *   kit's `Idempotency-Key` (nothing reaches a user twice), Graph's Send API has none either (each interrupted
+ *   Messenger send reaches Graph twice) and Meta's echoes of both copies add no message.
  */
 const BATCH = 5;
 const publicUrl = 'https://hooks.example.com/platform';
@@ -38,13 +40,15 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
   let communication: AppProcess;
   let twilioApp: AppProcess;
   let sourcesApp: AppProcess;
+  let metaApp: AppProcess;
   let agent: ApiClient;
   let check: ResponseCheck;
   const twilio = new LocalTwilio(`AC${'a1'.repeat(16)}`, randomBytes(16).toString('hex'));
   const actions = new LocalActionEndpoint();
+  const graph = new LocalGraph('100200300', `EAAG${randomBytes(24).toString('base64url')}`, randomBytes(16).toString('hex'), '1234567890');
 
-  const start = async (name: string, stateDir: string, extra: Record<string, string> = {}) => {
-    const app = await startApp(name, { ...env, ...extra, STATE_DIR: stateDir });
+  const start = async (name: string, stateDir: string, extra: Record<string, string> = {}, port?: number) => {
+    const app = await startApp(name, { ...env, ...extra, STATE_DIR: stateDir }, port === undefined ? {} : { port });
     running.add(app);
     return app;
   };
@@ -54,13 +58,15 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
     return dir;
   };
   const twilioEnv = () => ({ TWILIO_PUBLIC_URL: publicUrl, TWILIO_API_BASE_URL: twilio.url, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken });
+  const metaKey = randomBytes(32).toString('base64');
+  const metaConfig = () => ({ META_APP_SECRET: graph.appSecret, META_APP_ID: graph.appId, META_GRAPH_BASE_URL: graph.url, META_CREDENTIALS_KEYS: `k1:${metaKey}` });
 
   beforeAll(async () => {
     admin = newKafka('e2e-connectors').admin();
     await admin.connect();
     const namespace = uniqueName('e2e-connectors');
     await applyTopics(admin, allTopics, { namespace });
-    await Promise.all([twilio.start(), actions.start('/actions')]);
+    await Promise.all([twilio.start(), actions.start('/actions'), graph.start()]);
     env = {
       KAFKA_BROKERS: kafkaBrokers().join(','),
       SCHEMA_REGISTRY_URL: registryUrl(),
@@ -72,35 +78,46 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
       // the restarted connector rejoins its group without waiting 30 s for the killed member to time out
       STREAMS_SESSION_TIMEOUT_MS: '6000',
     };
-    [communication, twilioApp, sourcesApp] = await Promise.all([start('communication', newDir('communication')), start('twilio', newDir('twilio'), twilioEnv()), start('sources', newDir('sources'))]);
+    [communication, twilioApp, sourcesApp, metaApp] = await Promise.all([
+      start('communication', newDir('communication')),
+      start('twilio', newDir('twilio'), twilioEnv()),
+      start('sources', newDir('sources')),
+      start('meta', newDir('meta'), metaConfig()),
+    ]);
+    graph.echoTo = `${metaApp.url}/facebook`;
     check = await loadResponseCheck(communication.url);
     agent = new ApiClient(communication.url, env.AUTH_SYSTEM_TOKEN, check);
   }, 180_000);
 
   afterAll(async () => {
     await Promise.all([...running].map((app) => app.stop()));
-    await Promise.all([twilio.close(), actions.close()]);
+    await Promise.all([twilio.close(), actions.close(), graph.close()]);
     await admin?.disconnect();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Sends BATCH messages to new conversations, kills the connector once all are at the provider, restarts it on its state, and waits for every outcome. */
+  /**
+   * Sends BATCH messages (to new conversations: `channel_id` + `source_recipient_id`, 202; or to existing ones:
+   * `conversation_id`, 200), kills the connector once all are at the provider, restarts it on its state (on the
+   * same port with `samePort`), and waits for every outcome.
+   */
   async function killMidSend(options: {
-    name: 'twilio' | 'sources';
+    name: 'twilio' | 'sources' | 'meta';
     app: AppProcess;
-    provider: LocalTwilio | LocalActionEndpoint;
+    provider: LocalTwilio | LocalActionEndpoint | LocalGraph;
     extraEnv: Record<string, string>;
-    channelId: string;
-    recipient: (i: number) => string;
+    target: (i: number) => { channel_id: string; source_recipient_id: string } | { conversation_id: string };
     content: (text: string) => unknown;
+    samePort?: boolean;
   }): Promise<{ sent: Message[]; final: Message[]; calls: ProviderCall[]; restarted: AppProcess }> {
     const { provider } = options;
     const before = provider.calls.length;
     provider.delayMs = 60_000;
     const sent = await Promise.all(
       Array.from({ length: BATCH }, async (_, i) => {
-        const answer = await agent.post<Message>('messages.send', { channel_id: options.channelId, source_recipient_id: options.recipient(i), message: options.content(`${options.name} ${i}`) });
-        expect(answer.status).toBe(202);
+        const target = options.target(i);
+        const answer = await agent.post<Message>('messages.send', { ...target, message: options.content(`${options.name} ${i}`) });
+        expect(answer.status).toBe('conversation_id' in target ? 200 : 202);
         expect(check('messages.send', answer.status, answer.body)).toBeUndefined();
         return answer.body;
       }),
@@ -111,7 +128,7 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
     const pending = await Promise.all(sent.map((m) => finalState(m)));
     expect(pending.map((m) => m.delivery_state)).toEqual(sent.map(() => 'pending'));
     provider.delayMs = 0;
-    const restarted = await start(options.name, options.app.env.STATE_DIR!, options.extraEnv);
+    const restarted = await start(options.name, options.app.env.STATE_DIR!, options.extraEnv, options.samePort ? options.app.port : undefined);
     let final: Message[] = [];
     await waitFor(
       async () => {
@@ -141,7 +158,8 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
   async function twilioScenario(channel: { id: string }): Promise<void> {
     const app = twilioApp;
     const recipient = (i: number) => `+4915112340${String(i).padStart(3, '0')}`;
-    const { sent, final, calls, restarted } = await killMidSend({ name: 'twilio', app, provider: twilio, extraEnv: twilioEnv(), channelId: channel.id, recipient, content: (text) => ({ Body: text }) });
+    const target = (i: number) => ({ channel_id: channel.id, source_recipient_id: recipient(i) });
+    const { sent, final, calls, restarted } = await killMidSend({ name: 'twilio', app, provider: twilio, extraEnv: twilioEnv(), target, content: (text) => ({ Body: text }) });
 
     expect(final.map((m) => m.delivery_state)).toEqual(sent.map(() => 'delivered'));
     expect(calls.every((c) => c.authentic)).toBe(true);
@@ -186,7 +204,8 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
   async function sourcesScenario(created: { token: string }, channel: { id: string }): Promise<void> {
     const app = sourcesApp;
     const recipient = (i: number) => `user-${i}`;
-    const { sent, final, calls, restarted } = await killMidSend({ name: 'sources', app, provider: actions, extraEnv: {}, channelId: channel.id, recipient, content: (text) => ({ text }) });
+    const target = (i: number) => ({ channel_id: channel.id, source_recipient_id: recipient(i) });
+    const { sent, final, calls, restarted } = await killMidSend({ name: 'sources', app, provider: actions, extraEnv: {}, target, content: (text) => ({ text }) });
 
     expect(final.map((m) => m.delivery_state)).toEqual(sent.map(() => 'delivered'));
     expect(calls.every((c) => c.authentic)).toBe(true);
@@ -209,15 +228,65 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
     });
   }
 
+  /**
+   * Meta (Messenger): a page cannot start conversations, so each contact writes first (signed webhook); the
+   * replies are sent to those conversations. Graph has no idempotency key: each interrupted send reaches Graph
+   * twice (the person gets it twice); Meta's echoes of every copy (our app id, our metadata tag) add no message.
+   */
+  async function metaScenario(channel: { id: string }): Promise<void> {
+    const app = metaApp;
+    const psid = (i: number) => `60000000000000${String(i).padStart(2, '0')}`;
+    const conversations = Array.from({ length: BATCH }, (_, i) => conversationId(channel.id, psid(i)));
+    const listed = async (conversation: string) => {
+      const answer = await agent.post<{ data: Message[] }>('messages.list', { conversation_id: conversation, page_size: 10 });
+      return answer.status === 200 ? answer.body.data : [];
+    };
+    const inbound = await Promise.all(conversations.map((_, i) => graph.deliver(`${app.url}/facebook`, graph.contactMessage(psid(i), `m_contact-${i}`, `hello ${i}`))));
+    expect(inbound).toEqual(conversations.map(() => 200));
+    await waitFor(async () => (await Promise.all(conversations.map(listed))).every((messages) => messages.some((m) => m.from_contact)), {
+      timeoutMs: 20_000,
+      description: 'meta: the contacts’ messages in their conversations',
+    });
+
+    const target = (i: number) => ({ conversation_id: conversations[i]! });
+    const { sent, final, calls, restarted } = await killMidSend({ name: 'meta', app, provider: graph, extraEnv: metaConfig(), target, content: (text) => ({ text }), samePort: true });
+
+    expect(final.map((m) => m.delivery_state)).toEqual(sent.map(() => 'delivered'));
+    expect(calls.every((c) => c.authentic)).toBe(true);
+    // every send was at Graph when the process died and is made again after the restart (no idempotency key)
+    expect(repeatsOf(calls)).toBe(BATCH);
+    expect(new Set(calls.map((c) => c.recipient))).toEqual(new Set(conversations.map((_, i) => psid(i))));
+
+    // Meta's echoes of both copies of each send: once they are in, a later message of each contact routed after
+    // them (same conversation, same partition) shows that they added nothing.
+    await graph.echoesDone();
+    const answers = await Promise.all(conversations.map((_, i) => graph.deliver(`${restarted.url}/facebook`, graph.contactMessage(psid(i), `m_answer-${i}`, 'thanks!'))));
+    expect(answers).toEqual(conversations.map(() => 200));
+    let histories: Message[][] = [];
+    await waitFor(
+      async () => {
+        histories = await Promise.all(conversations.map(listed));
+        return histories.every((messages) => messages.filter((m) => m.from_contact).length === 2);
+      },
+      { timeoutMs: 20_000, description: 'meta: the answers in their conversations' },
+    );
+    expect(histories.map((messages) => messages.filter((m) => !m.from_contact).map((m) => m.id))).toEqual(sent.map((m) => [m.id]));
+    const accepted = graph.echoed.filter((status) => status === 200).length;
+    process.stdout.write(
+      `connectors e2e: meta kill -9 with ${BATCH} sends in flight: ${calls.length} Graph calls, ${repeatsOf(calls)} repeated; ${graph.echoed.length} echoes (${accepted} accepted, ${graph.echoed.length - accepted} refused or unreachable while down), no message from them\n`,
+    );
+  }
+
   it(
-    'messages.send to new conversations (202) delivered by twilio and sources; kill -9 of both connectors mid-send → every message DELIVERED after the restart, none PENDING or lost; repeats counted; answers land in the started conversations',
+    'messages.send to new conversations (202) delivered by twilio and sources, replies to Messenger conversations by meta; kill -9 of the three connectors mid-send → every message DELIVERED after the restart, none PENDING or lost; repeats counted; answers land in the started conversations',
     async () => {
       // One after the other: two apps registering a new subject's schema at the same moment can fail (see the report of #14).
       const twilioChannel = await new ApiClient(twilioApp.url, env.AUTH_SYSTEM_TOKEN).ok<{ id: string }>('channels.twilio.sms.connect', { phone_number: ourNumber, name: 'Support' });
       const created = await new ApiClient(sourcesApp.url, env.AUTH_SYSTEM_TOKEN).ok<{ token: string }>('sources.create', { source_id: 'my-bot', name: 'Bot', action_endpoint: actions.url });
       actions.token = created.token;
       const sourceChannel = await new ApiClient(sourcesApp.url, created.token).ok<{ id: string }>('sources.channels.create', { source_channel_id: 'bot-1', name: 'Bot' });
-      await Promise.all([twilioScenario(twilioChannel), sourcesScenario(created, sourceChannel)]);
+      const metaChannel = await new ApiClient(metaApp.url, env.AUTH_SYSTEM_TOKEN).ok<{ id: string }>('channels.facebook.connect', { page_id: graph.pageId, page_token: graph.pageToken, name: 'Support page' });
+      await Promise.all([twilioScenario(twilioChannel), sourcesScenario(created, sourceChannel), metaScenario(metaChannel)]);
     },
     120_000,
   );

@@ -19,6 +19,8 @@ export interface MetaConfig {
   readonly jwtSecret: string;
   readonly logLevel: LogLevel;
   readonly commitIntervalMs: number;
+  /** `STREAMS_SESSION_TIMEOUT_MS`: how long the group waits for a member that died (kill -9) before its tasks, and their outboxes, move (default 30 000). */
+  readonly sessionTimeoutMs: number;
   readonly managementPort: number | undefined;
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
   /** `META_APP_SECRET`: the key of `X-Hub-Signature-256` (HMAC-SHA256 of the raw body). Without it every POST webhook is refused. */
@@ -76,6 +78,7 @@ function readMetaConfig(env: Env): MetaConfig {
     systemToken: auth.systemToken,
     jwtSecret: auth.jwtSecret,
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    sessionTimeoutMs: envInteger(env, 'STREAMS_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     appSecret: envText(env, 'META_APP_SECRET'),
     verifyToken: envText(env, 'META_VERIFY_TOKEN'),

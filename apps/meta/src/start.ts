@@ -110,6 +110,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
           stateDir: config.stateDir,
           applicationServer,
           commitIntervalMs: config.commitIntervalMs,
+          sessionTimeoutMs: config.sessionTimeoutMs,
           processingGuarantee: 'exactly-once',
           deserializationExceptionHandler: {},
           processingExceptionHandler: {},

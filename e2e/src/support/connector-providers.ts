@@ -4,15 +4,15 @@ import type { AddressInfo } from 'node:net';
 
 /** One provider call as a fake received it. */
 export interface ProviderCall {
-  /** Twilio: `To`; action endpoint: `payload.message.source_recipient_id`. */
+  /** Twilio: `To`; action endpoint: `payload.message.source_recipient_id`; Graph: `recipient.id`. */
   readonly recipient: string;
-  /** Twilio: `Body`; action endpoint: `payload.message.content.text`. */
+  /** Twilio: `Body`; action endpoint: `payload.message.content.text`; Graph: `message.text`. */
   readonly text: string;
-  /** Twilio: `From`; action endpoint: `payload.conversation.source_channel_id`. */
+  /** Twilio: `From`; action endpoint: `payload.conversation.source_channel_id`; Graph: the page whose token was used. */
   readonly from: string;
   /** The `Idempotency-Key` header (the action endpoint; Twilio's API has none). */
   readonly idempotencyKey: string | undefined;
-  /** Auth (Basic for Twilio) or signature (action endpoint) checked. */
+  /** Auth (Basic for Twilio, the page token as Bearer for Graph) or signature (action endpoint) checked. */
   readonly authentic: boolean;
   /** The provider id it answered (or would have, had the caller still listened). */
   readonly providerId: string;
@@ -126,4 +126,96 @@ export class LocalActionEndpoint extends HeldProvider {
     if (key !== undefined) this.byKey.set(key, providerId);
     return { status: 200, body: { source_message_id: providerId } };
   }
+}
+
+/**
+ * Graph's Send API for one Messenger page (`POST /{version}/me/messages`, the page token as Bearer or
+ * `access_token`, JSON `{recipient:{id}, messaging_type, message}` → `{recipient_id, message_id}`; Graph's
+ * `{"error":{…}}` bodies, code 190 for a bad token) and its user profiles (`GET /{version}/{psid}`). Like Meta,
+ * every accepted send is echoed at once to `echoTo` as a signed `message_echoes` webhook with our app id and
+ * the send's `metadata`, whether or not the caller still waits for the answer. Graph takes no idempotency
+ * key: a repeated call is a second message to the person, recorded as such.
+ */
+export class LocalGraph extends HeldProvider {
+  /** Our `/facebook` webhook, once known. */
+  echoTo: string | undefined;
+  /** What our webhook answered to each echo (0: not reachable, e.g. while the connector is down). */
+  readonly echoed: number[] = [];
+  private readonly echoes = new Set<Promise<void>>();
+
+  constructor(
+    readonly pageId: string,
+    readonly pageToken: string,
+    readonly appSecret: string,
+    readonly appId: string,
+  ) {
+    super();
+  }
+
+  /** Posts a webhook body as Meta does: JSON with `X-Hub-Signature-256` (HMAC-SHA256 of the exact bytes with the app secret). */
+  async deliver(url: string, body: unknown): Promise<number> {
+    const bytes = Buffer.from(JSON.stringify(body));
+    const signature = `sha256=${createHmac('sha256', this.appSecret).update(bytes).digest('hex')}`;
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: bytes });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  /** A contact's message to the page, as Meta's `messages` webhook carries it. */
+  contactMessage(psid: string, mid: string, text: string): unknown {
+    return { object: 'page', entry: [{ id: this.pageId, time: Date.now(), messaging: [{ sender: { id: psid }, recipient: { id: this.pageId }, timestamp: Date.now(), message: { mid, text } }] }] };
+  }
+
+  /** Waits until every echo posted so far was answered (or refused). */
+  async echoesDone(): Promise<void> {
+    await Promise.allSettled([...this.echoes]);
+  }
+
+  override async close(): Promise<void> {
+    await this.echoesDone();
+    await super.close();
+  }
+
+  protected answer(req: IncomingMessage, text: string): { status: number; body: unknown } {
+    const url = new URL(req.url ?? '/', 'http://graph.local');
+    const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice('Bearer '.length) : undefined;
+    const authentic = (bearer ?? url.searchParams.get('access_token')) === this.pageToken;
+    const parts = url.pathname.split('/').filter(Boolean);
+    const unknownPath = { status: 400, body: graphError('Unknown path components', 'OAuthException', 2500) };
+    if (!/^v[0-9]+\.[0-9]+$/.test(parts[0] ?? '')) return unknownPath;
+    if (req.method === 'GET' && parts.length === 2) {
+      if (!authentic) return { status: 401, body: graphError('Invalid OAuth access token - Cannot parse access token', 'OAuthException', 190) };
+      return { status: 200, body: { first_name: 'Contact', last_name: parts[1], profile_pic: `https://example.com/${parts[1]}.jpg`, id: parts[1] } };
+    }
+    if (req.method !== 'POST' || parts.length !== 3 || parts[1] !== 'me' || parts[2] !== 'messages') return unknownPath;
+    let body: { recipient?: { id?: unknown }; message?: { text?: unknown; metadata?: unknown } & Record<string, unknown> };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return { status: 400, body: graphError('(#100) param recipient must be non-empty.', 'OAuthException', 100) };
+    }
+    const recipient = typeof body.recipient?.id === 'string' ? body.recipient.id : '';
+    const mid = `m_${randomBytes(24).toString('base64url')}`;
+    this.calls.push({ recipient, from: this.pageId, text: typeof body.message?.text === 'string' ? body.message.text : '', idempotencyKey: undefined, authentic, providerId: mid });
+    if (!authentic) return { status: 401, body: graphError('Invalid OAuth access token - Cannot parse access token', 'OAuthException', 190) };
+    if (recipient === '' || body.message === undefined) return { status: 400, body: graphError('(#100) param recipient must be non-empty.', 'OAuthException', 100) };
+    this.echo(recipient, mid, body.message);
+    return { status: 200, body: { recipient_id: recipient, message_id: mid } };
+  }
+
+  private echo(recipient: string, mid: string, message: Record<string, unknown>): void {
+    if (this.echoTo === undefined) return;
+    const now = Date.now();
+    const event = { sender: { id: this.pageId }, recipient: { id: recipient }, timestamp: now, message: { ...message, mid, is_echo: true, app_id: Number(this.appId) } };
+    const delivery = this.deliver(this.echoTo, { object: 'page', entry: [{ id: this.pageId, time: now, messaging: [event] }] }).then(
+      (status) => void this.echoed.push(status),
+      () => void this.echoed.push(0),
+    );
+    this.echoes.add(delivery);
+    void delivery.finally(() => this.echoes.delete(delivery));
+  }
+}
+
+function graphError(message: string, type: string, code: number) {
+  return { error: { message, type, code, fbtrace_id: `A${randomBytes(8).toString('hex')}` } };
 }

@@ -22,6 +22,6 @@ export class ConversationsController {
     const conversation = await answering(async () => this.refetch.conversationOf(body));
     const outcome = await this.router.runOnOwner(req, PAGE_STORE, conversation, () => answering(() => this.refetch.refetch(conversation)));
     if (outcome.kind === 'answer') sendAnswer(res, outcome.answer);
-    else res.status(202).json({});
+    else sendAnswer(res, { status: 202, headers: {}, body: { json: {} } });
   }
 }
