@@ -6,3 +6,5 @@ export { jsonLogger, silentLogger, redactedFields, redactPaths, redactedValue } 
 export type { Logger, LogLevel, LogFields, JsonLoggerOptions } from './logger';
 export { sendEpochGuard, sendEpochWriter, senderAt, parseSendEpochs } from './send-epochs';
 export type { SendEpoch, SendEpochs, SendGuard } from './send-epochs';
+export { writeJson, JsonText } from './json-answer';
+export type { JsonResponse } from './json-answer';

@@ -1,5 +1,5 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { errorMessage } from '@platform/common';
+import { errorMessage, writeJson } from '@platform/common';
 import { requestPath, type PlatformRequest, type PlatformResponse } from './http';
 import type { ErrorMapping, ResolvedPlatformOptions } from './options';
 import { assignRequestId, requestIdOf } from './request-id';
@@ -97,6 +97,6 @@ export class PlatformExceptionFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    res.status(answer.status).json({ message: answer.message });
+    writeJson(res, answer.status, { message: answer.message });
   }
 }

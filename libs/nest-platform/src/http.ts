@@ -25,6 +25,7 @@ export interface PlatformResponse {
   setHeader(name: string, value: string): unknown;
   json(body: unknown): unknown;
   send(body?: unknown): unknown;
+  end(chunk: string): unknown;
   once(event: 'finish' | 'close', listener: () => void): unknown;
 }
 

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { writeJson } from '@platform/common';
 import { MetricsRegistry, contentType } from '@platform/metrics';
 import type { StreamsApplication } from '@platform/streams';
 import type { HttpResponse } from './http';
@@ -48,7 +49,7 @@ export class HealthController {
   @Get('health/live')
   live(@Res() res: HttpResponse): void {
     const state = this.app.state;
-    res.status(state === 'ERROR' ? 503 : 200).json({ status: state === 'ERROR' ? 'DOWN' : 'UP', state });
+    writeJson(res, state === 'ERROR' ? 503 : 200, { status: state === 'ERROR' ? 'DOWN' : 'UP', state });
   }
 
   @Get('health/ready')
@@ -66,7 +67,7 @@ export class HealthController {
   @Get('metrics')
   async metrics(@Res() res: HttpResponse): Promise<void> {
     if (this.options.metrics.length === 0) {
-      res.status(404).json({ message: 'no metrics registry configured' });
+      writeJson(res, 404, { message: 'no metrics registry configured' });
       return;
     }
     res.setHeader('Content-Type', contentType);
@@ -94,6 +95,6 @@ export class HealthController {
 
   private send(res: HttpResponse, up: boolean, report: HealthReport): void {
     if (!up) res.setHeader('Retry-After', String(this.options.retryAfterSeconds));
-    res.status(up ? 200 : 503).json(report);
+    writeJson(res, up ? 200 : 503, report);
   }
 }

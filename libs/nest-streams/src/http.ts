@@ -1,3 +1,4 @@
+import { writeJson, type JsonResponse } from '@platform/common';
 /**
  * The few request/response members the adapter uses. Express's objects (Nest's default platform)
  * satisfy them; declaring them here keeps the lib free of @types/express.
@@ -10,11 +11,9 @@ export interface HttpRequest {
   readonly body?: unknown;
 }
 
-export interface HttpResponse {
+export interface HttpResponse extends JsonResponse {
   status(code: number): HttpResponse;
-  setHeader(name: string, value: string): unknown;
   send(body?: unknown): unknown;
-  json(body: unknown): unknown;
 }
 
 /** A response to send: status, headers and a JSON body or raw text. */
@@ -26,9 +25,8 @@ export interface HttpAnswer {
 
 export function sendAnswer(res: HttpResponse, answer: HttpAnswer): void {
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  res.status(answer.status);
-  if ('json' in answer.body) res.json(answer.body.json);
-  else res.send(answer.body.text);
+  if ('json' in answer.body) writeJson(res, answer.status, answer.body.json);
+  else res.status(answer.status).send(answer.body.text);
 }
 
 export function headerValue(req: HttpRequest, name: string): string | undefined {

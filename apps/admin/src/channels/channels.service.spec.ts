@@ -50,10 +50,11 @@ const service = (app: StreamsApplication) => {
     list: async (req: typeof request, body: object): Promise<Sent> => {
       const sent: Sent = { status: 0, headers: {}, body: { json: undefined } };
       const res = {
+        statusCode: 0,
         status: (code: number) => ((sent.status = code), res),
         setHeader: (name: string, value: string) => (sent.headers[name] = value),
         send: () => undefined,
-        json: (json: unknown) => (sent.body = { json }),
+        end: (text: string) => ((sent.status = res.statusCode), (sent.body = { json: JSON.parse(text) as unknown })),
       };
       await controller.list(req, res, body);
       return sent;

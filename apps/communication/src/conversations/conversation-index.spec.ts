@@ -74,4 +74,32 @@ describe('conversation index', () => {
     expect((await ids(indexed))[0]).toBe('c1');
     expect(await payloads(indexed)).toEqual(await payloads(scanned));
   });
+
+  it('stamps what lists show: unchanged while nothing changes, new after a message, metadata, a channel or an invalidation', async () => {
+    const service = new ConversationsService(indexed.context);
+    expect(service.listStamp(1)).toBeUndefined(); // not built yet
+    await ids(indexed);
+    const built = service.listStamp(1);
+    expect(built).toBeDefined();
+    expect(service.listStamp(2)).toBeUndefined(); // another replica holds a partition: nothing reused
+    await ids(indexed, 'unread_count:0');
+    expect(service.listStamp(1)).toBe(built);
+    const seen = new Set([built]);
+    const changed = () => {
+      const stamp = service.listStamp(1);
+      expect(seen.has(stamp)).toBe(false);
+      seen.add(stamp);
+    };
+    await indexed.messages.pipeInput('m-new', contactMessage('m-new', 'c1', 99_000));
+    changed();
+    const reaction = metadataUpsert({ kind: 'message', id: 'm5' }, 'reaction', 'thumbs-up', 2);
+    await indexed.metadata.pipeInput(reaction.id, reaction.record);
+    changed();
+    indexed.context.conversationIndex!.renderedInputsChanged();
+    changed();
+    indexed.context.conversationIndex!.invalidate();
+    expect(service.listStamp(1)).toBeUndefined();
+    await ids(indexed);
+    changed();
+  });
 });

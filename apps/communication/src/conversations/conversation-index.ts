@@ -39,6 +39,14 @@ export class ConversationIndex {
 
   constructor(private readonly toView: (state: ConversationState) => ConversationView | null) {}
 
+  /**
+   * Identifies what the index shows: while it is unchanged, so are every list and every payload
+   * rendered from it (both caches above depend on exactly these counters). Undefined while invalid.
+   */
+  stamp(): string | undefined {
+    return this.valid ? `${this.version}:${this.renderEpoch}` : undefined;
+  }
+
   /** A processor stored `state`. Ignored while invalid (the rebuild will read it from the store). */
   update(state: ConversationState): void {
     if (!this.valid) return;

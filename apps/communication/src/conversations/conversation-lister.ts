@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { compileFilter, mergePartialResults, resolvePageRequest, type RequestBody } from '@platform/chat-domain';
 import { QueryRouter, type HttpRequest } from '@platform/nest-streams';
 import { UnavailableError } from '../errors';
+import { RenderedPages } from './rendered-pages';
 import { COMMUNICATION_SETTINGS, type CommunicationSettings } from '../http/settings';
 import { compareListed, ConversationsService, listedKey, type LocalListPart } from './conversations.service';
 
@@ -14,6 +15,8 @@ export const CONVERSATIONS_LIST_LOCAL_PATH = '/internal/conversations.list-local
  */
 @Injectable()
 export class ConversationLister {
+  private readonly pages = new RenderedPages();
+
   constructor(
     @Inject(QueryRouter) private readonly router: QueryRouter,
     @Inject(COMMUNICATION_SETTINGS) private readonly settings: CommunicationSettings,
@@ -22,24 +25,32 @@ export class ConversationLister {
 
   /**
    * The page's body. Throws the domain's errors for a bad cursor, page size or filter (400) before
-   * asking anyone, and UnavailableError (503) unless every partition answered.
+   * asking anyone, and UnavailableError (503) unless every partition answered. A replica holding every
+   * partition answers a page it rendered before, unchanged, as `JsonText` (RenderedPages).
    */
   async list(req: HttpRequest, body: RequestBody<'conversations.list'>): Promise<unknown> {
     const window = resolvePageRequest({ cursor: body.cursor, pageSize: body.page_size });
-    compileFilter(body.filters ?? '');
     const filters = body.filters ?? '';
+    const partitions = this.settings.topics.partitions.get(this.settings.topics.messages) ?? 0;
+    // Everything here and unchanged since a page was rendered: that page, serialized already.
+    const stamp = this.conversations.listStamp(partitions);
+    const key = stamp === undefined ? undefined : RenderedPages.key(filters, body.cursor, window.pageSize);
+    const cached = key === undefined ? undefined : this.pages.get(key, stamp!);
+    if (cached !== undefined) return cached;
+    compileFilter(filters);
     const gathered = await this.router.gatherList<LocalListPart>(req, {
       what: 'conversations',
       path: CONVERSATIONS_LIST_LOCAL_PATH,
       // Each replica resolves the same window from the client's cursor and page size.
       body: { filters, cursor: body.cursor ?? null, page_size: window.pageSize },
-      partitions: this.settings.topics.partitions.get(this.settings.topics.messages) ?? 0,
+      partitions,
       local: () => this.conversations.listLocal(filters, window),
       isPart: isLocalListPart,
     });
     if (!gathered.ok) throw new UnavailableError(messageOf(gathered.answer.body));
     const page = mergePartialResults(gathered.parts, compareListed, listedKey, window);
-    return { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data };
+    const answer = { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data };
+    return key !== undefined && stamp === this.conversations.listStamp(partitions) ? this.pages.put(key, stamp!, answer) : answer;
   }
 }
 

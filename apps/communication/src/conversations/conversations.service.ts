@@ -54,6 +54,17 @@ export class ConversationsService {
     return this.context.render.conversation(view);
   }
 
+  /**
+   * What this replica's conversation lists show, as a stamp that changes whenever a list could: set
+   * only while the application runs, this replica's tasks hold all `partitions` (a list needs nobody
+   * else) and the in-memory index is valid. Undefined otherwise: nothing rendered may be reused.
+   */
+  listStamp(partitions: number): string | undefined {
+    const { access, conversationIndex } = this.context;
+    if (!conversationIndex || !access.ready() || access.localPartitions().length !== partitions) return undefined;
+    return conversationIndex.stamp();
+  }
+
   /** This instance's part of a list: its matches around the window's start (chat-domain's partialResult), and how many match here. */
   async listLocal(filters: string | FilterNode | undefined, window: PageWindow): Promise<LocalListPart> {
     const { access, render, conversationIndex } = this.context;

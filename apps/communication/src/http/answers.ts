@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { writeJson } from '@platform/common';
 import type { WritePosition } from '@platform/chat-streams';
 import { POSITION_HEADER, QueryRouter, STREAMS_APPLICATION, formatPosition, sendAnswer, type HttpRequest, type HttpResponse } from '@platform/nest-streams';
 import type { QueryPosition, StreamsApplication } from '@platform/streams';
@@ -42,7 +43,7 @@ export class Answers {
 
   private send(res: HttpResponse, outcome: Outcome): void {
     if (outcome.position) res.setHeader(POSITION_HEADER, formatPosition(outcome.position));
-    res.status(outcome.status ?? 200).json(outcome.body);
+    writeJson(res, outcome.status ?? 200, outcome.body);
   }
 
   /**
