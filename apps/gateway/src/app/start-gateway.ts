@@ -11,7 +11,8 @@ import { corsMiddleware } from '../cors';
 import { GatewayMetrics } from '../gateway-metrics';
 import { HttpProxy } from '../proxy/http-proxy';
 import { WebSocketProxy } from '../proxy/websocket-proxy';
-import { proxyMiddleware, upgradeHandler } from '../routing/proxy-middleware';
+import { proxyRoute, upgradeHandler } from '../routing/proxy-middleware';
+import { frontDoor } from './front-door';
 import { GatewayModule } from './gateway.module';
 import { gatewayMetricsAccess } from './metrics-access';
 import { UpstreamProbe } from './upstream-probe';
@@ -24,9 +25,10 @@ export interface StartedGateway {
 }
 
 /**
- * Starts the gateway: security headers (set before the proxy, so every answer has them even from an app
- * that did not set them; an app's own values win), the management gate for `/metrics`, CORS, then the
- * proxy (bodies stream through untouched: Nest's body parser is off), then the gateway's own routes;
+ * Starts the gateway: access log and request id, security headers (set before the proxy, so every answer
+ * has them even from an app that did not set them; an app's own values win), the management gate for
+ * `/metrics`, CORS, then the proxy (bodies stream through untouched: Nest's body parser is off), all in
+ * front of Express (`frontDoor`); other paths go on to the gateway's own routes;
  * websocket upgrades are piped by the server's `upgrade` listener.
  */
 export async function startGateway(config: GatewayConfig, logger: Logger, registry: MetricsRegistry): Promise<StartedGateway> {
@@ -42,20 +44,30 @@ export async function startGateway(config: GatewayConfig, logger: Logger, regist
   });
   try {
     app.disable('x-powered-by');
-    // First: every answer, the gateway's own included, carries the request id, and each request gets an access-log line.
-    app.use(accessLogMiddleware({ logger }));
-    app.use(securityHeadersMiddleware);
-    app.use(managementGate({ ...(management ? { management } : {}), authorizeMetrics: gatewayMetricsAccess(config.systemToken) }));
-    app.use(corsMiddleware(config.cors));
-    app.use(proxyMiddleware(config.upstreams, httpProxy, metrics));
+    // Every request, the gateway's own included, gets a request id and an access-log line first; routed
+    // paths are proxied before Express (frontDoor), the rest go on to the gateway's own routes.
     const server = app.getHttpServer() as Server;
+    const express = app.getHttpAdapter().getInstance() as RequestListener;
+    const handler = frontDoor(
+      [
+        accessLogMiddleware({ logger }),
+        securityHeadersMiddleware,
+        managementGate({ ...(management ? { management } : {}), authorizeMetrics: gatewayMetricsAccess(config.systemToken) }),
+        corsMiddleware(config.cors),
+      ],
+      proxyRoute(config.upstreams, httpProxy, metrics),
+      express,
+      logger,
+    );
+    server.removeListener('request', express);
+    server.on('request', handler);
     server.on('upgrade', upgradeHandler(config.upstreams, webSocketProxy));
     await app.listen(config.port, config.host);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     if (management === undefined || config.managementPort === undefined) return { app, url };
-    const managementUrl = await management.listen(app.getHttpAdapter().getInstance() as RequestListener, { port: config.managementPort }, config.host);
+    const managementUrl = await management.listen(handler, { port: config.managementPort }, config.host);
     return { app, url, managementUrl };
   } catch (error) {
     await management?.close();

@@ -8,12 +8,12 @@ import { pathOf, ruleFor, type PathRule, type UpstreamName } from './path-rules'
 export type Upstreams = Readonly<Partial<Record<UpstreamName, URL>>>;
 
 /**
- * Express middleware placed before everything else (no body parser runs in front of it): a path of the
- * route table goes to its app, an app missing from the table answers 502, every other path continues
- * to the gateway's own routes (health, metrics, OpenAPI) and else its JSON 404.
+ * The gateway's routing, in front of Express (no body parser runs before it): a path of the route table
+ * goes to its app, an app missing from the table answers 502, every other path continues (`rest`) to
+ * the gateway's own routes (health, metrics, OpenAPI) and else its JSON 404.
  */
-export function proxyMiddleware(upstreams: Upstreams, proxy: HttpProxy, metrics: GatewayMetrics) {
-  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+export function proxyRoute(upstreams: Upstreams, proxy: HttpProxy, metrics: GatewayMetrics) {
+  return (req: IncomingMessage, res: ServerResponse, rest: () => void): void => {
     const path = pathOf(req.url);
     const rule = path === undefined ? undefined : ruleFor(path);
     if (rule === undefined) {
@@ -22,7 +22,7 @@ export function proxyMiddleware(upstreams: Upstreams, proxy: HttpProxy, metrics:
         stopTimer();
         metrics.requests.labels({ upstream: 'gateway', method: req.method ?? 'GET', status: String(res.statusCode) }).inc();
       });
-      next();
+      rest();
       return;
     }
     const target = upstreams[rule.upstream];
