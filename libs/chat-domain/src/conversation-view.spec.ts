@@ -12,8 +12,8 @@ const withMeta = (state: ConversationState, key: string, value: MetadataValue, t
 
 function base(): ConversationState {
   let state = emptyConversation(id);
-  state = applyMessage(state, aMessage({ id: 'm1', conversationId: id, sentAt: 100, source: 'twilio.sms' }));
-  state = applyMessage(state, aMessage({ id: 'm2', conversationId: id, sentAt: 300, source: 'twilio.sms', isFromContact: false }));
+  state = applyMessage(state, aMessage({ id: 'm1', conversationId: id, sentAt: 100, source: 'twilio.sms' }), true);
+  state = applyMessage(state, aMessage({ id: 'm2', conversationId: id, sentAt: 300, source: 'twilio.sms', isFromContact: false }), true);
   return state;
 }
 
@@ -37,7 +37,7 @@ describe('conversationView', () => {
     state = withMeta(state, tagKey('t1'), '');
     state = withMeta(state, 'state', 'CLOSED');
     state = withMeta(state, 'user_data.vip', true);
-    state = applyReadReceipt(state, { conversationId: id, readDate: 1_000 });
+    state = applyReadReceipt(state, { conversationId: id, readDate: 1_000 }, () => ({ count: 0, newestAt: null }));
     const view = conversationView(state)!;
     expect(view).toMatchObject({ displayName: 'Grace Hopper', tagIds: ['t1', 't2'], state: 'CLOSED', unreadCount: 0 });
     expect(view.metadata).toEqual({

@@ -2,18 +2,19 @@ import type { Message, Metadata, ReadReceipt } from '@platform/schemas';
 import { applyMessage, applyMetadata, applyReadReceipt, emptyConversation, hasMessages, unreadCount, type ConversationState } from './conversation';
 import { conversationView } from './conversation-view';
 import { ChatDomainError } from './errors';
-import { aMessage } from './internals/fixtures';
+import { aMessage, Folding } from './internals/fixtures';
 import { metadataRemoval, metadataUpsert, tagKey } from './metadata';
 import { withDeliveryState } from './message';
 
 const conv = { kind: 'conversation', id: 'conv-1' } as const;
 type Event = { message: Message } | { metadata: { id: string; record: Metadata | null } } | { receipt: ReadReceipt };
 
-function fold(events: Event[], state: ConversationState = emptyConversation('conv-1')): ConversationState {
+/** Folds `events` as a processor does (with its message history, `folding`: a new one unless given). */
+function fold(events: Event[], state: ConversationState = emptyConversation('conv-1'), folding = new Folding()): ConversationState {
   return events.reduce((s, e) => {
-    if ('message' in e) return applyMessage(s, e.message);
+    if ('message' in e) return folding.message(s, e.message);
     if ('metadata' in e) return applyMetadata(s, e.metadata.id, e.metadata.record);
-    return applyReadReceipt(s, e.receipt);
+    return folding.receipt(s, e.receipt);
   }, state);
 }
 
@@ -22,7 +23,7 @@ describe('conversation reducer', () => {
     const empty = emptyConversation('conv-1');
     expect(hasMessages(empty)).toBe(false);
     expect(conversationView(empty)).toBeNull();
-    const state = applyMessage(empty, aMessage({ id: 'm1', sentAt: 100 }));
+    const state = applyMessage(empty, aMessage({ id: 'm1', sentAt: 100 }), true);
     expect(hasMessages(state)).toBe(true);
     expect(state).toMatchObject({ channelId: 'chan-1', source: 'chatplugin', createdAt: 100 });
     expect(state.lastMessage?.id).toBe('m1');
@@ -45,12 +46,14 @@ describe('conversation reducer', () => {
     expect(fold([{ message: b }, { message: a }]).lastMessage?.id).toBe('b');
   });
 
-  it('does not double count a re-delivered message', () => {
+  it('does not double count a re-delivered message (the processor knows it is not new)', () => {
     const m = aMessage({ id: 'm1', sentAt: 100 });
     const once = fold([{ message: m }]);
     const twice = fold([{ message: m }, { message: m }, { message: { ...m } }]);
     expect(twice).toEqual(once);
     expect(unreadCount(twice)).toBe(1);
+    expect(applyMessage(once, m, false)).toEqual(once);
+    expect(unreadCount(applyMessage(once, aMessage({ id: 'm2', sentAt: 90 }), true))).toBe(2);
   });
 
   it('replaces the last message with its later delivery-state version, never the reverse', () => {
@@ -58,7 +61,7 @@ describe('conversation reducer', () => {
     const delivered = withDeliveryState(pending, 'DELIVERED', 600);
     const forward = fold([{ message: pending }, { message: delivered }]);
     expect(forward.lastMessage).toEqual(delivered);
-    const replayed = fold([{ message: pending }], forward);
+    const replayed = applyMessage(forward, pending, false);
     expect(replayed.lastMessage).toEqual(delivered);
   });
 
@@ -71,15 +74,23 @@ describe('conversation reducer', () => {
       { message: aMessage({ id: 'c3', sentAt: 300 }) },
       { message: aMessage({ id: 'late-but-old', sentAt: 150 }) },
     ]);
-    expect(state.unread).toEqual({ c3: 300 });
+    expect(state).toMatchObject({ unreadCount: 1, newestUnreadAt: 300 });
     expect(unreadCount(state)).toBe(1);
-    expect(fold([{ receipt: { conversationId: 'conv-1', readDate: 1_000 } }], state).unread).toEqual({});
+    // Everything read: no recount of the history is asked for.
+    const recount = jest.fn(() => ({ count: 7, newestAt: 1 }));
+    expect(applyReadReceipt(state, { conversationId: 'conv-1', readDate: 1_000 }, recount)).toMatchObject({ unreadCount: 0, newestUnreadAt: null, lastReadAt: 1_000 });
+    expect(recount).not.toHaveBeenCalled();
+    // Some left unread: the count is what the processor recounts from its history.
+    expect(applyReadReceipt(state, { conversationId: 'conv-1', readDate: 250 }, recount)).toMatchObject({ unreadCount: 7, newestUnreadAt: 1 });
+    expect(recount).toHaveBeenCalledWith(250);
   });
 
   it('ignores an older read receipt (receipts only move forward)', () => {
-    const state = fold([{ message: aMessage({ id: 'c1', sentAt: 100 }) }, { receipt: { conversationId: 'conv-1', readDate: 50 } }]);
-    const read = applyReadReceipt(state, { conversationId: 'conv-1', readDate: 200 });
-    expect(applyReadReceipt(read, { conversationId: 'conv-1', readDate: 60 })).toBe(read);
+    const folding = new Folding();
+    const state = fold([{ message: aMessage({ id: 'c1', sentAt: 100 }) }, { receipt: { conversationId: 'conv-1', readDate: 50 } }], undefined, folding);
+    expect(unreadCount(state)).toBe(1);
+    const read = folding.receipt(state, { conversationId: 'conv-1', readDate: 200 });
+    expect(folding.receipt(read, { conversationId: 'conv-1', readDate: 60 })).toBe(read);
     expect(unreadCount(read)).toBe(0);
   });
 
@@ -99,8 +110,8 @@ describe('conversation reducer', () => {
 
   it('refuses records of another conversation or subject', () => {
     const state = emptyConversation('conv-1');
-    expect(() => applyMessage(state, aMessage({ id: 'm', conversationId: 'other' }))).toThrow(ChatDomainError);
-    expect(() => applyReadReceipt(state, { conversationId: 'other', readDate: 1 })).toThrow(ChatDomainError);
+    expect(() => applyMessage(state, aMessage({ id: 'm', conversationId: 'other' }), true)).toThrow(ChatDomainError);
+    expect(() => applyReadReceipt(state, { conversationId: 'other', readDate: 1 }, () => ({ count: 0, newestAt: null }))).toThrow(ChatDomainError);
     const foreign = metadataUpsert({ kind: 'conversation', id: 'other' }, 'state', 'OPEN', 1);
     expect(() => applyMetadata(state, foreign.id, foreign.record)).toThrow(ChatDomainError);
     const channel = metadataUpsert({ kind: 'channel', id: 'conv-1' }, 'name', 'x', 1);
@@ -128,7 +139,7 @@ describe('conversation reducer', () => {
       { metadata: metadataUpsert(conv, tagKey('t'), '', 3) },
     ];
     const expected = fold(events);
-    expect(expected.unread).toEqual({ c3: 400 });
+    expect(expected).toMatchObject({ unreadCount: 1, newestUnreadAt: 400 });
     expect(expected.lastMessage?.deliveryState).toBe('DELIVERED');
     let seed = 42;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);

@@ -1,7 +1,6 @@
 import type { Message, Metadata, ReadReceipt } from '@platform/schemas';
 import { ChatDomainError } from './errors';
 import { checkStoredMessage, isLaterMessage, isSameOrNewerVersion } from './message';
-import { maxUnreadIds } from './limits';
 import { applyBudgetedMetadataEntry } from './metadata-budget';
 import type { MetadataEntries } from './metadata-document';
 
@@ -9,9 +8,10 @@ import type { MetadataEntries } from './metadata-document';
  * State of one conversation, folded from its messages, its conversation metadata and its read
  * receipts. Conversations have no record of their own (as in Airy): this state is what a store
  * keeps per conversation id. Plain JSON, bounded in size (limits.ts has the arithmetic): it holds
- * the last message (≤ maxStoredMessageBytes), the ids of at most maxUnreadIds contact messages not
- * yet read, and the metadata facts (≤ maxConversationMetadataBytes) — not the message history.
- * A record that would break a bound is refused with SizeLimitError instead of growing the state.
+ * the last message (≤ maxStoredMessageBytes), the unread count, and the metadata facts
+ * (≤ maxConversationMetadataBytes) — not the message history. Its size does not grow with the number
+ * of messages: the store reads and writes it once per record. A record that would break a bound is
+ * refused with SizeLimitError instead of growing the state.
  */
 export interface ConversationState {
   id: string;
@@ -23,10 +23,13 @@ export interface ConversationState {
   /** Latest message by (sentAt, id), in its latest delivery version. */
   lastMessage: Message | null;
   /**
-   * Contact messages sent after the last read: message id → sentAt. Keyed by id, so re-delivery does
-   * not double count. At most maxUnreadIds entries, the newest by (sentAt, id): older ones are dropped.
+   * Contact messages sent after the last read, each counted once: the folding processor tells
+   * `applyMessage` whether a message is new to it (its message store knows), and a read receipt
+   * recounts what remains from that store (`applyReadReceipt`).
    */
-  unread: Record<string, number>;
+  unreadCount: number;
+  /** `sentAt` of the newest unread contact message; null when nothing is unread. */
+  newestUnreadAt: number | null;
   /** Latest read receipt's readDate; messages sent at or before it are read. */
   lastReadAt: number | null;
   /** Conversation metadata facts by record id. */
@@ -34,7 +37,25 @@ export interface ConversationState {
 }
 
 export function emptyConversation(id: string): ConversationState {
-  return { id, channelId: null, source: null, createdAt: null, lastMessage: null, unread: {}, lastReadAt: null, metadata: {} };
+  return { id, channelId: null, source: null, createdAt: null, lastMessage: null, unreadCount: 0, newestUnreadAt: null, lastReadAt: null, metadata: {} };
+}
+
+/** The state shape before unread counts (an `unread` map of message id → sentAt), as older stores hold it. */
+interface StateWithUnreadIds {
+  readonly unread?: Readonly<Record<string, number>>;
+}
+
+/**
+ * A stored state in the current shape: a state written by an earlier version (unread message ids
+ * instead of a count) gets the count and newest time of those ids. Stores of conversation states read
+ * through this (`conversationStateSerde` in chat-streams), so a new version runs on old local state and
+ * old changelogs.
+ */
+export function upgradeConversationState(state: ConversationState): ConversationState {
+  if (typeof state.unreadCount === 'number') return state;
+  const { unread, ...rest } = state as ConversationState & StateWithUnreadIds;
+  const times = Object.values(unread ?? {});
+  return { ...rest, unreadCount: times.length, newestUnreadAt: times.length === 0 ? null : Math.max(...times) };
 }
 
 /** True once a message arrived: Airy lists only conversations with at least one message. */
@@ -43,11 +64,11 @@ export function hasMessages(state: ConversationState): boolean {
 }
 
 /**
- * Number of contact messages sent after the last read, exact below maxUnreadIds; at maxUnreadIds it
- * means "that many or more" (the oldest unread ids were dropped to bound the state).
+ * Number of contact messages sent after the last read. Exact, except after a read receipt that left
+ * more than maxUnreadRecount unread (the recount stops there: "that many or more").
  */
 export function unreadCount(state: ConversationState): number {
-  return Object.keys(state.unread).length;
+  return state.unreadCount;
 }
 
 function checkOwner(state: ConversationState, conversationId: string, what: string): void {
@@ -57,11 +78,13 @@ function checkOwner(state: ConversationState, conversationId: string, what: stri
 }
 
 /**
- * Applies one message record (new or a later delivery-state version). Idempotent: the same
- * record twice yields an equal state; an older version of the last message never replaces
- * a newer one. A message over the size budget (checkStoredMessage) is refused with SizeLimitError.
+ * Applies one message record (new or a later delivery-state version). `isNew`: the message id was
+ * never folded into this conversation before (the caller's message store knows); only a new contact
+ * message sent after the last read counts as unread, so the same record twice yields an equal state.
+ * An older version of the last message never replaces a newer one. A message over the size budget
+ * (checkStoredMessage) is refused with SizeLimitError.
  */
-export function applyMessage(state: ConversationState, message: Message): ConversationState {
+export function applyMessage(state: ConversationState, message: Message, isNew: boolean): ConversationState {
   checkOwner(state, message.conversationId, `message ${message.id}`);
   checkStoredMessage(message);
   let lastMessage = state.lastMessage;
@@ -70,16 +93,15 @@ export function applyMessage(state: ConversationState, message: Message): Conver
   } else if (lastMessage.id === message.id && isSameOrNewerVersion(message, lastMessage)) {
     lastMessage = message;
   }
-  let unread = state.unread;
-  const isUnread = message.isFromContact && (state.lastReadAt === null || message.sentAt > state.lastReadAt);
-  if (isUnread && (!Object.hasOwn(unread, message.id) || unread[message.id] !== message.sentAt)) unread = withUnread(unread, message.id, message.sentAt);
+  const isUnread = isNew && message.isFromContact && (state.lastReadAt === null || message.sentAt > state.lastReadAt);
   return {
     ...state,
     channelId: state.channelId ?? message.channelId,
     source: state.source ?? message.source,
     createdAt: state.createdAt === null ? message.sentAt : Math.min(state.createdAt, message.sentAt),
     lastMessage,
-    unread,
+    unreadCount: isUnread ? state.unreadCount + 1 : state.unreadCount,
+    newestUnreadAt: isUnread ? Math.max(state.newestUnreadAt ?? message.sentAt, message.sentAt) : state.newestUnreadAt,
   };
 }
 
@@ -99,31 +121,26 @@ export function applyMetadata(state: ConversationState, recordId: string, record
   return metadata === state.metadata ? state : { ...state, metadata };
 }
 
+/** What is still unread after a read receipt, as the folding processor recounts it from its message store. */
+export interface UnreadAfter {
+  /** Contact messages of the conversation sent after the read date (at most maxUnreadRecount). */
+  readonly count: number;
+  /** The newest one's `sentAt`; null when none. */
+  readonly newestAt: number | null;
+}
+
 /**
  * Applies a read receipt: everything sent at or before `readDate` is read. Receipts only move
- * forward, so a replayed older receipt does not bring messages back as unread.
+ * forward, so a replayed older receipt does not bring messages back as unread. `unreadAfter` counts
+ * the conversation's contact messages sent after a date (the processor scans its message store,
+ * newest first, at most maxUnreadRecount of them); it is called only when the receipt leaves some
+ * unread, so marking everything read costs nothing.
  */
-export function applyReadReceipt(state: ConversationState, receipt: ReadReceipt): ConversationState {
+export function applyReadReceipt(state: ConversationState, receipt: ReadReceipt, unreadAfter: (readDate: number) => UnreadAfter): ConversationState {
   checkOwner(state, receipt.conversationId, 'read receipt');
   if (state.lastReadAt !== null && receipt.readDate <= state.lastReadAt) return state;
   const readDate = receipt.readDate;
-  // fromEntries defines own properties, so an id such as `__proto__` stays an ordinary entry.
-  const unread: Record<string, number> = Object.fromEntries(Object.entries(state.unread).filter(([, sentAt]) => sentAt > readDate));
-  return { ...state, lastReadAt: readDate, unread };
-}
-
-/** Adds an unread id; over maxUnreadIds the oldest by (sentAt, id) is dropped (possibly the one just added). */
-function withUnread(unread: Record<string, number>, id: string, sentAt: number): Record<string, number> {
-  const next: Record<string, number> = { ...unread };
-  Object.defineProperty(next, id, { value: sentAt, enumerable: true, writable: true, configurable: true });
-  const ids = Object.keys(next);
-  if (ids.length <= maxUnreadIds) return next;
-  let oldest = ids[0]!;
-  for (const candidate of ids) {
-    const a = next[candidate]!;
-    const b = next[oldest]!;
-    if (a < b || (a === b && candidate < oldest)) oldest = candidate;
-  }
-  delete next[oldest];
-  return next;
+  const nothingLeft = state.newestUnreadAt === null || state.newestUnreadAt <= readDate;
+  const left = nothingLeft ? { count: 0, newestAt: null } : unreadAfter(readDate);
+  return { ...state, lastReadAt: readDate, unreadCount: left.count, newestUnreadAt: left.newestAt };
 }

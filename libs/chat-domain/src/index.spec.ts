@@ -1,8 +1,6 @@
 import type { Message } from '@platform/schemas';
 import {
-  applyMessage,
   applyMetadata,
-  applyReadReceipt,
   channelId,
   channelPayload,
   conversationId,
@@ -17,6 +15,7 @@ import {
   withDeliveryState,
   type ConversationState,
 } from './index';
+import { Folding } from './internals/fixtures';
 
 /** A whole conversation life cycle through the public API only. */
 describe('public API scenario', () => {
@@ -41,20 +40,21 @@ describe('public API scenario', () => {
   it('ingests idempotently, tags, replies, reads and renders Airy payloads', () => {
     let state: ConversationState = emptyConversation(conv);
     // the provider retries the webhook: same source message id → same message id → counted once
-    for (const m of [inbound('SM1', 1_000), inbound('SM2', 2_000), inbound('SM1', 1_000)]) state = applyMessage(state, m);
+    const folding = new Folding();
+    for (const m of [inbound('SM1', 1_000), inbound('SM2', 2_000), inbound('SM1', 1_000)]) state = folding.message(state, m);
     expect(conversationView(state)!.unreadCount).toBe(2);
 
     for (const change of [metadataUpsert(subject, 'contact.display_name', 'Grace', 10), metadataUpsert(subject, tagKey('vip'), '', 11)]) {
       state = applyMetadata(state, change.id, change.record);
     }
     const reply: Message = { ...inbound('ignored', 3_000), id: 'reply-1', isFromContact: false, senderId: 'github:1', deliveryState: 'PENDING' };
-    state = applyMessage(state, reply);
-    state = applyMessage(state, withDeliveryState(reply, 'DELIVERED', 3_500));
+    state = folding.message(state, reply);
+    state = folding.message(state, withDeliveryState(reply, 'DELIVERED', 3_500));
 
     const unread = listConversations([conversationView(state)!], { filters: 'unread_count:[1 TO *] AND tag_ids:vip AND display_name:grace' });
     expect(unread.data.map((v) => v.id)).toEqual([conv]);
 
-    state = applyReadReceipt(state, { conversationId: conv, readDate: 3_600 });
+    state = folding.receipt(state, { conversationId: conv, readDate: 3_600 });
     const untag = metadataRemoval(subject, tagKey('vip'));
     state = applyMetadata(state, untag.id, untag.record);
 

@@ -36,8 +36,8 @@ export { reservedKeys, isReservedKey, ReservedKeyError, checkKey, checkKeysDeep,
 export { isSameOrNewerVersion, resendMessage, withDeliveryState, parseMessageContent, compareMessagesNewestFirst, isLaterMessage, checkStoredMessage } from './message';
 
 // Conversations
-export { emptyConversation, hasMessages, unreadCount, applyMessage, applyMetadata, applyReadReceipt } from './conversation';
-export type { ConversationState } from './conversation';
+export { emptyConversation, hasMessages, unreadCount, applyMessage, applyMetadata, applyReadReceipt, upgradeConversationState } from './conversation';
+export type { ConversationState, UnreadAfter } from './conversation';
 export { conversationView, compareConversations, sourceDisplayName, defaultDisplayName } from './conversation-view';
 export type { ConversationView, ConversationViewOptions } from './conversation-view';
 export { listConversations, listConversationsCooperatively, matchConversationsCooperatively, conversationSortKey, listSliceMs } from './conversation-list';
@@ -62,8 +62,7 @@ export {
   maxMessageContentBytes,
   maxStoredMessageBytes,
   maxMessageIdJsonBytes,
-  maxUnreadIds,
-  maxUnreadEntryBytes,
+  maxUnreadRecount,
   maxMetadataUpsertBytes,
   maxConversationMetadataBytes,
   maxMessageMetadataBytes,

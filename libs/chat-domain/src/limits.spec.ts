@@ -1,5 +1,5 @@
-import { applyMessage, applyMetadata, applyReadReceipt, emptyConversation, unreadCount, type ConversationState } from './conversation';
-import { aMessage } from './internals/fixtures';
+import { applyMessage, applyMetadata, emptyConversation, unreadCount, upgradeConversationState, type ConversationState } from './conversation';
+import { aMessage, Folding } from './internals/fixtures';
 import {
   changelogRecordLimitBytes,
   checkSize,
@@ -10,7 +10,7 @@ import {
   maxMessageIdJsonBytes,
   maxMetadataUpsertBytes,
   maxStoredMessageBytes,
-  maxUnreadIds,
+  maxUnreadRecount,
   SizeLimitError,
   utf8ByteLength,
 } from './limits';
@@ -52,7 +52,7 @@ describe('utf8ByteLength and jsonByteLength', () => {
 
 describe('the budget arithmetic', () => {
   it('keeps the worst conversation record under the changelog limit with margin', () => {
-    expect(maxConversationRecordBytes).toBe(550_456);
+    expect(maxConversationRecordBytes).toBe(403_456);
     expect(maxConversationRecordBytes).toBeLessThan(changelogRecordLimitBytes * 0.6);
   });
 
@@ -63,15 +63,16 @@ describe('the budget arithmetic', () => {
     expect(validateRequest('chatplugin.send', { message: contentOfBytes(maxMessageContentBytes + 1) })).toMatchObject({ ok: false, tooLarge: true });
 
     let state: ConversationState = emptyConversation(conversationId);
-    // More unread contact messages than are kept, each with the longest id a record may carry.
+    // Unread contact messages, each with the longest id a record may carry: the state holds a count, not the ids.
     const longId = (i: number) => `${i}`.padStart(maxMessageIdJsonBytes - 2, 'm');
-    for (let i = 0; i < maxUnreadIds + 5; i++) {
-      state = applyMessage(state, aMessage({ id: longId(i), conversationId, channelId: 'h'.repeat(200), source: 's'.repeat(100), sentAt: -9_007_199_254_740 + i }));
+    for (let i = 0; i < maxUnreadRecount + 5; i++) {
+      state = applyMessage(state, aMessage({ id: longId(i), conversationId, channelId: 'h'.repeat(200), source: 's'.repeat(100), sentAt: -9_007_199_254_740 + i }), true);
     }
     // The largest message written as messages.send would write it (every id at its request limit).
     state = applyMessage(
       state,
       aMessage({ id: 'z'.repeat(36), conversationId, channelId: 'h'.repeat(200), source: 's'.repeat(100), senderId: 'u'.repeat(200), sourceRecipientId: 'r'.repeat(200), content: JSON.stringify(content), sentAt: Number.MAX_SAFE_INTEGER }),
+      true,
     );
     expect(state.lastMessage?.content).toBe(JSON.stringify(content));
     // Metadata filled with upserts as metadata.upsert accepts them, until the budget refuses one.
@@ -90,7 +91,7 @@ describe('the budget arithmetic', () => {
       }
     }
     expect(jsonByteLength(state.metadata)).toBeLessThanOrEqual(maxConversationMetadataBytes);
-    expect(unreadCount(state)).toBe(maxUnreadIds);
+    expect(unreadCount(state)).toBe(maxUnreadRecount + 6);
     // Stored as the conversations store does (Serdes.json: JSON text as UTF-8).
     const recordBytes = Buffer.byteLength(JSON.stringify(state), 'utf8');
     expect(recordBytes).toBeGreaterThan(maxStoredMessageBytes);
@@ -103,36 +104,36 @@ describe('reducer bounds', () => {
   const conv = { kind: 'conversation', id: 'conv-1' } as const;
 
   it('refuses a message over the stored size or with an over-long id, leaving the state alone', () => {
-    const state = applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1' }));
+    const state = applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1' }), true);
     const atLimit = aMessage({ id: 'm2', sentAt: 2_000, content: '' });
     atLimit.content = 'x'.repeat(maxStoredMessageBytes - jsonByteLength(atLimit)!);
     expect(jsonByteLength(atLimit)).toBe(maxStoredMessageBytes);
-    expect(applyMessage(state, atLimit).lastMessage?.id).toBe('m2');
+    expect(applyMessage(state, atLimit, true).lastMessage?.id).toBe('m2');
     const over = { ...atLimit, content: `${atLimit.content}x` };
-    expect(() => applyMessage(state, over)).toThrow(`message m2 is ${maxStoredMessageBytes + 1} bytes, limit ${maxStoredMessageBytes} bytes`);
-    expect(() => applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 1) }))).toThrow(SizeLimitError);
-    expect(applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 2) })).unread).toHaveProperty('i'.repeat(maxMessageIdJsonBytes - 2));
+    expect(() => applyMessage(state, over, true)).toThrow(`message m2 is ${maxStoredMessageBytes + 1} bytes, limit ${maxStoredMessageBytes} bytes`);
+    expect(() => applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 1) }), true)).toThrow(SizeLimitError);
+    expect(unreadCount(applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 2) }), true))).toBe(2);
   });
 
-  it('keeps the newest unread ids: exact below the cap, saturated at it, and exact again after a read', () => {
+  it('counts every new unread message exactly; a read receipt recounts what is left, at most maxUnreadRecount', () => {
+    const folding = new Folding();
     let state = emptyConversation('conv-1');
-    for (let i = 1; i <= maxUnreadIds + 10; i++) state = applyMessage(state, aMessage({ id: `m${i}`, sentAt: i }));
-    expect(unreadCount(state)).toBe(maxUnreadIds);
-    expect(state.unread).not.toHaveProperty('m10');
-    expect(state.unread).toHaveProperty('m11');
-    // A re-delivered dropped message stays dropped; a re-delivered kept one is counted once.
-    expect(applyMessage(state, aMessage({ id: 'm3', sentAt: 3 })).unread).toEqual(state.unread);
-    expect(unreadCount(applyMessage(state, aMessage({ id: 'm500', sentAt: 500 })))).toBe(maxUnreadIds);
-    const read = applyReadReceipt(state, { conversationId: 'conv-1', readDate: maxUnreadIds });
-    expect(unreadCount(read)).toBe(10);
+    for (let i = 1; i <= maxUnreadRecount + 10; i++) state = folding.message(state, aMessage({ id: `m${i}`, sentAt: i }));
+    expect(unreadCount(state)).toBe(maxUnreadRecount + 10);
+    // A re-delivered message is not new to the processor: counted once.
+    expect(folding.message(state, aMessage({ id: 'm3', sentAt: 3 }))).toEqual(state);
+    expect(unreadCount(folding.receipt(state, { conversationId: 'conv-1', readDate: maxUnreadRecount }))).toBe(10);
+    // A receipt before most of them: the recount stops at the bound ("that many or more").
+    expect(unreadCount(folding.receipt(state, { conversationId: 'conv-1', readDate: 5 }))).toBe(maxUnreadRecount);
   });
 
-  it('keeps an id named __proto__ as an ordinary unread entry', () => {
-    let state = applyMessage(emptyConversation('conv-1'), aMessage({ id: '__proto__', sentAt: 5 }));
-    expect(unreadCount(state)).toBe(1);
-    expect(Object.getPrototypeOf(state.unread)).toBe(Object.prototype);
-    state = applyReadReceipt(state, { conversationId: 'conv-1', readDate: 1 });
-    expect(Object.keys(state.unread)).toEqual(['__proto__']);
+  it('upgrades a state stored with unread ids (an earlier version) to the count and newest time', () => {
+    const stored = { ...emptyConversation('conv-1'), unreadCount: undefined, newestUnreadAt: undefined, unread: JSON.parse('{"__proto__": 5, "m2": 9}') as unknown } as unknown as ConversationState;
+    const upgraded = upgradeConversationState(JSON.parse(JSON.stringify(stored)) as ConversationState);
+    expect(upgraded).toEqual({ ...emptyConversation('conv-1'), unreadCount: 2, newestUnreadAt: 9 });
+    expect(upgradeConversationState(upgraded)).toBe(upgraded);
+    const none = upgradeConversationState({ ...emptyConversation('conv-1'), unreadCount: undefined, newestUnreadAt: undefined, unread: {} } as unknown as ConversationState);
+    expect(none).toMatchObject({ unreadCount: 0, newestUnreadAt: null });
   });
 
   it('refuses a conversation metadata record that would pass the budget, accepts removals', () => {

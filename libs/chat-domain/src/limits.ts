@@ -13,11 +13,11 @@ import { ChatDomainError } from './errors';
  * |------------------------------------------------------------------|-----------------:|
  * | fixed fields (id, channelId, source, dates, property names)      |            2,048 |
  * | lastMessage: a message record ≤ {@link maxStoredMessageBytes}    |          139,264 |
- * | unread: {@link maxUnreadIds} × {@link maxUnreadEntryBytes}       |          147,000 |
+ * | unread count and newest unread time (in the fixed fields)        |                0 |
  * | metadata: {@link maxConversationMetadataBytes}                   |          262,144 |
- * | **total**                                                        |      **550,456** |
+ * | **total**                                                        |      **403,456** |
  *
- * 550,456 ≤ 1,048,576 leaves 47 % for the Kafka record overhead (key ≤ 256 bytes, headers,
+ * 403,456 ≤ 1,048,576 leaves 61 % for the Kafka record overhead (key ≤ 256 bytes, headers,
  * batch header ≈ 100 bytes) and for future fields. The other derived records are smaller:
  * a message record (topic, `messages` store, changelog) ≤ 139,264; message and channel metadata
  * store entries ≤ 131,072; one metadata record ≤ {@link maxMetadataUpsertBytes} + 1 KiB; a
@@ -44,13 +44,11 @@ export const maxStoredMessageBytes = 2 * maxMessageContentBytes + 8_192;
 export const maxMessageIdJsonBytes = 128;
 
 /**
- * Unread contact messages kept by id in a conversation. Beyond it the oldest ids are dropped, so the
- * count saturates: `unread_count` is exact below this number and means "this many or more" at it
- * (a read receipt always reads the dropped ones first, since they are the oldest).
+ * Most contact messages a read receipt recounts as still unread (a receipt dated before the newest
+ * messages): the scan of the message store stops there, so `unread_count` after such a receipt means
+ * "this many or more" at it. New messages count exactly, one by one.
  */
-export const maxUnreadIds = 1_000;
-/** One unread entry `"<id>":<sentAt>,` at most: id ≤ 128, colon, 17 digits/sign, comma. */
-export const maxUnreadEntryBytes = maxMessageIdJsonBytes + 1 + 17 + 1;
+export const maxUnreadRecount = 1_000;
 
 /** The JSON text of `metadata.upsert`'s `data` (one request). */
 export const maxMetadataUpsertBytes = 32_768;
@@ -87,7 +85,7 @@ export const maxRequestBodyBytes = 262_144;
 export const conversationFixedBytes = 2_048;
 
 /** The worst-case conversation record the budgets allow (see the table above); must stay under {@link changelogRecordLimitBytes}. */
-export const maxConversationRecordBytes = conversationFixedBytes + maxStoredMessageBytes + maxUnreadIds * maxUnreadEntryBytes + maxConversationMetadataBytes;
+export const maxConversationRecordBytes = conversationFixedBytes + maxStoredMessageBytes + maxConversationMetadataBytes;
 
 /** A record or request over a size budget: the adapters answer 413 with this message. */
 export class SizeLimitError extends ChatDomainError {

@@ -97,7 +97,7 @@ describe('records replayed from Kafka (written by another producer)', () => {
     const document = assembleMetadata([hostile, scalar, record('contact.display_name', 'Ada')]);
     expect(JSON.parse(JSON.stringify(document))).toEqual({ contact: { display_name: 'Ada' } });
     expect(applyMetadataEntry({}, 'id-1', hostile)).toEqual({});
-    const state = applyMetadata(applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1', conversationId: 'conv-1' })), recordIdOf(hostile), hostile);
+    const state = applyMetadata(applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1', conversationId: 'conv-1' }), true), recordIdOf(hostile), hostile);
     expect(Object.keys(state.metadata)).toEqual([]);
     expect(conversationView(state)?.metadata.x).toBeUndefined();
   });
@@ -130,7 +130,7 @@ describe('the reported attack, end to end in the domain', () => {
     expect(() => flattenMetadata(body.data)).toThrow(ReservedKeyError);
     // even if such facts reached the topic, views and filters stay clean
     const records = [record('user_data.__proto__.x', 'y'), record('__proto__.x', 'y'), record('constructor.prototype.x', 'y')];
-    let state = applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1', conversationId: 'conv-1' }));
+    let state = applyMessage(emptyConversation('conv-1'), aMessage({ id: 'm1', conversationId: 'conv-1' }), true);
     for (const r of records) state = applyMetadata(state, recordIdOf(r), r);
     state = { ...state, metadata: Object.fromEntries(records.map((r, i) => [`forced-${i}`, r])) };
     const view = conversationView(state)!;

@@ -12,3 +12,4 @@ export { GlobalTable } from './global-table';
 export type { GlobalTableOptions } from './global-table';
 export { sendEpochTable, SEND_EPOCHS_TOPIC } from './send-epoch-table';
 export type { SendEpochTableOptions } from './send-epoch-table';
+export { conversationStateSerde } from './conversation-state-serde';

@@ -124,7 +124,7 @@ export class ConversationsService {
    */
   async markRead(conversationId: string, userId?: string): Promise<Written<ConversationPayload>> {
     const { state } = await requireConversation(this.context, conversationId);
-    const newestUnread = Math.max(0, ...Object.values(state.unread));
+    const newestUnread = state.newestUnreadAt ?? 0;
     const readDate = Math.max(this.context.clock(), newestUnread);
     const position = await this.context.writer.writeReadReceipt({ conversationId, readDate, userId: userId ?? null });
     return { body: await this.info(conversationId, position), position };

@@ -30,7 +30,7 @@ describe('communication topology', () => {
     const state = conversation('c1')!;
     expect(state.createdAt).toBe(1000);
     expect(state.lastMessage?.id).toBe('m3');
-    expect(Object.keys(state.unread)).toHaveLength(3);
+    expect(state).toMatchObject({ unreadCount: 3, newestUnreadAt: 3000 });
     expect(store<string>(CommunicationStores.messageIndex).get('m2')).toBe(messageKey('c1', 2000, 'm2'));
   });
 
@@ -69,16 +69,26 @@ describe('communication topology', () => {
     await t.metadata.pipeInput('unknown-record', null);
   });
 
-  it('folds read receipts into the unread count, never backwards', async () => {
+  it('folds read receipts into the unread count, recounting what is left from the history, never backwards', async () => {
     await t.messages.pipeInput('m1', contactMessage('m1', 'c1', 1000));
     await t.messages.pipeInput('m2', contactMessage('m2', 'c1', 2000));
+    await t.messages.pipeInput('reply', { ...contactMessage('reply', 'c1', 2500), isFromContact: false });
+    await t.messages.pipeInput('m3', contactMessage('m3', 'c1', 3000));
+    await t.messages.pipeInput('other', contactMessage('other', 'c2', 2800));
     await t.receipts.pipeInput('c1', { conversationId: 'c1', readDate: 1500, userId: null });
-    expect(Object.keys(conversation('c1')!.unread)).toEqual(['m2']);
+    expect(conversation('c1')).toMatchObject({ unreadCount: 2, newestUnreadAt: 3000, lastReadAt: 1500 });
     await t.receipts.pipeInput('c1', { conversationId: 'c1', readDate: 500, userId: null });
-    expect(Object.keys(conversation('c1')!.unread)).toEqual(['m2']);
+    expect(conversation('c1')).toMatchObject({ unreadCount: 2, lastReadAt: 1500 });
+    // a re-delivered unread message still counts once; an old one arriving late is not unread
+    await t.messages.pipeInput('m3', contactMessage('m3', 'c1', 3000));
+    await t.messages.pipeInput('late', contactMessage('late', 'c1', 1200));
+    expect(conversation('c1')!.unreadCount).toBe(2);
     await t.receipts.pipeInput('c1', null);
     await t.receipts.pipeInput('c1', { conversationId: 'c1', readDate: 2000, userId: null });
-    expect(conversation('c1')!.unread).toEqual({});
+    expect(conversation('c1')).toMatchObject({ unreadCount: 1, newestUnreadAt: 3000 });
+    await t.receipts.pipeInput('c1', { conversationId: 'c1', readDate: 3000, userId: null });
+    expect(conversation('c1')).toMatchObject({ unreadCount: 0, newestUnreadAt: null });
+    expect(conversation('c2')!.unreadCount).toBe(1);
   });
 
   it('removes a message from the history on its tombstone', async () => {

@@ -1,5 +1,5 @@
-import type { ConversationState, MetadataEntries } from '@platform/chat-domain';
-import type { ChatSerdes, ChatTopics } from '@platform/chat-streams';
+import type { MetadataEntries } from '@platform/chat-domain';
+import { conversationStateSerde, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import type { Message } from '@platform/schemas';
 import { Serdes, Stores, Topology, type TopologySpec } from '@platform/streams';
 import { MessageProcessor, MetadataProcessor, ReadReceiptProcessor, type ProcessorHooks } from './conversation-processors';
@@ -29,7 +29,7 @@ export function communicationTopology(
     .addProcessor('messages-processor', () => new MessageProcessor(hooks), 'messages-source')
     .addProcessor('metadata-processor', () => new MetadataProcessor(hooks), 'metadata-source')
     .addProcessor('read-receipts-processor', () => new ReadReceiptProcessor(hooks), 'read-receipts-source')
-    .addStateStore(Stores.keyValue(conversations, key, Serdes.json<ConversationState>()), ...processors)
+    .addStateStore(Stores.keyValue(conversations, key, conversationStateSerde()), ...processors)
     .addStateStore(Stores.keyValue(messages, key, Serdes.json<Message>()), ...processors)
     .addStateStore(Stores.keyValue(messageIndex, key, Serdes.string()), ...processors)
     .addStateStore(Stores.keyValue(messageMetadata, key, Serdes.json<MetadataEntries>()), ...processors)

@@ -9,10 +9,12 @@ import {
   parseSubject,
   type ConversationState,
   type MetadataEntries,
+  type UnreadAfter,
+  maxUnreadRecount,
 } from '@platform/chat-domain';
 import type { Message, Metadata, ReadReceipt } from '@platform/schemas';
-import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@platform/streams';
-import { messageKey } from './message-key';
+import { Serdes, type KeyValueStore, type Processor, type ProcessorContext, type StreamRecord } from '@platform/streams';
+import { conversationPrefix, messageKey } from './message-key';
 import { CommunicationStores } from './stores';
 
 type Stores = {
@@ -75,8 +77,8 @@ export class MessageProcessor implements Processor<string, Message | null, never
       messageIndex.delete(record.key);
       return;
     }
-    const state = applyMessage(conversations.get(message.conversationId) ?? emptyConversation(message.conversationId), message);
     const currentKey = messageIndex.get(message.id);
+    const state = applyMessage(conversations.get(message.conversationId) ?? emptyConversation(message.conversationId), message, currentKey === undefined);
     const current = currentKey === undefined ? undefined : messages.get(currentKey);
     if (current === undefined || isSameOrNewerVersion(message, current)) {
       const key = messageKey(message.conversationId, message.sentAt, message.id);
@@ -148,10 +150,26 @@ export class ReadReceiptProcessor implements Processor<string, ReadReceipt | nul
   process(record: StreamRecord<string, ReadReceipt | null>): void {
     const receipt = record.value;
     if (receipt === null) return;
-    const { conversations } = this.stores;
+    const { conversations, messages } = this.stores;
     const state = conversations.get(receipt.conversationId) ?? emptyConversation(receipt.conversationId);
-    storeConversation(this.stores, this.hooks, applyReadReceipt(state, receipt));
+    storeConversation(this.stores, this.hooks, applyReadReceipt(state, receipt, (readDate) => unreadAfter(messages, receipt.conversationId, readDate)));
   }
+}
+
+/**
+ * The conversation's contact messages sent after `readDate`, from its history (keyed newest first, see
+ * message-key.ts): the scan stops at the first older message or after maxUnreadRecount.
+ */
+function unreadAfter(messages: KeyValueStore<string, Message>, conversationId: string, readDate: number): UnreadAfter {
+  let count = 0;
+  let newestAt: number | null = null;
+  for (const { value } of messages.prefixScan(conversationPrefix(conversationId), Serdes.string())) {
+    if (value.sentAt <= readDate || count >= maxUnreadRecount) break;
+    if (!value.isFromContact) continue;
+    count++;
+    newestAt = Math.max(newestAt ?? value.sentAt, value.sentAt);
+  }
+  return { count, newestAt };
 }
 
 function saveEntries(store: KeyValueStore<string, MetadataEntries>, id: string, entries: MetadataEntries): void {

@@ -64,7 +64,7 @@ export class EventDeriver implements Processor<string, Message | Metadata | Chan
     const isNew = previous === undefined && (message.updatedAt === null || message.updatedAt === undefined);
     if (previous !== undefined && (message.updatedAt ?? null) === (previous.updatedAt ?? null) && message.deliveryState === previous.deliveryState) return;
     this.messages.put(message.id, message);
-    const state = applyMessage(this.conversations.get(message.conversationId) ?? emptyConversation(message.conversationId), message);
+    const state = applyMessage(this.conversations.get(message.conversationId) ?? emptyConversation(message.conversationId), message, previous === undefined);
     this.conversations.put(message.conversationId, state);
     const type: WebhookEventType = isNew ? 'message.created' : 'message.updated';
     this.emitMessage(source, type, message, isNew ? message.sentAt : (message.updatedAt ?? timestamp), state);

@@ -1,7 +1,7 @@
-import type { ChatSerdes } from '@platform/chat-streams';
+import { conversationStateSerde, type ChatSerdes } from '@platform/chat-streams';
 import type { SendGuard } from '@platform/common';
 import { Serdes, Stores, Topology, type TopologySpec } from '@platform/streams';
-import type { ConversationState, MetadataEntries } from '@platform/chat-domain';
+import type { MetadataEntries } from '@platform/chat-domain';
 import type { Channel, Message } from '@platform/schemas';
 import type { WebhookEvent } from '../events/webhook-event';
 import type { DeadLetter, LaneJob, LaneState, Outcome, PartitionStatus } from '../delivery/lane';
@@ -42,7 +42,7 @@ export function webhooksTopology(
     .addSource('metadata-source', topics.metadata, { keySerde: key, valueSerde: serdes.metadata })
     .addSource('channels-source', topics.channels, { keySerde: key, valueSerde: serdes.channel })
     .addProcessor('event-deriver', () => new EventDeriver(topics, eventWrites), 'messages-source', 'metadata-source', 'channels-source')
-    .addStateStore(Stores.keyValue(EventStores.conversations, key, Serdes.json<ConversationState>()), 'event-deriver')
+    .addStateStore(Stores.keyValue(EventStores.conversations, key, conversationStateSerde()), 'event-deriver')
     .addStateStore(Stores.keyValue(EventStores.messages, key, Serdes.json<Message>()), 'event-deriver')
     .addStateStore(Stores.keyValue(EventStores.messageMetadata, key, Serdes.json<MetadataEntries>()), 'event-deriver')
     .addStateStore(Stores.keyValue(EventStores.channels, key, Serdes.json<Channel>()), 'event-deriver')
