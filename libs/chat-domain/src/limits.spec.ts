@@ -115,6 +115,14 @@ describe('reducer bounds', () => {
     expect(unreadCount(applyMessage(state, aMessage({ id: 'i'.repeat(maxMessageIdJsonBytes - 2) }), true))).toBe(2);
   });
 
+  it('measures escaped content exactly: control characters take 6 bytes each as JSON', () => {
+    const units = Math.ceil(maxStoredMessageBytes / 6);
+    const escaped = aMessage({ id: 'm1', content: '\u0001'.repeat(units) });
+    expect(escaped.content.length).toBeLessThan(maxStoredMessageBytes);
+    expect(() => applyMessage(emptyConversation('conv-1'), escaped, true)).toThrow(SizeLimitError);
+    expect(() => applyMessage(emptyConversation('conv-1'), { ...escaped, content: 'x'.repeat(units) }, true)).not.toThrow();
+  });
+
   it('counts every new unread message exactly; a read receipt recounts what is left, at most maxUnreadRecount', () => {
     const folding = new Folding();
     let state = emptyConversation('conv-1');

