@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       AUTH_SYSTEM_TOKEN: randomBytes(24).toString('base64url'),
       AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
       LOG_LEVEL: 'warn',
+      // BENCH_CPU_PROF=<dir>: the supervisor runs both versions of communication with `node --cpu-prof` into <dir>.
+      ...(process.env.BENCH_CPU_PROF ? { BENCH_CPU_PROF: process.env.BENCH_CPU_PROF } : {}),
     };
     const frontPort = await freePort();
     buildApp('cli');

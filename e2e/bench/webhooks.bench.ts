@@ -13,7 +13,6 @@
  * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100). BENCH_WEBHOOK_PARTS (e.g. "throughput,crash")
  * runs some of them only.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +23,7 @@ import { chatTopics, withActualPartitions } from '@platform/chat-streams';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
 import { ApiClient } from '../src/support/api';
-import { freePort, startApp, tempDir, type AppProcess } from '../src/support/processes';
+import { startApp, tempDir, type AppProcess } from '../src/support/processes';
 import { startChatStack } from '../src/support/stack';
 import { runWebhookCrash } from '../src/support/webhook-crash-run';
 import { fastSubscriber, produceMessages, subscriber } from '../src/support/webhook-subscribers';
@@ -63,7 +62,7 @@ async function throughput(admin: Admin): Promise<void> {
   const dir = tempDir('webhooks-bench-');
   let app: AppProcess | undefined;
   try {
-    app = await (process.env.BENCH_WEBHOOKS_CPU_PROF ? startProfiled : startApp)('webhooks', {
+    app = await startApp('webhooks', {
       KAFKA_BROKERS: kafkaBrokers().join(','),
       SCHEMA_REGISTRY_URL: registryUrl(),
       TOPICS_NAMESPACE: namespace,
@@ -110,27 +109,6 @@ async function throughput(admin: Admin): Promise<void> {
     await producer.disconnect();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * BENCH_WEBHOOKS_CPU_PROF=<dir>: the throughput run's webhooks process runs with `node --cpu-prof` (not allowed in
- * NODE_OPTIONS), so it is started here rather than by startApp; the profile is written to <dir> when it stops.
- */
-async function startProfiled(name: string, env: Record<string, string>): Promise<AppProcess> {
-  execFileSync(process.execPath, ['infrastructure/bin/build-apps.mjs', '--app', name], { stdio: 'pipe' });
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WEBHOOKS_CPU_PROF}`, `dist/apps/${name}/main.js`], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', APPLICATION_SERVER: `127.0.0.1:${port}`, LOG_LEVEL: 'warn' },
-    stdio: 'inherit',
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200, { timeoutMs: 120_000, intervalMs: 250, description: `${name} ready` });
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return { name, url, port, env, output: () => '', kill9: stop, stop };
 }
 
 /** A stompjs client on `ws`, subscribed to `/events`; `onEvent` gets each MESSAGE body's message id (message.created only). */

@@ -42,6 +42,6 @@ const shutdown = async () => {
 };
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
-await fleet.add({ name, command: process.execPath, args: ['--enable-source-maps', bundle], shell: false }, { port: Number(frontPort), env: { HOST: '127.0.0.1' }, stateDir, routed: true });
+await fleet.add({ name, command: process.execPath, args: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--enable-source-maps', bundle], shell: false }, { port: Number(frontPort), env: { HOST: '127.0.0.1' }, stateDir, routed: true });
 control = await startControl({ fleet, file, logger: console });
 console.log('ready');

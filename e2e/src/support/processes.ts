@@ -43,12 +43,24 @@ export function buildApp(name: string): string {
   return path.join(root, 'dist', 'apps', name, 'main.js');
 }
 
+/**
+ * Node flags profiling app `name` in benches: with `BENCH_CPU_PROF=<dir>`, the apps named in
+ * `BENCH_CPU_PROF_APPS` (comma-separated; all when unset) run with `node --cpu-prof` (a flag NODE_OPTIONS
+ * refuses) and write their profile into `<dir>` when they stop. Nothing otherwise.
+ */
+export function profilingArgs(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  const apps = process.env.BENCH_CPU_PROF_APPS?.split(',').map((app) => app.trim());
+  if (!dir || (apps !== undefined && !apps.includes(name))) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
 /** Starts the built `apps/<name>` with `env` on a free port and resolves once `/health/ready` answers 200. */
 export async function startApp(name: string, env: Record<string, string>, options: { readyTimeoutMs?: number; port?: number } = {}): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const fullEnv: Record<string, string> = { ...env, PORT: String(port), HOST: '127.0.0.1', APPLICATION_SERVER: `127.0.0.1:${port}`, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' };
   // Plain `node` on the bundle: ONE process, so a SIGKILL is a crash of the app itself.
-  const child = spawn(process.execPath, ['--enable-source-maps', buildApp(name)], {
+  const child = spawn(process.execPath, [...profilingArgs(name), '--enable-source-maps', buildApp(name)], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...fullEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
