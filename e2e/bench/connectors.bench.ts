@@ -12,10 +12,11 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio';
 import { channelId, conversationId, messageId } from '@platform/chat-domain';
-import { kafkaBrokers, newKafka, registryUrl, uniqueName } from '@platform/testing';
+import { newKafka, uniqueName } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
 import { ApiClient } from '../src/support/api';
 import { startApp, tempDir, type AppProcess } from '../src/support/processes';
+import { appEnv } from '../src/support/app-env';
 
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 20);
@@ -61,18 +62,8 @@ async function main(): Promise<void> {
   await admin.connect();
   const namespace = uniqueName('bench-connectors');
   await applyTopics(admin, allTopics, { namespace });
-  const systemToken = randomBytes(24).toString('base64url');
-  const env: Record<string, string> = {
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    SCHEMA_REGISTRY_URL: registryUrl(),
-    TOPICS_NAMESPACE: namespace,
-    AUTH_SYSTEM_TOKEN: systemToken,
-    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-    SOURCES_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-    TWILIO_PUBLIC_URL: publicUrl,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-  };
+  const env = appEnv(namespace, { TWILIO_PUBLIC_URL: publicUrl, TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken });
+  const systemToken = env.AUTH_SYSTEM_TOKEN!;
   const dirs: string[] = [];
   const apps: AppProcess[] = [];
   try {

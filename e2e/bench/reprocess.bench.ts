@@ -8,16 +8,16 @@
  * command's wall time. apps/cli/bench/reprocess.bench.ts measures the same command on a one-store keyed count.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
 import { chatTopics, withActualPartitions } from '@platform/chat-streams';
-import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { newKafka, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
 import { buildApp, exited, freePort, tempDir } from '../src/support/processes';
 import { produceMessages } from '../src/support/webhook-subscribers';
+import { appEnv } from '../src/support/app-env';
 
 const N = Number(process.env.BENCH_REPROCESS_MESSAGES ?? 1_000_000);
 const CONVERSATIONS = Number(process.env.BENCH_REPROCESS_CONVERSATIONS ?? 1_000);
@@ -48,16 +48,10 @@ async function main(): Promise<void> {
     await produceMessages(producer, topics, { conversations: CONVERSATIONS, perConversation, sentAt: Date.now() - 86_400_000, roundsPerBatch: Math.max(1, Math.floor(5_000 / CONVERSATIONS)) });
     const writeS = (performance.now() - t) / 1000;
 
-    const env = {
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      SCHEMA_REGISTRY_URL: registryUrl(),
-      TOPICS_NAMESPACE: namespace,
-      AUTH_SYSTEM_TOKEN: randomBytes(24).toString('base64url'),
-      AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: 'warn',
+    const env = appEnv(namespace, {
       // BENCH_CPU_PROF=<dir>: the supervisor runs both versions of communication with `node --cpu-prof` into <dir>.
       ...(process.env.BENCH_CPU_PROF ? { BENCH_CPU_PROF: process.env.BENCH_CPU_PROF } : {}),
-    };
+    });
     const frontPort = await freePort();
     buildApp('cli');
     t = performance.now();

@@ -20,13 +20,14 @@ import { Client } from '@stomp/stompjs';
 import type { Admin } from 'kafkajs';
 import { WebSocket } from 'ws';
 import { chatTopics, withActualPartitions } from '@platform/chat-streams';
-import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { newKafka, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
 import { ApiClient } from '../src/support/api';
 import { startApp, tempDir, type AppProcess } from '../src/support/processes';
 import { startChatStack } from '../src/support/stack';
 import { runWebhookCrash } from '../src/support/webhook-crash-run';
 import { fastSubscriber, produceMessages, subscriber } from '../src/support/webhook-subscribers';
+import { appEnv } from '../src/support/app-env';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
@@ -58,19 +59,12 @@ async function throughput(admin: Admin): Promise<void> {
   await producer.connect();
   const fast = fastSubscriber();
   await fast.listen();
-  const systemToken = randomBytes(24).toString('base64url');
+  const env = appEnv(namespace, { ...webhooksEnv() });
+  const systemToken = env.AUTH_SYSTEM_TOKEN!;
   const dir = tempDir('webhooks-bench-');
   let app: AppProcess | undefined;
   try {
-    app = await startApp('webhooks', {
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      SCHEMA_REGISTRY_URL: registryUrl(),
-      TOPICS_NAMESPACE: namespace,
-      AUTH_SYSTEM_TOKEN: systemToken,
-      AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-      STATE_DIR: dir,
-      ...webhooksEnv(),
-    });
+    app = await startApp('webhooks', { ...env, STATE_DIR: dir });
     const api = new ApiClient(app.url, systemToken);
     await api.ok('webhooks.subscribe', { id: 'fast', url: fast.url(), events: ['message.created'] });
     await waitFor(async () => (await api.ok<{ data: unknown[] }>('webhooks.list')).data.length === 1, { timeoutMs: 10_000, description: 'the subscription' });

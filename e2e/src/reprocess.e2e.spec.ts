@@ -1,13 +1,13 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allTopics, applyTopics } from '@platform/topics';
-import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { newKafka, uniqueName, waitFor } from '@platform/testing';
 import { ApiClient } from './support/api';
 import { ChatLoad } from './support/chat-load';
 import { buildApp, exited, freePort, startApp, tempDir, type AppProcess } from './support/processes';
+import { appEnv } from './support/app-env';
 
 const root = path.resolve(__dirname, '../..');
 const CONVERSATIONS = 12;
@@ -43,16 +43,8 @@ describe('app reprocess communication under load (local driver, apps as processe
     await admin.connect();
     namespace = uniqueName('e2e-rp');
     await applyTopics(admin, allTopics, { namespace });
-    const systemToken = randomBytes(24).toString('base64url');
-    env = {
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      SCHEMA_REGISTRY_URL: registryUrl(),
-      TOPICS_NAMESPACE: namespace,
-      AUTH_SYSTEM_TOKEN: systemToken,
-      AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-      CHATPLUGIN_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-      LOG_LEVEL: 'warn',
-    };
+    env = appEnv(namespace);
+    const systemToken = env.AUTH_SYSTEM_TOKEN!;
     const frontPort = await freePort();
     frontUrl = `http://127.0.0.1:${frontPort}`;
     buildApp('cli');

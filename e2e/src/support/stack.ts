@@ -1,9 +1,9 @@
 import type { Admin } from 'kafkajs';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { allTopics, applyTopics } from '@platform/topics';
-import { kafkaBrokers, registryUrl, uniqueName } from '@platform/testing';
+import { uniqueName } from '@platform/testing';
 import { startApp, tempDir, type AppProcess } from './processes';
+import { appEnv } from './app-env';
 
 /** The platform as `npm start` runs it, in a fresh topic namespace: three API apps and the gateway, each its own process. */
 export interface ChatStack {
@@ -22,16 +22,8 @@ export interface ChatStack {
 export async function startChatStack(admin: Admin, extraEnv: Record<string, string> = {}): Promise<ChatStack> {
   const namespace = uniqueName('e2e');
   await applyTopics(admin, allTopics, { namespace });
-  const systemToken = randomBytes(24).toString('base64url');
-  const env: Record<string, string> = {
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    SCHEMA_REGISTRY_URL: registryUrl(),
-    TOPICS_NAMESPACE: namespace,
-    AUTH_SYSTEM_TOKEN: systemToken,
-    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-    CHATPLUGIN_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-    ...extraEnv,
-  };
+  const env = appEnv(namespace, extraEnv);
+  const systemToken = env.AUTH_SYSTEM_TOKEN!;
   const running: AppProcess[] = [];
   const dirs: string[] = [];
   const newDir = (name: string) => {
