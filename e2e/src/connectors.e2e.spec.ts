@@ -275,6 +275,27 @@ describe('connectors: new conversations and kill -9 mid-send', () => {
     process.stdout.write(
       `connectors e2e: meta kill -9 with ${BATCH} sends in flight: ${calls.length} Graph calls, ${repeatsOf(calls)} repeated; ${graph.echoed.length} echoes (${accepted} accepted, ${graph.echoed.length - accepted} refused or unreachable while down), no message from them\n`,
     );
+
+    // conversations.refetch with two replicas: each conversation asked at both; only one runs its task (the contact's
+    // PSID is there), so every 202 of the other is its owner's answer, forwarded. Each is one profile fetch at Graph.
+    const replica = await start('meta', newDir('meta-replica'), metaConfig());
+    const replicas = [restarted, replica].map((p) => new ApiClient(p.url, env.AUTH_SYSTEM_TOKEN));
+    const fetched = graph.profiles.length;
+    const refetched = await Promise.all(
+      conversations.map(async (conversation) => {
+        const statuses: number[] = [];
+        for (const api of replicas) {
+          let status = 0;
+          // 503 + Retry-After while the group rebalances for the new replica or a moved task restores
+          await waitFor(async () => (status = (await api.post('conversations.refetch', { conversation_id: conversation })).status) !== 503, { timeoutMs: 20_000, description: 'refetch past the rebalance' });
+          statuses.push(status);
+        }
+        return statuses;
+      }),
+    );
+    expect(refetched).toEqual(conversations.map(() => [202, 202]));
+    await waitFor(async () => graph.profiles.length >= fetched + 2 * BATCH, { timeoutMs: 10_000, description: 'meta: the refetched profiles' });
+    expect(graph.profiles.slice(fetched).sort()).toEqual(conversations.flatMap((_, i) => [psid(i), psid(i)]).sort());
   }
 
   it(

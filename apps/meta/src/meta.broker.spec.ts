@@ -3,15 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { conversationId, messageId } from '@platform/chat-domain';
-import { ChatWriter, chatSerdes, chatTopics, SEND_EPOCHS_TOPIC, withActualPartitions, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
-import { silentLogger } from '@platform/common';
-import { freePort } from '@platform/config';
+import { ChatWriter, chatSerdes, type ChatSerdes, type ChatTopics } from '@platform/chat-streams';
 import { createSchemaRegistry, type Channel, type Message, type Metadata } from '@platform/schemas';
-import { allTopics, applyTopics, topicName } from '@platform/topics';
-import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
-import { parseMetaConfig } from './config';
+import { allTopics, topicName } from '@platform/topics';
+import { newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { metaChannelId } from './meta-channels';
-import { FACEBOOK_RAW_TOPIC, startMeta, WHATSAPP_RAW_TOPIC, type StartedMeta } from './start';
+import { FACEBOOK_RAW_TOPIC, WHATSAPP_RAW_TOPIC, type StartedMeta } from './start';
+import { createMetaTopics, startSpecMeta } from './testing/broker-setup';
 import { FakeGraph, type FakePage } from './testing/fake-graph';
 
 const systemToken = 'meta-spec-system-token-0123456789';
@@ -56,7 +54,7 @@ describe('meta connector on a real broker, against a local Graph API', () => {
         [psid, { first_name: 'Grace', last_name: 'Hopper', profile_pic: 'https://example.com/grace.jpg' }],
         [igsid, { name: 'Ada Lovelace', profile_pic: 'https://example.com/ada.jpg' }],
       ]),
-      noEcho: new Set([igsid]),
+      instagram: new Map([[igsid, igAccount]]),
       appSecret,
       appId,
     });
@@ -66,14 +64,7 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     producer = kafka.producer({ idempotent: true });
     await Promise.all([admin.connect(), producer.connect()]);
     namespace = uniqueName('meta-spec');
-    // Only the topics the app uses, with 3 partitions instead of 10 (the app follows the cluster's counts; raw and
-    // messages stay co-partitioned): 6 tasks instead of 20 keep this spec lean.
-    const needed = new Set([...chatTopics().partitions.keys(), 'source.facebook.events', 'source.whatsapp.events', SEND_EPOCHS_TOPIC]);
-    await applyTopics(admin, allTopics.filter((t) => needed.has(t.name)).map((t) => ({ ...t, partitions: 3 })), { namespace, replicationFactor: 1 });
-    topics = await withActualPartitions(chatTopics(namespace), admin);
-    for (const topic of [topics.messages, topics.channels, topics.metadata]) {
-      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length > 0, { timeoutMs: 30_000, description: `leaders of ${topic}` });
-    }
+    topics = await createMetaTopics(admin, namespace);
     serdes = chatSerdes(createSchemaRegistry({ url: registryUrl() }));
     writer = new ChatWriter(producer, topics, serdes);
     consumer = kafka.consumer({ groupId: uniqueName('meta-spec-reader') });
@@ -94,29 +85,8 @@ describe('meta connector on a real broker, against a local Graph API', () => {
   async function startApp(version: number): Promise<StartedMeta> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meta-spec-'));
     dirs.push(dir);
-    const started = await startMeta(
-      parseMetaConfig({
-        KAFKA_BROKERS: kafkaBrokers().join(','),
-        SCHEMA_REGISTRY_URL: registryUrl(),
-        AUTH_SYSTEM_TOKEN: systemToken,
-        AUTH_JWT_SECRET: 'meta-spec-jwt-secret-0123456789',
-        PORT: String(await freePort()),
-        STATE_DIR: dir,
-        TOPICS_NAMESPACE: namespace,
-        APP_VERSION: String(version),
-        STREAMS_COMMIT_INTERVAL_MS: '100',
-        META_APP_SECRET: appSecret,
-        META_APP_ID: appId,
-        META_VERIFY_TOKEN: verifyToken,
-        META_GRAPH_BASE_URL: fake.url,
-        META_CREDENTIALS_KEYS: `k1:${key}`,
-        META_SEND_ATTEMPTS: '3',
-        META_RETRY_BASE_MS: '50',
-      }),
-      { logger: silentLogger },
-    );
+    const started = await startSpecMeta({ namespace, version, stateDir: dir, graphUrl: fake.url, systemToken, appSecret, appId, verifyToken, key });
     fake.echoTo = `${started.url}/facebook`;
-    await waitFor(async () => [started.app, started.whatsappApp].every((a) => a.state === 'RUNNING' && a.allMetadata().some((m) => m.tasks.length > 0)), { timeoutMs: 60_000, description: 'meta running' });
     return started;
   }
 
@@ -242,7 +212,7 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     expect(factsOf('message', postbackId)).toMatchObject({ 'postback.payload': 'HUMAN' });
   });
 
-  it('Instagram: connect with the page token, a DM becomes a message with the profile’s name, a reply goes through /me/messages', async () => {
+  it('Instagram: connect with the page token, a DM becomes a message with the profile’s name, a reply goes through /me/messages; its echo adds nothing, other senders’ echoes are messages', async () => {
     const igChannel = metaChannelId('instagram', igAccount);
     const igConversation = conversationId(igChannel, igsid);
     expect((await call('channels.instagram.connect', { page_id: page.id, page_token: page.token, account_id: igAccount, name: 'IG' })).body).toMatchObject({ id: igChannel, source: 'instagram', source_channel_id: igAccount, connected: true });
@@ -253,8 +223,21 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     await waitFor(async () => factsOf('conversation', igConversation)['contact.display_name'] === 'Ada Lovelace', { timeoutMs: 10_000, description: 'Instagram profile' });
     expect(fake.received.find((r) => r.path === `/v25.0/${igsid}`)!.query.get('fields')).toBe('name,profile_pic');
     await writer.writeMessage(pending('ig-reply-1', { text: 'Yes!' }, { conversationId: igConversation, channelId: igChannel, source: 'instagram' }));
-    expect((await final('ig-reply-1')).deliveryState).toBe('DELIVERED');
+    const reply = await final('ig-reply-1');
+    expect(reply.deliveryState).toBe('DELIVERED');
     expect(fake.received.filter((r) => r.path === '/v25.0/me/messages').at(-1)!.body).toEqual({ recipient: { id: igsid }, messaging_type: 'RESPONSE', message: { text: 'Yes!' } });
+    // Meta's Instagram echo of the reply (no app id, no metadata tag) came right after Graph's answer; echoes of
+    // another app's send (app id 555) and of a reply typed in the Instagram app (no app id, a mid we never got)
+    // routed after it (same conversation, same partition) show it added nothing while those two are messages.
+    await fake.echoesDone();
+    expect(fake.echoed.at(-1)).toBe(200);
+    const echo = (mid: string, extra: object) => ({ sender: { id: igAccount }, recipient: { id: igsid }, timestamp: 1764000004000, message: { mid, text: 'not from here', is_echo: true, ...extra } });
+    const others = { object: 'instagram', entry: [{ id: igAccount, time: Date.now(), messaging: [echo('aWdfZAG1otherApp', { app_id: 555 }), echo('aWdfZAG1inboxReply', {})] }] };
+    expect((await fake.deliver(`${app.url}/facebook`, others)).status).toBe(200);
+    await routed(messageId(igChannel, 'aWdfZAG1inboxReply'));
+    const pageMessages = messages.filter((m) => m.conversationId === igConversation && !m.isFromContact && m.id !== 'ig-reply-1');
+    expect(pageMessages.map((m) => [m.id, m.senderId])).toEqual([[messageId(igChannel, 'aWdfZAG1otherApp'), '555'], [messageId(igChannel, 'aWdfZAG1inboxReply'), igAccount]]);
+    expect(messages.some((m) => m.id === messageId(igChannel, reply.headers!['source.id']!))).toBe(false);
   });
 
   it('writes FAILED with the Graph error when Meta refuses the send', async () => {
@@ -336,11 +319,11 @@ describe('meta connector on a real broker, against a local Graph API', () => {
     const igChannel = metaChannelId('instagram', igAccount);
     const inboundIds = [
       ...['m_inbound-1', 'm_inbound-2', 'm_postback-1', 'm_other-app'].map((mid) => messageId(fbChannel, mid)),
-      messageId(igChannel, 'aWdfZAG1fakeIGmid'),
+      ...['aWdfZAG1fakeIGmid', 'aWdfZAG1otherApp', 'aWdfZAG1inboxReply'].map((mid) => messageId(igChannel, mid)),
       messageId(waChannel, 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA='),
     ];
     const original = inboundIds.map((id) => messages.filter((m) => m.id === id));
-    expect(original.map((copies) => copies.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(original.map((copies) => copies.length)).toEqual(inboundIds.map(() => 1));
     const sends = fake.received.filter((r) => r.method === 'POST').length;
     await app.close();
     const rawTopics = await Promise.all(
@@ -368,7 +351,11 @@ describe('meta connector on a real broker, against a local Graph API', () => {
       }
       await waitFor(async () => messages.slice(mark).some((m) => m.id === sentinel.id), { timeoutMs: 20_000, description: 'sentinel read back' });
     }
-    const replayed = messages.slice(mark).filter((m) => m.source !== 'chatplugin');
+    // Known limit (README): the echo of our Instagram reply carries no app id or tag, and version 2 has no memory of
+    // the send; it is dropped only when version 2 read the reply's DELIVERED record (messages topic) before the echo
+    // (raw topic), an order the engine does not fix. Either outcome is allowed for that one id, nothing else.
+    const ourInstagramEcho = messageId(igChannel, messages.find((m) => m.id === 'ig-reply-1' && m.deliveryState === 'DELIVERED')!.headers!['source.id']!);
+    const replayed = messages.slice(mark).filter((m) => m.source !== 'chatplugin' && m.id !== ourInstagramEcho);
     expect(replayed.map((m) => m.id).sort()).toEqual([...inboundIds].sort());
     expect(inboundIds.map((id) => replayed.find((m) => m.id === id))).toEqual(original.map((copies) => copies[0]));
     expect(fake.received.filter((r) => r.method === 'POST').length).toBe(sends);

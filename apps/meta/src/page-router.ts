@@ -11,6 +11,8 @@ export const OUR_SEND_TAG = 'platform:';
 export interface PageRouterOptions {
   /** Our Meta app id: echoes with it are our own sends (already messages). */
   readonly appId: string | undefined;
+  /** Whether this process got `mid` back from Graph for one of its sends (its echo may come before the send's outcome is committed). */
+  readonly sentHere?: (mid: string) => boolean;
 }
 
 /**
@@ -18,7 +20,8 @@ export interface PageRouterOptions {
  *
  * - message from a contact: Message id UUIDv5(channel, mid), conversation UUIDv5(channel, PSID), content = the
  *   messaging event as JSON (Airy's), sentAt = the event's timestamp;
- * - echo: nothing when it is ours (our app id, our `metadata` tag, or a mid we got back from a send);
+ * - echo: nothing when it is ours (our app id, our `metadata` tag, or a mid we got back from a send: committed, or
+ *   just answered to this process — Instagram echoes carry neither app id nor tag);
  *   another app's or the page inbox's → a message not from the contact (sender = that app id, else the page);
  * - postback: a contact message with headers `postback.payload`/`postback.title`/`postback.referral` (Airy's)
  *   and the same as message metadata;
@@ -58,7 +61,11 @@ function routeEvent({ source, accountId, contact, event }: PageEvent, ingestedAt
     if (mid === undefined) return none;
     if (message.is_echo === true) {
       const appId = idOf(message.app_id);
-      const ours = (options.appId !== undefined && appId === options.appId) || (typeof message.metadata === 'string' && message.metadata.startsWith(OUR_SEND_TAG)) || lookup.messageOfProviderId(mid) !== undefined;
+      const ours =
+        (options.appId !== undefined && appId === options.appId) ||
+        (typeof message.metadata === 'string' && message.metadata.startsWith(OUR_SEND_TAG)) ||
+        lookup.messageOfProviderId(mid) !== undefined ||
+        options.sentHere?.(mid) === true;
       if (ours) return none;
       const sender = appId ?? idOf(isObject(event.sender) ? event.sender.id : undefined) ?? accountId;
       return { messages: [inboundMessage({ ...base, id: messageId(channel, mid), senderId: sender, isFromContact: false })], metadata: [] };

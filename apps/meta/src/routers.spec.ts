@@ -2,6 +2,7 @@ import { conversationId, messageId } from '@platform/chat-domain';
 import { InvalidRawEventError, type RawEvent, type RouteLookup } from '@platform/connector-kit';
 import { metaChannelId } from './meta-channels';
 import { pageRouter } from './page-router';
+import { SentMids } from './sent-mids';
 import { routeWhatsAppEvent } from './whatsapp-router';
 
 const raw = (body: unknown): RawEvent => ({ key: null, value: Buffer.from(JSON.stringify(body)), timestamp: 1_700_000_000_000, headers: {} });
@@ -23,6 +24,19 @@ describe('page router', () => {
     const [third] = route(raw(echo({ app_id: 7 })), noLookup).messages;
     expect(third).toMatchObject({ id: messageId(fbChannel, 'm_1'), conversationId: conversationId(fbChannel, 'psid-1'), senderId: '7', isFromContact: false });
     expect(route(raw(echo({})), noLookup).messages[0]).toMatchObject({ senderId: '100', isFromContact: false });
+  });
+
+  it('drops an Instagram echo (no app id, no tag) whose mid this process got back from Graph, before the send’s outcome is committed; another is a page message', () => {
+    const sent = new SentMids(2);
+    const routeHere = pageRouter({ appId: '42', sentHere: (mid) => sent.has(mid) });
+    const igEcho = (mid: string) => ({ object: 'instagram', entry: [{ id: '17841400000000000', time: 1, messaging: [{ sender: { id: '17841400000000000' }, recipient: { id: 'igsid-1' }, timestamp: 7, message: { mid, text: 'hi', is_echo: true } }] }] });
+    sent.remember('ig_ours');
+    expect(routeHere(raw(igEcho('ig_ours')), noLookup).messages).toEqual([]);
+    expect(routeHere(raw(igEcho('ig_inbox')), noLookup).messages[0]).toMatchObject({ id: messageId(igChannel, 'ig_inbox'), conversationId: conversationId(igChannel, 'igsid-1'), senderId: '17841400000000000', isFromContact: false });
+    // bounded: the oldest mid is forgotten first
+    sent.remember('ig_2');
+    sent.remember('ig_3');
+    expect([sent.has('ig_ours'), sent.has('ig_2'), sent.has('ig_3')]).toEqual([false, true, true]);
   });
 
   it('routes Instagram messages to the account’s channel and refuses what is not Meta’s envelope', () => {

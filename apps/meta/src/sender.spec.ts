@@ -5,6 +5,7 @@ import type { Channel } from '@platform/schemas';
 import { GraphClient } from './graph-client';
 import { metaChannelId, sealCredentials } from './meta-channels';
 import { MetaSender } from './sender';
+import { SentMids } from './sent-mids';
 import { FakeGraph } from './testing/fake-graph';
 
 const page = { id: '100200300', name: 'Page', token: 'EAAG-sender-spec-page-token' };
@@ -37,11 +38,15 @@ describe('MetaSender against a local Graph API: bounded retries of transient ref
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 
-  const sender = (baseUrl: string, attempts: number) => new MetaSender({ graph: new GraphClient({ baseUrl, version: 'v25.0', timeoutMs: 2000 }), box, attempts, retryBaseMs: 1 });
+  const sent = new SentMids();
+  const sender = (baseUrl: string, attempts: number) => new MetaSender({ graph: new GraphClient({ baseUrl, version: 'v25.0', timeoutMs: 2000 }), box, attempts, retryBaseMs: 1, sent });
   const calls = (recipient: string) => fake.received.filter((r) => (r.body?.recipient as { id?: string } | undefined)?.id === recipient).length;
 
   it('delivers after a throttled first call, and fails after `attempts` calls when Graph keeps throttling or failing', async () => {
-    expect(await sender(fake.url, 2).send(job(FakeGraph.throttledOnce))).toEqual({ status: 'delivered', providerMessageId: expect.stringMatching(/^m_/) });
+    const delivered = await sender(fake.url, 2).send(job(FakeGraph.throttledOnce));
+    expect(delivered).toEqual({ status: 'delivered', providerMessageId: expect.stringMatching(/^m_/) });
+    // remembered as ours the moment Graph answered (its echo may be routed before the outcome is committed)
+    expect(sent.has((delivered as { providerMessageId: string }).providerMessageId)).toBe(true);
     const limited = await sender(fake.url, 2).send(job(FakeGraph.rateLimited));
     expect(limited).toMatchObject({ status: 'failed', error: 'Graph API refused the message (HTTP 429, code 613): (#613) Calls to this api have exceeded the rate limit. (gave up after 2 attempts)' });
     const down = await sender(fake.url, 1).send(job(FakeGraph.unavailable));

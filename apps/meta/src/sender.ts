@@ -4,6 +4,7 @@ import type { OutboundJob, SecretBox, SendOutcome } from '@platform/connector-ki
 import { describeGraphError, isTransient, type GraphClient } from './graph-client';
 import { credentialsOf, FACEBOOK, WHATSAPP } from './meta-channels';
 import { OUR_SEND_TAG } from './page-router';
+import type { SentMids } from './sent-mids';
 
 export interface MetaSenderOptions {
   readonly graph: GraphClient;
@@ -12,6 +13,8 @@ export interface MetaSenderOptions {
   readonly attempts?: number;
   /** Wait before the second call, doubled before each further one (default 1000 ms: 1 s, 2 s, 4 s). */
   readonly retryBaseMs?: number;
+  /** Where the `message_id`s Graph answers to Messenger/Instagram sends are remembered (their echoes are ours). */
+  readonly sent?: SentMids;
 }
 
 /**
@@ -62,6 +65,7 @@ export class MetaSender {
       }
       const id = whatsapp ? whatsappMessageId(answer.body) : answer.body.message_id;
       if (typeof id !== 'string' || id === '' || id.length > 512) return { status: 'failed', error: 'Graph API accepted the message without a message id' };
+      if (!whatsapp) this.options.sent?.remember(id);
       return { status: 'delivered', providerMessageId: id };
     } catch (error) {
       return { status: 'retry', error: `Graph API not reachable: ${errorMessage(error)}`.slice(0, 2000) };

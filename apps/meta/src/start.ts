@@ -22,6 +22,7 @@ import { pageRouter } from './page-router';
 import { ProfileFetcher } from './profile-fetcher';
 import { MetaRefetch } from './refetch';
 import { MetaSender } from './sender';
+import { SentMids } from './sent-mids';
 import { PAGE_STORE, WHATSAPP_STORE } from './stores';
 import { maxWebhookBytes, MetaVerifier } from './verifier';
 import { MetaWebhooks } from './webhooks';
@@ -97,7 +98,8 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
     lifecycle.afterClose('send epochs table', () => sendEpochs.close());
     await sendEpochs.start();
 
-    const sender = new MetaSender({ graph, box, attempts: config.sendAttempts, retryBaseMs: config.retryBaseMs });
+    const sentMids = new SentMids();
+    const sender = new MetaSender({ graph, box, attempts: config.sendAttempts, retryBaseMs: config.retryBaseMs, sent: sentMids });
     const metrics = new MetricsRegistry();
     const processMetrics = registerProcessMetrics(metrics);
     lifecycle.afterClose('process metrics', async () => processMetrics.stop());
@@ -120,7 +122,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
           logger: logger.child({ component: 'streams', app: id }),
         },
       );
-    const app = streamsApp(config.applicationId, topics.facebookEvents, PAGE_STORE, { sources: pageSources, route: pageRouter({ appId: config.appId }), send: (job) => sender.send(job) }, metrics);
+    const app = streamsApp(config.applicationId, topics.facebookEvents, PAGE_STORE, { sources: pageSources, route: pageRouter({ appId: config.appId, sentHere: (mid) => sentMids.has(mid) }), send: (job) => sender.send(job) }, metrics);
     const whatsappApp = streamsApp(`${config.applicationId}-whatsapp`, topics.whatsappEvents, WHATSAPP_STORE, { sources: whatsappSources, route: routeWhatsAppEvent, send: (job) => sender.send(job) }, undefined);
     // The WhatsApp application runs beside the one Nest manages: started here (while Nest starts the other), closed with it.
     const whatsappStarted = whatsappApp.start();

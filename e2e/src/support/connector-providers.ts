@@ -141,6 +141,8 @@ export class LocalGraph extends HeldProvider {
   echoTo: string | undefined;
   /** What our webhook answered to each echo (0: not reachable, e.g. while the connector is down). */
   readonly echoed: number[] = [];
+  /** The PSIDs whose profiles were asked for (`GET /{version}/{psid}`), in order. */
+  readonly profiles: string[] = [];
   private readonly echoes = new Set<Promise<void>>();
 
   constructor(
@@ -185,6 +187,7 @@ export class LocalGraph extends HeldProvider {
     if (!/^v[0-9]+\.[0-9]+$/.test(parts[0] ?? '')) return unknownPath;
     if (req.method === 'GET' && parts.length === 2) {
       if (!authentic) return { status: 401, body: graphError('Invalid OAuth access token - Cannot parse access token', 'OAuthException', 190) };
+      this.profiles.push(parts[1]!);
       return { status: 200, body: { first_name: 'Contact', last_name: parts[1], profile_pic: `https://example.com/${parts[1]}.jpg`, id: parts[1] } };
     }
     if (req.method !== 'POST' || parts.length !== 3 || parts[1] !== 'me' || parts[2] !== 'messages') return unknownPath;

@@ -29,14 +29,18 @@ export interface FakeGraphOptions {
   readonly profiles: ReadonlyMap<string, Record<string, string>>;
   readonly appSecret: string;
   readonly appId: string;
-  /** Recipients whose sends get no echo from the fake (Instagram users: their echoes are not modelled). */
-  readonly noEcho?: ReadonlySet<string>;
+  /**
+   * Instagram users (IGSID → the Instagram account they write to): sends to them are echoed as Meta documents
+   * Instagram echoes — `object: "instagram"`, sender = the account, `is_echo`, and neither `app_id` nor `metadata`.
+   */
+  readonly instagram?: ReadonlyMap<string, string>;
 }
 
 /**
  * A local Graph API speaking Meta's wire format (reference protocols §6): `POST /{v}/me/messages` (page
  * token as Bearer or `access_token`) → `{recipient_id, message_id}`, then, like Meta, the message's echo
- * to `echoTo` (a signed `message_echoes` webhook with our app id and `metadata`); `POST /{v}/{phone-number-id}/messages`
+ * to `echoTo` (a signed `message_echoes` webhook with our app id and `metadata`; for Instagram users an Instagram
+ * echo without either); `POST /{v}/{phone-number-id}/messages`
  * → `{messaging_product, contacts, messages:[{id}]}`; `GET /{v}/{psid}?fields=…` profiles; `GET /{v}/me/accounts`;
  * Graph error bodies (`{"error":{message,type,code,error_subcode,fbtrace_id}}`): 190 for a bad token,
  * 551 for `blockedUser`, 131030 for `invalidWhatsApp`; throttling as Meta answers it: `throttledOnce`
@@ -142,12 +146,21 @@ export class FakeGraph {
     return { status: 400, body: graphError('Unknown path components', 'OAuthException', 2500) };
   }
 
-  /** Meta's `message_echoes` webhook for a Messenger send. */
+  /** Meta's `message_echoes` webhook for a Messenger send; the `messages` webhook with `is_echo` for an Instagram one. */
   private echo(page: FakePage, recipient: string, mid: string, message: Record<string, unknown> | undefined): void {
-    if (this.echoTo === undefined || this.options.noEcho?.has(recipient)) return;
+    if (this.echoTo === undefined) return;
     const now = Date.now();
-    const event = { sender: { id: page.id }, recipient: { id: recipient }, timestamp: now, message: { ...message, mid, is_echo: true, app_id: Number(this.options.appId) } };
-    const delivery = this.deliver(this.echoTo, { object: 'page', entry: [{ id: page.id, time: now, messaging: [event] }] }).then(
+    const instagramAccount = this.options.instagram?.get(recipient);
+    let body: unknown;
+    if (instagramAccount === undefined) {
+      const event = { sender: { id: page.id }, recipient: { id: recipient }, timestamp: now, message: { ...message, mid, is_echo: true, app_id: Number(this.options.appId) } };
+      body = { object: 'page', entry: [{ id: page.id, time: now, messaging: [event] }] };
+    } else {
+      const { metadata: _dropped, ...content } = message ?? {};
+      const event = { sender: { id: instagramAccount }, recipient: { id: recipient }, timestamp: now, message: { mid, ...content, is_echo: true } };
+      body = { object: 'instagram', entry: [{ id: instagramAccount, time: now, messaging: [event] }] };
+    }
+    const delivery = this.deliver(this.echoTo, body).then(
       (answer) => this.echoed.push(answer.status),
       () => this.echoed.push(0),
     );
