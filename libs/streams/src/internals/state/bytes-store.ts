@@ -7,7 +7,13 @@ import type { KeyValue } from '../../api/record';
 export interface BytesStore {
   readonly name: string;
   get(key: Buffer): Buffer | undefined;
+  /** Keeps its own copies of `key` and `value` (the caller may reuse its buffers). */
   put(key: Buffer, value: Buffer): void;
+  /**
+   * `put` of buffers the caller made for this write and never changes again: the store may keep them
+   * as they are (the changelogging layer shares its one copy with the store below, instead of two).
+   */
+  putOwned?(key: Buffer, value: Buffer): void;
   /** Returns the previous value. */
   delete(key: Buffer): Buffer | undefined;
   /** Inclusive bounds, either may be omitted; ascending byte order. */

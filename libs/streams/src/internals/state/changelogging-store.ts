@@ -40,10 +40,13 @@ export class ChangeloggingStore implements BytesStore {
       const bytes = recordBatchBytes(key.length, value.length, this.limit.headerBytes);
       if (bytes > this.limit.maxRecordBytes) throw RecordProductionError.tooLarge(this.changelogTopic, bytes, this.limit.maxRecordBytes);
     }
-    this.inner.put(key, value);
+    // One copy, shared by the store below (when it can keep buffers as given) and the changelog record.
+    const owned = { key: Buffer.from(key), value: Buffer.from(value) };
+    if (this.inner.putOwned) this.inner.putOwned(owned.key, owned.value);
+    else this.inner.put(key, value);
     const k = bytesKey(key);
     this.journal?.record(this.pending, k, this.pending.get(k));
-    this.pending.set(k, { key: Buffer.from(key), value: Buffer.from(value) });
+    this.pending.set(k, owned);
   }
 
   delete(key: Buffer): Buffer | undefined {

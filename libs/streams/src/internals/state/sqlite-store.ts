@@ -30,9 +30,13 @@ export class SqliteStore implements BytesStore {
   }
 
   put(key: Buffer, value: Buffer): void {
+    this.putOwned(Buffer.from(key), Buffer.from(value));
+  }
+
+  putOwned(key: Buffer, value: Buffer): void {
     const k = bytesKey(key);
     this.journal?.record(this.buffer, k, this.buffer.get(k));
-    this.buffer.set(k, { key: Buffer.from(key), value: Buffer.from(value) });
+    this.buffer.set(k, { key, value });
   }
 
   delete(key: Buffer): Buffer | undefined {
