@@ -19,6 +19,11 @@ export interface ConnectorRouterOptions {
   readonly connector: Pick<ConnectorDefinition, 'route'>;
   /** Name of the connector's store (`<connector>-state`): the `seen/<message id>` entries of the dedup. */
   readonly storeName: string;
+  /**
+   * Processors of yours (declared after this call) that also write to the router's messages and metadata
+   * sinks and use its store: the kit's own sender does (`buildConnectorTopology`).
+   */
+  readonly sharedWith?: readonly string[];
 }
 
 /**
@@ -36,11 +41,12 @@ export interface ConnectorRouterOptions {
 export function addConnectorRouter(topology: Topology, options: ConnectorRouterOptions): Topology {
   const { topics, serdes, placement, connector, storeName } = options;
   const nodes = CONNECTOR_ROUTER_NODES;
+  const writers = [nodes.processor, ...(options.sharedWith ?? [])];
   const byConversation = (_key: Buffer | null, value: unknown, partitions: number) => placement((value as Message).conversationId, partitions);
   return topology
     .addSource(nodes.source, topics.raw, { keySerde: Serdes.string(), valueSerde: Serdes.buffer() })
     .addProcessor(nodes.processor, routerProcessor(connector, storeName), nodes.source)
-    .addSink(nodes.messagesSink, topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message, partitioner: byConversation }, nodes.processor)
-    .addSink(nodes.metadataSink, topics.metadata, { keySerde: Serdes.string(), valueSerde: placedMetadataSerde(serdes.metadata), partitioner: byPlacementKey(placement) }, nodes.processor)
-    .addStateStore(Stores.keyValue(storeName, Serdes.string(), Serdes.json<ConnectorStateEntry>()), nodes.processor);
+    .addSink(nodes.messagesSink, topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message, partitioner: byConversation }, ...writers)
+    .addSink(nodes.metadataSink, topics.metadata, { keySerde: Serdes.string(), valueSerde: placedMetadataSerde(serdes.metadata), partitioner: byPlacementKey(placement) }, ...writers)
+    .addStateStore(Stores.keyValue(storeName, Serdes.string(), Serdes.json<ConnectorStateEntry>()), ...writers);
 }

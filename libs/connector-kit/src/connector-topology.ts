@@ -1,11 +1,9 @@
 import { silentLogger, type Logger } from '@platform/common';
 import type { Message, Metadata, Serde } from '@platform/schemas';
-import { Serdes, Stores, Topology, type TopologySpec } from '@platform/streams';
+import { Serdes, Topology, type TopologySpec } from '@platform/streams';
 import type { ChannelLookup, ConnectorDefinition } from './connector';
-import type { ConnectorStateEntry } from './connector-state';
+import { addConnectorRouter } from './connector-router';
 import { outboundProcessor, type OutboundOptions } from './outbound-processor';
-import { byPlacementKey, placedMetadataSerde } from './placed-metadata';
-import { ROUTED_MESSAGES, ROUTED_METADATA, routerProcessor } from './router-processor';
 
 export interface ConnectorTopologyOptions {
   /** Resolved names: `source.<provider>.events`, the messages and metadata topics (ChatTopics fits). */
@@ -30,14 +28,8 @@ export interface ConnectorTopologyOptions {
  */
 export function buildConnectorTopology(options: ConnectorTopologyOptions): TopologySpec {
   const { topics, serdes, placement, connector, storeName } = options;
-  const byConversation = (_key: Buffer | null, value: unknown, partitions: number) => placement((value as Message).conversationId, partitions);
-  return new Topology()
-    .addSource('raw-events', topics.raw, { keySerde: Serdes.string(), valueSerde: Serdes.buffer() })
-    .addProcessor('route', routerProcessor(connector, storeName), 'raw-events')
+  return addConnectorRouter(new Topology(), { topics, serdes, placement, connector, storeName, sharedWith: ['outbound'] })
     .addSource('messages', topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message })
     .addProcessor('outbound', outboundProcessor(connector, storeName, options.channels, options.outbound ?? {}, options.logger ?? silentLogger), 'messages')
-    .addSink(ROUTED_MESSAGES, topics.messages, { keySerde: Serdes.string(), valueSerde: serdes.message, partitioner: byConversation }, 'route', 'outbound')
-    .addSink(ROUTED_METADATA, topics.metadata, { keySerde: Serdes.string(), valueSerde: placedMetadataSerde(serdes.metadata), partitioner: byPlacementKey(placement) }, 'route', 'outbound')
-    .addStateStore(Stores.keyValue(storeName, Serdes.string(), Serdes.json<ConnectorStateEntry>()), 'route', 'outbound')
     .build();
 }
