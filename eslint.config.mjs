@@ -2,9 +2,11 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 // Who may import whom. Libraries never import apps; core libraries never import NestJS;
-// testing helpers are only for specs (see the spec block below).
-const constraints = (allowTesting) => {
-  const t = (...tags) => (allowTesting ? [...tags, 'type:testing'] : tags);
+// testing helpers are only for specs (see the spec block below); benches, being entry points, may also use the
+// infrastructure (e.g. the Kafka Streams peer of libs/streams resolves its classpath with infra-kafka).
+const constraints = (allowTesting, allowInfra = false) => {
+  const extra = [...(allowTesting ? ['type:testing'] : []), ...(allowInfra ? ['type:infra'] : [])];
+  const t = (...tags) => [...tags, ...extra];
   return [
     { sourceTag: 'scope:core', bannedExternalImports: ['@nestjs/*', 'express', 'rxjs'] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: t('type:util') },
@@ -36,11 +38,20 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts', '**/__fixtures__/**/*.ts', '**/bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', '**/__fixtures__/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(true) },
+      ],
+    },
+  },
+  {
+    files: ['**/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints(true, true) },
       ],
     },
   },

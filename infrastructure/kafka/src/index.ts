@@ -3,8 +3,19 @@ export { cacheDirFromEnv } from './cache-dir';
 export { preflight, checkJava, checkMaven, parseJavaMajor, minimumJavaMajor } from './preflight';
 export type { PreflightOptions } from './preflight';
 export { checkPortFree, freePort } from './ports';
-export { resolveKafka, resolveRegistry, isResolved, kafkaRuntimeDir, registryRuntimeDir, kafkaPomPath, apicurioVersion } from './resolve';
-export type { ResolveOptions, KafkaRuntime, RegistryRuntime } from './resolve';
+export {
+  resolveKafka,
+  resolveRegistry,
+  resolveMavenClasspath,
+  populateOnce,
+  isResolved,
+  kafkaRuntimeDir,
+  mavenClasspathDir,
+  registryRuntimeDir,
+  kafkaPomPath,
+  apicurioVersion,
+} from './resolve';
+export type { ResolveOptions, MavenClasspathOptions, KafkaRuntime, RegistryRuntime } from './resolve';
 export { kafkaServerProperties, kafkaLog4j2Properties, newClusterId } from './kafka-config';
 export type { KafkaServerConfig } from './kafka-config';
 export { startKafka } from './kafka';

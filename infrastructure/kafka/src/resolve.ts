@@ -33,8 +33,13 @@ export interface RegistryRuntime {
 const marker = '.resolved';
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
+/** `<cacheDir>/<name>-<hash of the pom>`: where `resolveMavenClasspath` puts a pom's jars (under `libs/`). */
+export function mavenClasspathDir(cacheDir: string, name: string, pomPath: string): string {
+  return join(cacheDir, `${name}-${hash(readFileSync(pomPath, 'utf8'))}`);
+}
+
 export function kafkaRuntimeDir(cacheDir: string): string {
-  return join(cacheDir, `kafka-${hash(readFileSync(kafkaPomPath, 'utf8'))}`);
+  return mavenClasspathDir(cacheDir, 'kafka', kafkaPomPath);
 }
 
 export function registryRuntimeDir(cacheDir: string, version = apicurioVersion): string {
@@ -57,8 +62,11 @@ async function mvn(args: string[], options: ResolveOptions): Promise<void> {
   }
 }
 
-/** Fills `dir` through a temporary sibling and a rename, so a half-done download never looks resolved. */
-async function populateOnce(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+/**
+ * Fills `dir` through a temporary sibling and a rename, so a half-done download never looks resolved;
+ * does nothing when `dir` is already complete. Also for other cached build outputs (e.g. classes compiled against a classpath).
+ */
+export async function populateOnce(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   if (existsSync(join(dir, marker))) return;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -75,15 +83,29 @@ async function populateOnce(dir: string, fill: (tmp: string) => Promise<void>): 
   }
 }
 
-/** Kafka jars from Maven Central, keyed by the pom's content hash; resolved only when missing. */
-export async function resolveKafka(options: ResolveOptions): Promise<KafkaRuntime> {
-  const dir = kafkaRuntimeDir(options.cacheDir);
+export interface MavenClasspathOptions extends ResolveOptions {
+  /** A pom listing the dependencies (its packaging and build do not matter). */
+  pomPath: string;
+  /** Prefix of the cache directory, e.g. `kafka`. */
+  name: string;
+  /** For the log line, e.g. `Kafka jars`. */
+  what?: string;
+}
+
+/** The runtime dependencies of a pom, copied from Maven Central into `mavenClasspathDir(...)/libs` when missing (keyed by the pom's content hash). */
+export async function resolveMavenClasspath(options: MavenClasspathOptions): Promise<KafkaRuntime> {
+  const dir = mavenClasspathDir(options.cacheDir, options.name, options.pomPath);
   const logger = options.logger ?? silentLogger;
-  if (!existsSync(join(dir, marker))) logger.info('resolving Kafka jars from Maven Central', { dir });
+  if (!existsSync(join(dir, marker))) logger.info(`resolving ${options.what ?? `${options.name} jars`} from Maven Central`, { dir });
   await populateOnce(dir, (tmp) =>
-    mvn(['-f', kafkaPomPath, `${dependencyPlugin}:copy-dependencies`, '-DincludeScope=runtime', `-DoutputDirectory=${join(tmp, 'libs')}`], options),
+    mvn(['-f', options.pomPath, `${dependencyPlugin}:copy-dependencies`, '-DincludeScope=runtime', `-DoutputDirectory=${join(tmp, 'libs')}`], options),
   );
   return { libsDir: join(dir, 'libs') };
+}
+
+/** Kafka jars from Maven Central, keyed by the pom's content hash; resolved only when missing. */
+export async function resolveKafka(options: ResolveOptions): Promise<KafkaRuntime> {
+  return resolveMavenClasspath({ ...options, pomPath: kafkaPomPath, name: 'kafka', what: 'Kafka jars' });
 }
 
 /** Apicurio Registry's distribution tarball (runner jar + lib/), copied by coordinates and unpacked once. */
