@@ -8,8 +8,12 @@
  * 5. cold restore of the store of (3) from its changelog (one key per record);
  * 6. restart of (3) with its local state: time from start() to RUNNING.
  * Throughput runs are timed from the group join to the moment every input offset is committed.
+ * After each case the Kafka Streams peer (kafka-streams-peer.ts: Kafka Streams at the broker's version, case 1 with the
+ * Java clients) runs the same case on the same input topic, with the same commit interval and timing; cases 2 and 3
+ * also with 2 stream threads. `ours/KS` is the ratio of the speeds: above 1, ours is faster (case 6: KS ms ÷ ours ms).
  * Run: `npm run bench`, or `TSX_TSCONFIG_PATH=tsconfig.base.json npx tsx libs/streams/bench/streams.bench.ts --records=100000`
- * (or BENCH_RECORDS=100000); default 1 000 000. `--only=2,3` runs a subset (plus the baseline).
+ * (or BENCH_RECORDS=100000); default 1 000 000. `--only=2,3` runs a subset (plus the baseline); `--no-peer`
+ * (or BENCH_PEER=0) skips the Kafka Streams peer.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +26,8 @@ import { Serdes } from '../src/serdes/serdes';
 import { countTopology } from '../src/internals/runtime/__fixtures__/count-topology';
 import { resolveOptions, type StreamsApplicationOptions } from '../src/internals/runtime/options';
 import type { TopologySpec } from '../src/internals/topology/spec';
+import { cacheDirFromEnv } from '@platform/infra-kafka';
+import { KafkaStreamsPeer, type PeerResult, type PeerRun } from './kafka-streams-peer';
 
 const PARTITIONS = 6;
 const VALUE_BYTES = 190;
@@ -29,6 +35,7 @@ const records = Number(process.argv.find((a) => a.startsWith('--records='))?.spl
 /** `--only=1,3`: run a subset (the baseline always runs). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1]?.split(',').map(Number);
 const wanted = (n: number) => !only || only.includes(n);
+const peerWanted = !process.argv.includes('--no-peer') && process.env.BENCH_PEER !== '0';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const kafkaConfig = { clientId: 'streams-bench', brokers, logLevel: logLevel.NOTHING };
 const kafka = new Kafka(kafkaConfig);
@@ -171,7 +178,50 @@ function statelessTopology(input: string, output: string): TopologySpec {
   return builder.build();
 }
 
+/** The peer, or why there is none (printed once). */
+async function preparePeer(): Promise<KafkaStreamsPeer | undefined> {
+  if (!peerWanted) return undefined;
+  try {
+    return await KafkaStreamsPeer.prepare({ cacheDir: cacheDirFromEnv(process.env), brokers, javaHome: process.env.JAVA_HOME });
+  } catch (error) {
+    console.log(`[streams bench] Kafka Streams peer skipped: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** A peer run: its result, an Error (printed, the bench goes on), or undefined without a peer. */
+type PeerOutcome = PeerResult | Error | undefined;
+
+async function runPeer(peer: KafkaStreamsPeer | undefined, run: PeerRun): Promise<PeerOutcome> {
+  if (!peer) return undefined;
+  try {
+    return await peer.run(run);
+  } catch (error) {
+    console.log(`[streams bench] ${(error as Error).message}`);
+    return error as Error;
+  }
+}
+
 type Row = Record<string, string | number>;
+
+interface PeerCells {
+  /** The 2-thread run (cases 2 and 3). */
+  two?: PeerOutcome;
+  /** The case is a time (case 6): the ratio is KS ms ÷ ours ms. */
+  inMs?: boolean;
+  /** Show the peer's CPU share (throughput cases). */
+  cpu?: boolean;
+}
+
+/** The peer's columns of a row (none without a peer): its speed (`speed` of a result), ours/KS, its CPU and its 2-thread speed. */
+function peerColumns(ours: number, one: PeerOutcome, speed: (r: PeerResult) => number, { two, inMs = false, cpu = true }: PeerCells = {}): Row {
+  if (one === undefined && two === undefined) return {};
+  const ok = (o: PeerOutcome): o is PeerResult => o !== undefined && !(o instanceof Error);
+  const cell = (o: PeerOutcome) => (o === undefined ? '' : !ok(o) ? 'failed' : inMs ? `${speed(o)} ms` : speed(o));
+  const theirs = ok(one) ? speed(one) : 0;
+  const ratio = ours > 0 && theirs > 0 ? (inMs ? theirs / ours : ours / theirs).toFixed(2) : '';
+  return { 'Kafka Streams': cell(one), 'ours/KS': ratio, 'KS cpu %': cpu && ok(one) ? (one.cpuPercent ?? '') : '', 'KS 2 threads': cell(two) };
+}
 
 async function main(): Promise<void> {
   const admin = kafka.admin();
@@ -179,34 +229,56 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-bench-'));
   const rows: Row[] = [];
   const ratioOf = (r: number, base: number) => (base > 0 ? (r / base).toFixed(2) : '');
+  const throughput = (r: PeerResult) => rate(records, r.ms);
   try {
     const input = name('input');
+    const peerReady = preparePeer();
     const producedAt = Date.now();
     await produceInput(admin, input);
     console.log(`[streams bench] produced ${records} records of ~200 bytes in ${Date.now() - producedAt} ms`);
+    const peer = await peerReady;
+    /** What the peer runs, in a measurement's label, when there is a peer. */
+    const peerLabel = (what: string) => (peer ? ` (${what})` : '');
+    /** The peer on the same input, with a fresh output topic when the case writes one. */
+    const peerCase = async (run: Omit<PeerRun, 'input' | 'output'>, writes: boolean): Promise<PeerOutcome> => {
+      const output = name(`ks-${run.case}-out`);
+      if (peer && writes) await createTopic(admin, output);
+      return runPeer(peer, { ...run, input, output });
+    };
 
     const raw = await rawLoop(admin, input);
     const base = rate(records, raw.ms);
-    rows.push({ measurement: '1 raw kafkajs consume→produce', records, ms: raw.ms, 'records/s': base, 'ratio to 1': '1.00', target: 'baseline', 'cpu %': raw.cpuPercent });
+    const ksRaw = await peerCase({ case: 'raw', applicationId: name('ks-raw'), stateDir: dir }, true);
+    rows.push({ measurement: `1 raw kafkajs consume→produce${peerLabel('KS: Java clients')}`, records, ms: raw.ms, 'records/s': base, 'ratio to 1': '1.00', target: 'baseline', 'cpu %': raw.cpuPercent, ...peerColumns(base, ksRaw, throughput) });
 
-    const output = name('stateless-out');
-    await createTopic(admin, output);
-    const s = wanted(2) ? await runApp(admin, statelessTopology(input, output), name('stateless'), input, path.join(dir, 'stateless')) : undefined;
-    const sRate = s ? rate(records, s.ms) : 0;
-    if (s) rows.push({ measurement: '2 stateless filter→mapValues→to', records, ms: s.ms, 'records/s': sRate, 'ratio to 1': ratioOf(sRate, base), target: '≥ 0.80', 'cpu %': s.cpuPercent });
+    if (wanted(2)) {
+      const output = name('stateless-out');
+      await createTopic(admin, output);
+      const s = await runApp(admin, statelessTopology(input, output), name('stateless'), input, path.join(dir, 'stateless'));
+      const sRate = rate(records, s.ms);
+      const ks = await peerCase({ case: 'stateless', applicationId: name('ks-stateless'), stateDir: path.join(dir, 'ks-stateless') }, true);
+      const ks2 = await peerCase({ case: 'stateless', applicationId: name('ks-stateless2'), stateDir: path.join(dir, 'ks-stateless2'), threads: 2 }, true);
+      rows.push({ measurement: '2 stateless filter→mapValues→to', records, ms: s.ms, 'records/s': sRate, 'ratio to 1': ratioOf(sRate, base), target: '≥ 0.80', 'cpu %': s.cpuPercent, ...peerColumns(sRate, ks, throughput, { two: ks2 }) });
+    }
 
     const countId = name('count');
     const countDir = path.join(dir, 'count');
-    const c = wanted(3) || wanted(5) || wanted(6) ? await runApp(admin, countTopology(input), countId, input, countDir) : undefined;
-    const cRate = c ? rate(records, c.ms) : 0;
-    if (c) rows.push({ measurement: '3 count into SQLite + changelog, at-least-once', records, ms: c.ms, 'records/s': cRate, 'ratio to 1': ratioOf(cRate, base), target: '≥ 0.50', 'cpu %': c.cpuPercent });
+    const ksCount = { case: 'count' as const, applicationId: name('ks-count'), stateDir: path.join(dir, 'ks-count') };
+    if (wanted(3) || wanted(5) || wanted(6)) {
+      const c = await runApp(admin, countTopology(input), countId, input, countDir);
+      const cRate = rate(records, c.ms);
+      const ks = await peerCase(ksCount, false);
+      const ks2 = wanted(3) ? await peerCase({ case: 'count', applicationId: name('ks-count2'), stateDir: path.join(dir, 'ks-count2'), threads: 2 }, false) : undefined;
+      rows.push({ measurement: `3 count into SQLite + changelog, at-least-once${peerLabel('KS: RocksDB')}`, records, ms: c.ms, 'records/s': cRate, 'ratio to 1': ratioOf(cRate, base), target: '≥ 0.50', 'cpu %': c.cpuPercent, ...peerColumns(cRate, ks, throughput, { two: ks2 }) });
+    }
 
     if (!wanted(4)) {
       // skipped
     } else if (exactlyOnce) {
       const e = await runApp(admin, countTopology(input), name('count-eos'), input, path.join(dir, 'count-eos'), exactlyOnce);
       const eRate = rate(records, e.ms);
-      rows.push({ measurement: '4 count, exactly-once', records, ms: e.ms, 'records/s': eRate, 'ratio to 1': ratioOf(eRate, base), target: '≥ 0.35', 'cpu %': e.cpuPercent });
+      const ks = await peerCase({ case: 'count', applicationId: name('ks-count-eos'), stateDir: path.join(dir, 'ks-count-eos'), exactlyOnce: true }, false);
+      rows.push({ measurement: `4 count, exactly-once${peerLabel('KS: exactly_once_v2')}`, records, ms: e.ms, 'records/s': eRate, 'ratio to 1': ratioOf(eRate, base), target: '≥ 0.35', 'cpu %': e.cpuPercent, ...peerColumns(eRate, ks, throughput) });
     } else {
       rows.push({ measurement: '4 count, exactly-once', records: 'n/a (EOS not available)', ms: '', 'records/s': '', 'ratio to 1': '', target: '≥ 0.35', 'cpu %': '' });
     }
@@ -218,10 +290,15 @@ async function main(): Promise<void> {
     fs.rmSync(countDir, { recursive: true, force: true });
     const cold = await runApp(admin, countTopology(input), countId, input, countDir);
     const restoreRate = rate(cold.restored, cold.restoreMs);
-    rows.push({ measurement: `5 cold restore of a ${cold.restored}-key store`, records: cold.restored, ms: cold.restoreMs, 'records/s': restoreRate, 'ratio to 1': ratioOf(restoreRate, base), target: '≥ 200000/s', 'cpu %': '' });
+    fs.rmSync(ksCount.stateDir, { recursive: true, force: true });
+    const ksCold = await peerCase({ ...ksCount, case: 'restore' }, false);
+    const restoreSpeed = (r: PeerResult) => rate(r.restored ?? 0, r.restoreMs ?? 0);
+    if (ksCold && !(ksCold instanceof Error)) console.log(`[streams bench] Kafka Streams restored ${ksCold.restored} records in ${ksCold.restoreMs} ms`);
+    rows.push({ measurement: `5 cold restore of a ${cold.restored}-key store`, records: cold.restored, ms: cold.restoreMs, 'records/s': restoreRate, 'ratio to 1': ratioOf(restoreRate, base), target: '≥ 200000/s', 'cpu %': '', ...peerColumns(restoreRate, ksCold, restoreSpeed, { cpu: false }) });
 
     const warm = await runApp(admin, countTopology(input), countId, input, countDir);
-    rows.push({ measurement: '6 restart with local state: start() → RUNNING', records: warm.restored, ms: warm.startMs, 'records/s': '', 'ratio to 1': '', target: '≤ 2000 ms', 'cpu %': '' });
+    const ksWarm = await peerCase({ ...ksCount, case: 'restart' }, false);
+    rows.push({ measurement: '6 restart with local state: start() → RUNNING', records: warm.restored, ms: warm.startMs, 'records/s': '', 'ratio to 1': '', target: '≤ 2000 ms', 'cpu %': '', ...peerColumns(warm.startMs, ksWarm, (r) => r.startMs ?? 0, { inMs: true, cpu: false }) });
 
     console.table(rows);
   } finally {
