@@ -122,12 +122,17 @@ describe('communication: two replicas on a real broker', () => {
   it('applies conversation writes on the owner and a read right after on the other replica sees them', async () => {
     const id = conversations[5]!;
     for (const [writeOn, readOn] of [[a, b], [b, a]] as const) {
+      // The same unfiltered page, asked again and again: reused parts and pages (stamps) must still show each write.
+      const tagsOnPage = async () => ((await readOn.post('/conversations.list', { page_size: 100 })).json.data as { id: string; metadata: { tags: object } }[]).find((c) => c.id === id)?.metadata.tags;
+      expect(await tagsOnPage()).toEqual({});
+      expect(await tagsOnPage()).toEqual({});
       const tagged = await writeOn.post('/conversations.tag', { conversation_id: id, tag_id: 'vip' });
       expect(tagged.status).toBe(200);
       expect(tagged.json.metadata.tags).toEqual({ vip: '' });
       expect(tagged.headers.get('x-streams-position')).toMatch(/:\d+:\d+$/);
       expect((await readOn.post('/conversations.info', { conversation_id: id })).json.metadata.tags).toEqual({ vip: '' });
       expect((await readOn.post('/conversations.list', { filters: 'tag_ids:vip' })).json.data.map((c: { id: string }) => c.id)).toEqual([id]);
+      expect(await tagsOnPage()).toEqual({ vip: '' });
 
       expect((await writeOn.post('/conversations.set-state', { conversation_id: id, state: 'CLOSED' })).status).toBe(200);
       expect((await readOn.post('/conversations.list', { filters: 'metadata.state:closed' })).json.data.map((c: { id: string }) => c.id)).toEqual([id]);
@@ -137,6 +142,7 @@ describe('communication: two replicas on a real broker', () => {
       expect((await readOn.post('/conversations.info', { conversation_id: id })).json.metadata.state).toBeUndefined();
       expect((await writeOn.post('/conversations.untag', { conversation_id: id, tag_id: 'vip' })).status).toBe(200);
       expect((await readOn.post('/conversations.info', { conversation_id: id })).json.metadata.tags).toEqual({});
+      expect(await tagsOnPage()).toEqual({});
     }
     const unread = conversations[8]!;
     expect((await b.post('/conversations.info', { conversation_id: unread })).json.metadata.unread_count).toBe(3);

@@ -2,6 +2,7 @@
 export { StreamsModule } from './streams.module';
 export type { StreamsModuleOptions } from './options';
 export { QueryRouter } from './query-router.service';
+export { KNOWN_STAMP_FIELD, stampedPart, type UnchangedPart } from './held-parts';
 export type { RouteOptions, RouteOutcome, OwnerOutcome, ListPart, GatherListOptions } from './query-router.service';
 export { PeerClient } from './peer-client';
 export type { PeerReply, PeerCallOptions } from './peer-client';

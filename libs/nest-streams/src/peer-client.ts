@@ -1,5 +1,7 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { FORWARDED_HEADER, POSITION_HEADER } from './answers';
 import type { HttpAnswer, HttpRequest } from './http';
+import { PeerHttp, type PeerExchange } from './peer-http';
 
 /** Hop-by-hop and length headers that must not be copied onto a forwarded request. */
 const DROPPED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade']);
@@ -24,6 +26,8 @@ export interface PeerCallOptions {
  * replica never forwards a forwarded request again) and is bounded by `timeoutMs`.
  */
 export class PeerClient {
+  private readonly http = new PeerHttp();
+
   constructor(
     private readonly self: () => string | undefined,
     private readonly timeoutMs: number,
@@ -34,28 +38,22 @@ export class PeerClient {
    * owner's answer; undefined when the owner is unreachable or too slow (the caller answers 503).
    */
   async forward(owner: string, req: HttpRequest): Promise<HttpAnswer | undefined> {
-    const headers = new Headers();
+    const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined || DROPPED.has(name.toLowerCase())) continue;
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+      headers[name] = value;
     }
-    headers.set(FORWARDED_HEADER, this.self() ?? 'unknown');
+    headers[FORWARDED_HEADER] = this.self() ?? 'unknown';
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
-    if (hasBody) headers.set('content-type', 'application/json');
+    if (hasBody) headers['content-type'] = 'application/json';
     try {
-      const response = await fetch(`http://${owner}${req.originalUrl}`, {
-        method: req.method,
-        headers,
-        body: hasBody ? JSON.stringify(req.body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      const text = await response.text();
+      const response = await this.http.request(owner, req.method, req.originalUrl, headers, hasBody ? JSON.stringify(req.body) : undefined, this.timeoutMs);
       const kept: Record<string, string> = {};
       for (const name of KEPT) {
-        const value = response.headers.get(name);
-        if (value !== null) kept[name] = value;
+        const value = response.headers[name];
+        if (typeof value === 'string') kept[name] = value;
       }
-      return { status: response.status, headers: kept, body: { text } };
+      return { status: response.status, headers: kept, body: { text: response.body.toString('utf8') } };
     } catch {
       return undefined;
     }
@@ -63,29 +61,37 @@ export class PeerClient {
 
   /** POSTs `body` as JSON to `path` of `endpoint`; a 200 with a JSON body is `ok`, anything else a reason. */
   async post<T>(endpoint: string, path: string, body: unknown, options: PeerCallOptions = {}): Promise<PeerReply<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', [FORWARDED_HEADER]: this.self() ?? 'unknown' };
+    const headers: OutgoingHttpHeaders = { 'content-type': 'application/json', [FORWARDED_HEADER]: this.self() ?? 'unknown' };
     for (const name of PASSED_ON) {
       const value = options.on?.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
     if (options.authorization !== undefined) headers.authorization = options.authorization;
-    let response: Response;
+    let response: PeerExchange;
     try {
-      response = await fetch(`http://${endpoint}${path.startsWith('/') ? path : `/${path}`}`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      response = await this.http.request(endpoint, 'POST', path.startsWith('/') ? path : `/${path}`, headers, JSON.stringify(body), this.timeoutMs);
     } catch (error) {
-      // The kind of failure (TimeoutError, TypeError…), never its text: that names addresses.
+      // The kind of failure (TimeoutError, Error…), never its text: that names addresses.
       return { ok: false, reason: `unreachable (${error instanceof Error ? error.name : 'error'})` };
     }
-    const parsed = (await response.json().catch(() => undefined)) as unknown;
+    const parsed = parseJson(response.body);
     if (response.status !== 200 || parsed === undefined) {
       const message = (parsed as { message?: unknown } | undefined)?.message;
       return { ok: false, status: response.status, reason: `HTTP ${response.status}${typeof message === 'string' ? ` ${message}` : ''}` };
     }
     return { ok: true, status: response.status, body: parsed as T };
+  }
+
+  /** Closes the pooled connections to other replicas. */
+  close(): void {
+    this.http.close();
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverage, type KeyQueryOptions, type KeyQueryResult, type QueryPosition, type StreamsApplication } from '@platform/streams';
 import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, unavailable } from './answers';
+import { HeldParts, isUnchangedPart, KNOWN_STAMP_FIELD } from './held-parts';
 import { PeerClient } from './peer-client';
 import { headerValue, sendAnswer, type HttpAnswer, type HttpRequest, type HttpResponse } from './http';
 import type { ResolvedModuleOptions } from './options';
@@ -25,6 +26,8 @@ export type OwnerOutcome<T> = { readonly kind: 'here'; readonly value: T } | { r
 /** One replica's part of a gathered list: what it found, and the partitions it answered for. */
 export interface ListPart {
   readonly partitions: readonly number[];
+  /** What the part was built from (see `stampedPart`); a part with a stamp may be reused while its replica's stamp is unchanged. */
+  readonly stamp?: string;
 }
 
 export interface GatherListOptions<P extends ListPart> {
@@ -41,6 +44,12 @@ export interface GatherListOptions<P extends ListPart> {
   readonly isPart: (body: unknown) => body is P;
   /** Authorization for the peer calls; default: the client's. */
   readonly authorization?: string;
+  /**
+   * Identity of the request (e.g. filters, cursor and page size): the stamped parts of peers are kept per
+   * peer and request and sent again only when changed (`KNOWN_STAMP_FIELD`, `stampedPart`). `body` must then
+   * be a JSON object. Without it every peer builds and sends its part each time.
+   */
+  readonly reuseKey?: string;
 }
 
 /**
@@ -49,15 +58,20 @@ export interface GatherListOptions<P extends ListPart> {
  * path and query, marked so it is never forwarded twice), else 503 with `Retry-After`.
  */
 @Injectable()
-export class QueryRouter {
+export class QueryRouter implements OnApplicationShutdown {
   /** Calls to the other replicas (forwarding, internal routes). */
   readonly peers: PeerClient;
+  private readonly heldParts = new HeldParts<ListPart>();
 
   constructor(
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
     @Inject(STREAMS_MODULE_OPTIONS) private readonly options: ResolvedModuleOptions,
   ) {
     this.peers = new PeerClient(() => this.app.metadata()?.endpoint, options.forwardTimeoutMs);
+  }
+
+  onApplicationShutdown(): void {
+    this.peers.close();
   }
 
   /**
@@ -132,9 +146,18 @@ export class QueryRouter {
     const callOptions = options.authorization === undefined ? { on: req } : { on: req, authorization: options.authorization };
     const gathered = await gatherFromAllOwners<P>(owners, async (endpoint) => {
       if (endpoint === self) return { ok: true, items: [await options.local()] };
-      const reply = await this.peers.post<unknown>(endpoint, options.path, options.body, callOptions);
+      const key = options.reuseKey === undefined || typeof options.body !== 'object' || options.body === null ? undefined : HeldParts.key(endpoint, options.path, options.reuseKey);
+      const held = key === undefined ? undefined : this.heldParts.get(key);
+      const body = held === undefined ? options.body : { ...(options.body as Record<string, unknown>), [KNOWN_STAMP_FIELD]: held.stamp };
+      const reply = await this.peers.post<unknown>(endpoint, options.path, body, callOptions);
       if (!reply.ok) return { ok: false, reason: reply.reason };
-      return options.isPart(reply.body) ? { ok: true, items: [reply.body] } : { ok: false, reason: 'answered without a list part' };
+      if (held !== undefined && isUnchangedPart(reply.body, held.stamp)) return { ok: true, items: [held.part as P] };
+      if (!options.isPart(reply.body)) return { ok: false, reason: 'answered without a list part' };
+      if (key !== undefined) {
+        if (typeof reply.body.stamp === 'string') this.heldParts.put(key, reply.body.stamp, reply.body);
+        else this.heldParts.forget(key);
+      }
+      return { ok: true, items: [reply.body] };
     });
     if (!gathered.complete) {
       const reasons = gathered.failed.map((f) => (f.endpoint === self ? `this replica: ${f.reason}` : `a replica: ${f.reason}`)).join('; ');

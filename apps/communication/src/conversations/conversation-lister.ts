@@ -34,24 +34,48 @@ export class ConversationLister {
     const partitions = this.settings.topics.partitions.get(this.settings.topics.messages) ?? 0;
     // Everything here and unchanged since a page was rendered: that page, serialized already.
     const stamp = this.conversations.listStamp(partitions);
-    const key = stamp === undefined ? undefined : RenderedPages.key(filters, body.cursor, window.pageSize);
-    const cached = key === undefined ? undefined : this.pages.get(key, stamp!);
+    const key = RenderedPages.key(filters, body.cursor, window.pageSize);
+    const cached = key === undefined || stamp === undefined ? undefined : this.pages.get(key, stamp);
     if (cached !== undefined) return cached;
     compileFilter(filters);
+    let localPart: LocalListPart | undefined;
+    let localStamp: string | undefined;
     const gathered = await this.router.gatherList<LocalListPart>(req, {
       what: 'conversations',
       path: CONVERSATIONS_LIST_LOCAL_PATH,
       // Each replica resolves the same window from the client's cursor and page size.
       body: { filters, cursor: body.cursor ?? null, page_size: window.pageSize },
       partitions,
-      local: () => this.conversations.listLocal(filters, window),
+      local: async () => {
+        localStamp = this.conversations.partStamp();
+        return (localPart = await this.conversations.listLocal(filters, window));
+      },
       isPart: isLocalListPart,
+      ...(key === undefined ? {} : { reuseKey: key }),
     });
     if (!gathered.ok) throw new UnavailableError(messageOf(gathered.answer.body));
+    // Several replicas: the page is reused while every part's stamp (this replica's included) is unchanged.
+    // (This replica's stamp is the one read before its part was built, and only while it still holds.)
+    const partsStamp = key === undefined || stamp !== undefined || localStamp !== this.conversations.partStamp() ? undefined : stampOf(gathered.parts, localPart, localStamp);
+    const reused = partsStamp === undefined ? undefined : this.pages.get(key!, partsStamp);
+    if (reused !== undefined) return reused;
     const page = mergePartialResults(gathered.parts, compareListed, listedKey, window);
     const answer = { data: page.data.map((item) => item.payload), pagination_data: page.pagination_data };
-    return key !== undefined && stamp === this.conversations.listStamp(partitions) ? this.pages.put(key, stamp!, answer) : answer;
+    if (partsStamp !== undefined) return this.pages.put(key!, partsStamp, answer);
+    return key !== undefined && stamp !== undefined && stamp === this.conversations.listStamp(partitions) ? this.pages.put(key, stamp, answer) : answer;
   }
+}
+
+/** The stamps of every part of a gathered page, this replica's being `localStamp`; undefined when one of them has none. */
+function stampOf(parts: readonly LocalListPart[], localPart: LocalListPart | undefined, localStamp: string | undefined): string | undefined {
+  if (localPart === undefined || localStamp === undefined) return undefined;
+  const stamps: string[] = [];
+  for (const part of parts) {
+    const stamp = part === localPart ? localStamp : part.stamp;
+    if (stamp === undefined) return undefined;
+    stamps.push(stamp);
+  }
+  return `parts:${stamps.sort().join('|')}`;
 }
 
 function isLocalListPart(body: unknown): body is LocalListPart {

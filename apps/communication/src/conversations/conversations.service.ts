@@ -14,6 +14,7 @@ import {
   type PartialResult,
   type SortKey,
 } from '@platform/chat-domain';
+import { randomUUID } from 'node:crypto';
 import { NotFoundError, UnavailableError } from '../errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { requireConversation, SERVICE_CONTEXT, type ServiceContext, type Written } from '../service-context';
@@ -28,6 +29,8 @@ export interface ListedConversation {
 /** One replica's part of a gathered list, with the partitions it answered for (a list is complete only when every partition answered). */
 export interface LocalListPart extends PartialResult<ListedConversation> {
   readonly partitions: readonly number[];
+  /** What the part was built from (`partStamp`), when it may be reused. */
+  readonly stamp?: string;
 }
 
 /** A listed conversation's position in list order (chat-domain's conversation sort key). */
@@ -47,7 +50,21 @@ export function compareListed(a: ListedConversation, b: ListedConversation): num
  */
 @Injectable()
 export class ConversationsService {
+  /** Names this process in part stamps: counters restart with the process, this does not repeat. */
+  private readonly instance = randomUUID();
+
   constructor(@Inject(SERVICE_CONTEXT) private readonly context: ServiceContext) {}
+
+  /**
+   * What this replica's part of every conversation list is built from: this process, the index's stamp
+   * and the partitions it holds. Changes whenever a part could; undefined while nothing may be reused
+   * (not running, rebalancing, index invalid).
+   */
+  partStamp(): string | undefined {
+    const { access, conversationIndex } = this.context;
+    const stamp = conversationIndex && access.ready() ? conversationIndex.stamp() : undefined;
+    return stamp === undefined ? undefined : `${this.instance}/${stamp}/${access.localPartitions().join(',')}`;
+  }
 
   async info(conversationId: string, position?: Parameters<typeof requireConversation>[2]): Promise<ConversationPayload> {
     const { view } = await requireConversation(this.context, conversationId, position);

@@ -11,8 +11,9 @@ interface RenderedPage {
 }
 
 /**
- * Serialized `conversations.list` pages of a replica that holds every partition, reused while the
- * conversation index's stamp is unchanged. Agent UIs poll the same first pages; serializing a page
+ * Serialized `conversations.list` pages, reused while what they were built from is unchanged: the
+ * conversation index's stamp on a replica that holds every partition, else the stamps of every
+ * replica's part (this one's and its peers', see the lister). Agent UIs poll the same first pages; serializing a page
  * and merging its part were a quarter of such a request (profiled). A page is stored only if the
  * stamp did not move while it was built, so a reused page is exactly what a new build would give.
  */

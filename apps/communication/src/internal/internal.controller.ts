@@ -1,6 +1,6 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { resolvePageRequest } from '@platform/chat-domain';
-import type { HttpResponse } from '@platform/nest-streams';
+import { KNOWN_STAMP_FIELD, stampedPart, type HttpResponse } from '@platform/nest-streams';
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import { Answers } from '../http/answers';
 import { ConversationsService } from '../conversations/conversations.service';
@@ -22,17 +22,21 @@ export class InternalController {
     @Inject(SERVICE_CONTEXT) private readonly context: ServiceContext,
   ) {}
 
-  /** `{ filters, cursor, page_size }` → `{ items: [{ id, last_message_at, payload }], before, after, total, partitions }` of the local tasks. */
+  /**
+   * `{ filters, cursor, page_size, known_stamp? }` → `{ items: [{ id, last_message_at, payload }], before, after, total, partitions, stamp? }`
+   * of the local tasks, or `{ unchanged: true, stamp }` when `known_stamp` is still this replica's part stamp.
+   */
   @Post(CONVERSATIONS_LIST_LOCAL_PATH.slice('/internal/'.length))
   async listLocal(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
     await this.routing.answer(res, async () => {
-      const { filters, cursor, page_size: pageSize } = (body ?? {}) as { filters?: unknown; cursor?: unknown; page_size?: unknown };
+      const { filters, cursor, page_size: pageSize, [KNOWN_STAMP_FIELD]: known } = (body ?? {}) as { filters?: unknown; cursor?: unknown; page_size?: unknown; [KNOWN_STAMP_FIELD]?: unknown };
       if (filters !== undefined && typeof filters !== 'string') throw new BadRequestError('filters must be a string');
       if (cursor !== undefined && cursor !== null && typeof cursor !== 'string') throw new BadRequestError('cursor must be a string');
       if (typeof pageSize !== 'number') throw new BadRequestError('page_size must be a number');
       // The domain's own checks (bad cursor, page size out of range) answer 400 through the error mapping.
       const window = resolvePageRequest({ cursor: cursor ?? null, pageSize });
-      return { body: await this.conversations.listLocal(filters, window) };
+      // Unchanged since the part the caller holds: say so instead of sending it again.
+      return { body: await stampedPart(known, () => this.conversations.partStamp(), () => this.conversations.listLocal(filters, window)) };
     });
   }
 
