@@ -47,7 +47,9 @@ export interface GatherListOptions<P extends ListPart> {
   /**
    * Identity of the request (e.g. filters, cursor and page size): the stamped parts of peers are kept per
    * peer and request and sent again only when changed (`KNOWN_STAMP_FIELD`, `stampedPart`). `body` must then
-   * be a JSON object. Without it every peer builds and sends its part each time.
+   * be a JSON object. It must name everything a part depends on: a part that differs per caller (its
+   * permissions, its tenant) needs the caller in the key, or it would be reused for another caller.
+   * Without it every peer builds and sends its part each time.
    */
   readonly reuseKey?: string;
 }
