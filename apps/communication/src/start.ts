@@ -126,7 +126,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     newId: randomUUID,
     conversationIndex: index,
   };
-  const settings: CommunicationSettings = { topics, retryAfterSeconds: config.retryAfterSeconds, peerTimeoutMs: config.positionTimeoutMs + 5_000 };
+  const settings: CommunicationSettings = { topics, retryAfterSeconds: config.retryAfterSeconds, peerTimeoutMs: config.positionTimeoutMs + 5_000, peerAuthorization: `Bearer ${config.systemToken}` };
   opened.push({ close: async () => processMetrics.stop() }, channelFacts);
   // Nest closes them (in reverse order of opening) after the streams application.
   const resources = [...opened].reverse();

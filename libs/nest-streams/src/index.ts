@@ -5,6 +5,8 @@ export { QueryRouter } from './query-router.service';
 export { KNOWN_STAMP_FIELD, stampedPart, type UnchangedPart } from './held-parts';
 export type { RouteOptions, RouteOutcome, OwnerOutcome, ListPart, GatherListOptions } from './query-router.service';
 export { PeerClient } from './peer-client';
+export type { StampWatchRoute } from './peer-stamps';
+export { StampFeed, answerStampWatch, MAX_STAMP_HOLD_MS } from './stamp-feed';
 export type { PeerReply, PeerCallOptions } from './peer-client';
 export { HealthController } from './health.controller';
 export type { HealthReport } from './health.controller';

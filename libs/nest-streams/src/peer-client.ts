@@ -18,6 +18,8 @@ export interface PeerCallOptions {
   readonly on?: HttpRequest;
   /** Authorization header value to use instead (e.g. the system token for internal reads). */
   readonly authorization?: string;
+  /** Deadline of this call instead of the client's (a held stamp watch). */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class PeerClient {
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     let response: PeerExchange;
     try {
-      response = await this.http.request(endpoint, 'POST', path.startsWith('/') ? path : `/${path}`, headers, JSON.stringify(body), this.timeoutMs);
+      response = await this.http.request(endpoint, 'POST', path.startsWith('/') ? path : `/${path}`, headers, JSON.stringify(body), options.timeoutMs ?? this.timeoutMs);
     } catch (error) {
       // The kind of failure (TimeoutError, Error…), never its text: that names addresses.
       return { ok: false, reason: `unreachable (${error instanceof Error ? error.name : 'error'})` };

@@ -3,6 +3,7 @@ import { describeCoverage, gatherFromAllOwners, ownerEndpoints, partitionCoverag
 import { FORWARDED_HEADER, POSITION_HEADER, failureAnswer, jsonAnswer, unavailable } from './answers';
 import { HeldParts, isUnchangedPart, KNOWN_STAMP_FIELD } from './held-parts';
 import { PeerClient } from './peer-client';
+import { PeerStamps, type StampWatchRoute } from './peer-stamps';
 import { headerValue, sendAnswer, type HttpAnswer, type HttpRequest, type HttpResponse } from './http';
 import type { ResolvedModuleOptions } from './options';
 import { checkPosition, inputPartitions, type PositionCheck } from './position';
@@ -52,6 +53,13 @@ export interface GatherListOptions<P extends ListPart> {
    * Without it every peer builds and sends its part each time.
    */
   readonly reuseKey?: string;
+  /**
+   * With `reuseKey`: the peers' route answering stamp watches (`answerStampWatch` over a `StampFeed` of the
+   * same stamp their parts carry) and the credentials to call it with. Each peer's stamp is then kept known
+   * here by one held call, and a held part whose stamp is the peer's current one is used without calling
+   * the peer. The list then trails a peer's change by the time its watch answer takes to arrive.
+   */
+  readonly stampWatch?: StampWatchRoute;
 }
 
 /**
@@ -64,15 +72,18 @@ export class QueryRouter implements OnApplicationShutdown {
   /** Calls to the other replicas (forwarding, internal routes). */
   readonly peers: PeerClient;
   private readonly heldParts = new HeldParts<ListPart>();
+  private readonly stamps: PeerStamps;
 
   constructor(
     @Inject(STREAMS_APPLICATION) private readonly app: StreamsApplication,
     @Inject(STREAMS_MODULE_OPTIONS) private readonly options: ResolvedModuleOptions,
   ) {
     this.peers = new PeerClient(() => this.app.metadata()?.endpoint, options.forwardTimeoutMs);
+    this.stamps = new PeerStamps(this.peers);
   }
 
   onApplicationShutdown(): void {
+    this.stamps.close();
     this.peers.close();
   }
 
@@ -150,6 +161,10 @@ export class QueryRouter implements OnApplicationShutdown {
       if (endpoint === self) return { ok: true, items: [await options.local()] };
       const key = options.reuseKey === undefined || typeof options.body !== 'object' || options.body === null ? undefined : HeldParts.key(endpoint, options.path, options.reuseKey);
       const held = key === undefined ? undefined : this.heldParts.get(key);
+      // The peer's stamp as its watch last said: still the held part's, so the part is what it would send.
+      // A request naming a position asks for state at least that new: every peer is asked, not watched.
+      const watched = key === undefined || options.stampWatch === undefined || req.headers[POSITION_HEADER] !== undefined ? undefined : this.stamps.current(endpoint, options.stampWatch);
+      if (held !== undefined && watched === held.stamp) return { ok: true, items: [held.part as P] };
       const body = held === undefined ? options.body : { ...(options.body as Record<string, unknown>), [KNOWN_STAMP_FIELD]: held.stamp };
       const reply = await this.peers.post<unknown>(endpoint, options.path, body, callOptions);
       if (!reply.ok) return { ok: false, reason: reply.reason };

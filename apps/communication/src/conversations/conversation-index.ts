@@ -36,6 +36,7 @@ export class ConversationIndex {
   private renderEpoch = 0;
   private readonly sorted = new Map<string, SortedMatches>();
   private readonly payloads = new WeakMap<ConversationView, RenderedPayload>();
+  private readonly listeners: (() => void)[] = [];
 
   constructor(private readonly toView: (state: ConversationState) => ConversationView | null) {}
 
@@ -47,6 +48,11 @@ export class ConversationIndex {
     return this.valid ? `${this.version}:${this.renderEpoch}` : undefined;
   }
 
+  /** Calls `listener` after every change of `stamp()` (the stamp-watch feed of other replicas). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   /** A processor stored `state`. Ignored while invalid (the rebuild will read it from the store). */
   update(state: ConversationState): void {
     if (!this.valid) return;
@@ -54,11 +60,13 @@ export class ConversationIndex {
     const view = this.toView(state);
     if (view) this.views.set(state.id, view);
     else this.views.delete(state.id);
+    this.changed();
   }
 
   /** A channel, channel metadata or message metadata changed: rendered payloads may show it. */
   renderedInputsChanged(): void {
     this.renderEpoch++;
+    this.changed();
   }
 
   invalidate(): void {
@@ -67,6 +75,7 @@ export class ConversationIndex {
     this.renderEpoch++;
     this.views.clear();
     this.sorted.clear();
+    this.changed();
   }
 
   /** The views of every local conversation with a message; rebuilt from `load` when invalid (load may throw, e.g. while restoring). */
@@ -80,6 +89,7 @@ export class ConversationIndex {
       for (const [id, view] of rebuilt) this.views.set(id, view);
       this.valid = true;
       this.version++;
+      this.changed();
     }
     return this.views.values();
   }
@@ -103,6 +113,10 @@ export class ConversationIndex {
     const payload = render(view);
     this.payloads.set(view, { epoch: this.renderEpoch, payload });
     return payload;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private remember(filters: string, matches: SortedMatches): void {

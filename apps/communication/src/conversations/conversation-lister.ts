@@ -8,6 +8,8 @@ import { compareListed, ConversationsService, listedKey, type LocalListPart } fr
 
 /** Internal route answering one replica's part of conversations.list (protected like the public API). */
 export const CONVERSATIONS_LIST_LOCAL_PATH = '/internal/conversations.list-local';
+/** Internal route answering another replica's watch of this replica's part stamp (`StampFeed`). */
+export const CONVERSATIONS_LIST_STAMP_PATH = '/internal/conversations.list-stamp';
 
 /**
  * conversations.list over every replica: each owner's first `offset + page_size` matches, gathered by
@@ -51,7 +53,8 @@ export class ConversationLister {
         return (localPart = await this.conversations.listLocal(filters, window));
       },
       isPart: isLocalListPart,
-      ...(key === undefined ? {} : { reuseKey: key }),
+      // Parts depend on the request only (not on the caller): reused per request while the peer's stamp holds.
+      ...(key === undefined ? {} : { reuseKey: key, stampWatch: { path: CONVERSATIONS_LIST_STAMP_PATH, authorization: this.settings.peerAuthorization } }),
     });
     if (!gathered.ok) throw new UnavailableError(messageOf(gathered.answer.body));
     // Several replicas: the page is reused while every part's stamp (this replica's included) is unchanged.

@@ -16,7 +16,8 @@ import {
 } from '@platform/chat-domain';
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, UnavailableError } from '../errors';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { StampFeed } from '@platform/nest-streams';
 import { requireConversation, SERVICE_CONTEXT, type ServiceContext, type Written } from '../service-context';
 
 /** One conversation of a local list: the sort key next to the payload, so owners' parts can be merged. */
@@ -49,11 +50,19 @@ export function compareListed(a: ListedConversation, b: ListedConversation): num
  * Every method runs on the owner of the conversation (the controllers route there first).
  */
 @Injectable()
-export class ConversationsService {
+export class ConversationsService implements OnModuleDestroy {
   /** Names this process in part stamps: counters restart with the process, this does not repeat. */
   private readonly instance = randomUUID();
+  /** `partStamp` for the other replicas' stamp watches, told of every change of the index. */
+  readonly partStamps = new StampFeed(() => this.partStamp());
 
-  constructor(@Inject(SERVICE_CONTEXT) private readonly context: ServiceContext) {}
+  constructor(@Inject(SERVICE_CONTEXT) private readonly context: ServiceContext) {
+    context.conversationIndex?.onChange(() => this.partStamps.changed());
+  }
+
+  onModuleDestroy(): void {
+    this.partStamps.close();
+  }
 
   /**
    * What this replica's part of every conversation list is built from: this process, the index's stamp

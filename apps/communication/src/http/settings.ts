@@ -8,4 +8,6 @@ export interface CommunicationSettings {
   readonly retryAfterSeconds: number;
   /** Timeout of one call to another replica (gathering a list, locating a message, forwarding). */
   readonly peerTimeoutMs: number;
+  /** Authorization of calls a replica makes on its own behalf (stamp watches): the system token. */
+  readonly peerAuthorization: string;
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Inject, Post, Res } from '@nestjs/common';
 import { resolvePageRequest } from '@platform/chat-domain';
-import { KNOWN_STAMP_FIELD, stampedPart, type HttpResponse } from '@platform/nest-streams';
+import { answerStampWatch, KNOWN_STAMP_FIELD, stampedPart, type HttpResponse } from '@platform/nest-streams';
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import { Answers } from '../http/answers';
 import { ConversationsService } from '../conversations/conversations.service';
 import { MessagesService } from '../messages/messages.service';
 import { SERVICE_CONTEXT, type ServiceContext } from '../service-context';
 import { MESSAGES_LOCATE_PATH } from '../messages/message-locator';
-import { CONVERSATIONS_LIST_LOCAL_PATH } from '../conversations/conversation-lister';
+import { CONVERSATIONS_LIST_LOCAL_PATH, CONVERSATIONS_LIST_STAMP_PATH } from '../conversations/conversation-lister';
 
 /**
  * Routes the replicas call on each other (protected like every other route; callers pass on the
@@ -38,6 +38,15 @@ export class InternalController {
       // Unchanged since the part the caller holds: say so instead of sending it again.
       return { body: await stampedPart(known, () => this.conversations.partStamp(), () => this.conversations.listLocal(filters, window)) };
     });
+  }
+
+  /**
+   * A stamp watch of another replica: `{ known_stamp, hold_ms }` → `{ stamp }`, this replica's part stamp,
+   * answered as soon as it is not `known_stamp` (held up to `hold_ms`, at most 3 s).
+   */
+  @Post(CONVERSATIONS_LIST_STAMP_PATH.slice('/internal/'.length))
+  async listStamp(@Body() body: unknown, @Res() res: HttpResponse): Promise<void> {
+    await this.routing.answer(res, async () => ({ body: await answerStampWatch(this.conversations.partStamps, body) }));
   }
 
   /** `{ message_id }` → `{ conversation_id }` when a local task holds the message, else 404. */

@@ -1,0 +1,100 @@
+import type { PeerClient } from './peer-client';
+import { KNOWN_STAMP_FIELD } from './held-parts';
+import { MAX_STAMP_HOLD_MS } from './stamp-feed';
+
+/** Body field of a stamp watch: how long the peer may hold the call while its stamp is the known one. */
+export const HOLD_MS_FIELD = 'hold_ms';
+
+/** Where a peer answers stamp watches (`StampFeed.wait` behind an internal route) and with what credentials. */
+export interface StampWatchRoute {
+  readonly path: string;
+  readonly authorization: string;
+}
+
+interface Watch {
+  /** The peer's stamp as last answered (null: it has none now); undefined until an answer came, or after a failed call. */
+  stamp: string | null | undefined;
+  lastUsed: number;
+}
+
+/** A watch nobody asked about for this long stops (the peer left, or lists stopped). */
+const idleStopMs = 30_000;
+/** Pause after a failed watch call before the next. */
+const retryMs = 1_000;
+
+/**
+ * The asking side of stamp watches: one held call at a time per (peer, route) keeps the peer's current
+ * stamp known here, so a gather whose held part carries that stamp needs no call at all. What it knows
+ * trails the peer by the time a change takes to arrive (one loopback hop in a cluster), as a list
+ * already trails the topics it is built from; unknown (never answered, failed, stopped) means "ask".
+ */
+export class PeerStamps {
+  private readonly watches = new Map<string, Watch>();
+  private readonly pauses = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private closed = false;
+
+  constructor(
+    private readonly peers: PeerClient,
+    private readonly now: () => number = Date.now,
+    private readonly holdMs = MAX_STAMP_HOLD_MS,
+    private readonly callTimeoutMs = MAX_STAMP_HOLD_MS + 2_000,
+  ) {}
+
+  /** The peer's stamp as last answered, undefined when unknown; starts watching it on first use. */
+  current(endpoint: string, route: StampWatchRoute): string | undefined {
+    if (this.closed) return undefined;
+    const key = `${endpoint}\n${route.path}`;
+    const watch = this.watches.get(key);
+    if (watch !== undefined) {
+      watch.lastUsed = this.now();
+      return watch.stamp ?? undefined;
+    }
+    const started: Watch = { stamp: undefined, lastUsed: this.now() };
+    this.watches.set(key, started);
+    void this.run(key, endpoint, route, started);
+    return undefined;
+  }
+
+  /** Stops every watch (their calls end with the peer client's pool). */
+  close(): void {
+    this.closed = true;
+    this.watches.clear();
+    for (const pause of [...this.pauses]) {
+      clearTimeout(pause.timer);
+      pause.resolve();
+    }
+  }
+
+  private async run(key: string, endpoint: string, route: StampWatchRoute, watch: Watch): Promise<void> {
+    while (!this.closed && this.now() - watch.lastUsed < idleStopMs) {
+      const reply = await this.peers.post<{ stamp?: unknown }>(
+        endpoint,
+        route.path,
+        { [KNOWN_STAMP_FIELD]: watch.stamp ?? null, [HOLD_MS_FIELD]: watch.stamp === undefined ? 0 : this.holdMs },
+        { authorization: route.authorization, timeoutMs: this.callTimeoutMs },
+      );
+      const stamp = reply.ok ? reply.body?.stamp : undefined;
+      if (reply.ok && (typeof stamp === 'string' || stamp === null)) {
+        watch.stamp = stamp;
+        continue;
+      }
+      watch.stamp = undefined;
+      await this.pause(retryMs);
+    }
+    if (this.watches.get(key) === watch) this.watches.delete(key);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const pause = {
+        timer: setTimeout(() => {
+          this.pauses.delete(pause);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      pause.timer.unref();
+      this.pauses.add(pause);
+    });
+  }
+}
