@@ -12,9 +12,11 @@ import {
 } from '@platform/chat-domain';
 import { issueUserToken } from '@platform/auth';
 import type { Channel, Message } from '@platform/schemas';
-import { formatPosition } from '@platform/nest-streams';
+import { formatPosition, QueryRouter } from '@platform/nest-streams';
+import { CONVERSATIONS_LIST_LOCAL_PATH } from './conversations/conversation-lister';
 import { waitFor } from '@platform/testing';
 import { CommunicationStores } from './streams/stores';
+import { ConversationsService } from './conversations/conversations.service';
 import { jwtSecret, startTwoReplicas, type JsonAnswer, type Replica, type TwoReplicas } from './__fixtures__/two-replicas';
 
 const channel: Channel = { id: 'web', source: 'chatplugin', sourceChannelId: 'Website', connectionState: 'CONNECTED', token: null, createdAt: 1 };
@@ -66,7 +68,7 @@ describe('communication: two replicas on a real broker', () => {
   afterAll(() => r?.close());
 
   it('refuses requests without a valid token (401) on every endpoint, serves health and OpenAPI without one', async () => {
-    const routes = ['/conversations.list', '/conversations.info', '/conversations.tag', '/conversations.mark-read', '/messages.list', '/messages.send', '/messages.resend', '/metadata.upsert', '/internal/conversations.list-local'];
+    const routes = ['/conversations.list', '/conversations.info', '/conversations.tag', '/conversations.mark-read', '/messages.list', '/messages.send', '/messages.resend', '/metadata.upsert', '/internal/conversations.list-local', '/internal/conversations.list-stamp'];
     for (const replica of both()) {
       for (const route of routes) {
         expect((await replica.post(route, {}, { token: null })).status).toBe(401);
@@ -154,6 +156,43 @@ describe('communication: two replicas on a real broker', () => {
       expect((await replica.post('/conversations.tag', { conversation_id: id, tag_id: 'no-such-tag' })).status).toBe(404);
       expect((await replica.post('/conversations.tag', { conversation_id: 'missing', tag_id: 'vip' })).status).toBe(404);
       expect((await replica.post('/conversations.set-state', { conversation_id: id })).json.message).toContain('state');
+    }
+  });
+
+  it("answers a repeated list without asking the other replica while that replica's watched stamp holds, and asks again after it changed", async () => {
+    const peerCalls = jest.spyOn(a.started.nest.get(QueryRouter).peers, 'post');
+    const partCalls = () => peerCalls.mock.calls.filter(([, path]) => path === CONVERSATIONS_LIST_LOCAL_PATH).length;
+    const peerParts = jest.spyOn(b.started.nest.get(ConversationsService), 'listLocal');
+    try {
+      const page = () => a.post('/conversations.list', { page_size: 100 });
+      const owned = conversations.find((id) => b.started.app.metadataForKey(CommunicationStores.conversations, id)?.local);
+      expect(owned).toBeDefined();
+      expect((await page()).status).toBe(200);
+      // The first gather starts the watch of b's stamp; once it is known, b is not asked for the same part.
+      await waitFor(async () => {
+        const before = partCalls();
+        await page();
+        return partCalls() === before;
+      }, { timeoutMs: 10_000, description: 'a list answered without calling b' });
+      const quiet = partCalls();
+      const built = peerParts.mock.calls.length;
+      const pages = [];
+      for (let i = 0; i < 20; i++) pages.push((await page()).json);
+      expect(partCalls()).toBe(quiet);
+      expect(peerParts.mock.calls.length).toBe(built);
+      expect(new Set(pages.map((p) => JSON.stringify(p))).size).toBe(1);
+      // A write on b changes its stamp: the next list from a asks b again and shows the write.
+      expect((await b.post('/conversations.update-contact', { conversation_id: owned, display_name: 'Watched Stamp' })).status).toBe(200);
+      // The same page as before (the same held part), so a stamp that stayed as it was would show the old name.
+      await waitFor(async () => ((await page()).json.data as { id: string; metadata: { contact: { display_name?: string } } }[]).some((c) => c.id === owned && c.metadata.contact.display_name === 'Watched Stamp'), {
+        timeoutMs: 10_000,
+        description: 'the write listed by a',
+      });
+      expect(partCalls()).toBeGreaterThan(quiet);
+      expect(peerParts.mock.calls.length).toBeGreaterThan(built);
+    } finally {
+      peerCalls.mockRestore();
+      peerParts.mockRestore();
     }
   });
 
