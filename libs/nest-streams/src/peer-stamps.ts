@@ -1,9 +1,6 @@
 import type { PeerClient } from './peer-client';
 import { KNOWN_STAMP_FIELD } from './held-parts';
-import { MAX_STAMP_HOLD_MS } from './stamp-feed';
-
-/** Body field of a stamp watch: how long the peer may hold the call while its stamp is the known one. */
-export const HOLD_MS_FIELD = 'hold_ms';
+import { HOLD_MS_FIELD, MAX_STAMP_HOLD_MS } from './stamp-feed';
 
 /** Where a peer answers stamp watches (`StampFeed.wait` behind an internal route) and with what credentials. */
 export interface StampWatchRoute {

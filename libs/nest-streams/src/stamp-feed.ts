@@ -1,3 +1,8 @@
+import { KNOWN_STAMP_FIELD } from './held-parts';
+
+/** Body field of a stamp watch: how long the peer may hold the call while its stamp is the known one. */
+export const HOLD_MS_FIELD = 'hold_ms';
+
 /** Longest a stamp watch is held by the answering replica (below the callers' 4 s idle socket timeout). */
 export const MAX_STAMP_HOLD_MS = 3_000;
 
@@ -82,7 +87,9 @@ const maxKnownStampLength = 1_024;
  * [0, MAX_STAMP_HOLD_MS], so a malformed watch is answered at once rather than refused.
  */
 export async function answerStampWatch(feed: StampFeed, body: unknown): Promise<{ readonly stamp: string | null }> {
-  const { known_stamp: known, hold_ms: hold } = (typeof body === 'object' && body !== null ? body : {}) as { known_stamp?: unknown; hold_ms?: unknown };
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const known = fields[KNOWN_STAMP_FIELD];
+  const hold = fields[HOLD_MS_FIELD];
   const knownStamp = typeof known === 'string' && known.length <= maxKnownStampLength ? known : null;
   const holdMs = typeof hold === 'number' && Number.isFinite(hold) ? Math.min(Math.max(hold, 0), MAX_STAMP_HOLD_MS) : 0;
   return { stamp: await feed.wait(knownStamp, holdMs) };
