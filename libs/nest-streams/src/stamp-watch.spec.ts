@@ -62,7 +62,7 @@ describe('stamp watches', () => {
       for (let i = 0; i < 50; i++) expect(stamps.current(endpoint, route)).toBe('p/1');
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(calls.length).toBe(before);
-      expect(calls.at(-1)).toEqual({ authorization: 'Bearer system', body: { known_stamp: 'p/1', hold_ms: 3_000 } });
+      expect(calls.at(-1)).toEqual({ authorization: 'Bearer system', body: { known_stamp: 'p/1', hold_ms: 1_000 } });
       stamp = 'p/2';
       feed.changed();
       await waitFor(async () => stamps.current(endpoint, route) === 'p/2', { timeoutMs: 5_000, description: 'the change known' });
@@ -82,6 +82,37 @@ describe('stamp watches', () => {
       peers.close();
       feed.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('stops trusting the stamp of a peer that no longer answers its held call (frozen or cut off), before the call times out', async () => {
+    let frozen = false;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (frozen) return; // never answers: a frozen event loop, a cut-off network
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stamp: 'p/1' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const peers = new PeerClient(() => 'self:1', 1_000);
+    const stamps = new PeerStamps(peers);
+    const route = { path: '/stamp', authorization: 'Bearer system' };
+    try {
+      // This peer answers every watch at once with an unchanged stamp; then it stops answering.
+      stamps.current(endpoint, route);
+      await waitFor(async () => stamps.current(endpoint, route) === 'p/1', { timeoutMs: 5_000, description: 'the first stamp known' });
+      frozen = true;
+      const since = Date.now();
+      await waitFor(async () => stamps.current(endpoint, route) === undefined, { timeoutMs: 4_500, description: 'the stamp of a silent peer no longer used' });
+      // Unknown once its held call is overdue (1 s hold + 250 ms), not only when the call's own 5 s deadline fails it.
+      expect(Date.now() - since).toBeLessThan(4_500);
+    } finally {
+      stamps.close();
+      peers.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
