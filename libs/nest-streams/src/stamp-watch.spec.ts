@@ -5,6 +5,14 @@ import { PeerClient } from './peer-client';
 import { PeerStamps } from './peer-stamps';
 import { answerStampWatch, StampFeed } from './stamp-feed';
 
+/** Starts `server` as the peer on a free loopback port and a PeerStamps watching it. */
+async function watchingPeer(server: http.Server) {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const peers = new PeerClient(() => 'self:1', 1_000);
+  return { endpoint, peers, stamps: new PeerStamps(peers), route: { path: '/stamp', authorization: 'Bearer system' } };
+}
+
 describe('stamp watches', () => {
   it('answers at once when the stamp is not the known one, else when it changes, else when the hold ends', async () => {
     let stamp: string | undefined = 's1';
@@ -49,11 +57,7 @@ describe('stamp watches', () => {
         void answerStampWatch(feed, body).then((answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const endpoint = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const peers = new PeerClient(() => 'self:1', 1_000);
-    const stamps = new PeerStamps(peers);
-    const route = { path: '/stamp', authorization: 'Bearer system' };
+    const { endpoint, peers, stamps, route } = await watchingPeer(server);
     try {
       expect(stamps.current(endpoint, route)).toBeUndefined();
       await waitFor(async () => stamps.current(endpoint, route) === 'p/1', { timeoutMs: 5_000, description: 'the first stamp known' });
@@ -94,11 +98,7 @@ describe('stamp watches', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stamp: 'p/1' }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const endpoint = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const peers = new PeerClient(() => 'self:1', 1_000);
-    const stamps = new PeerStamps(peers);
-    const route = { path: '/stamp', authorization: 'Bearer system' };
+    const { endpoint, peers, stamps, route } = await watchingPeer(server);
     try {
       // This peer answers every watch at once with an unchanged stamp; then it stops answering.
       stamps.current(endpoint, route);
