@@ -259,6 +259,11 @@ async function main(): Promise<void> {
       const ks = await peerCase({ case: 'stateless', applicationId: name('ks-stateless'), stateDir: path.join(dir, 'ks-stateless') }, true);
       const ks2 = await peerCase({ case: 'stateless', applicationId: name('ks-stateless2'), stateDir: path.join(dir, 'ks-stateless2'), threads: 2 }, true);
       rows.push({ measurement: '2 stateless filter→mapValues→to', records, ms: s.ms, 'records/s': sRate, 'ratio to 1': ratioOf(sRate, base), target: '≥ 0.80', 'cpu %': s.cpuPercent, ...peerColumns(sRate, ks, throughput, { two: ks2 }) });
+      const leanOutput = name('stateless-lean-out');
+      await createTopic(admin, leanOutput);
+      const l = await runApp(admin, statelessTopology(input, leanOutput), name('stateless-lean'), input, path.join(dir, 'stateless-lean'), { producePath: 'lean' });
+      const lRate = rate(records, l.ms);
+      rows.push({ measurement: "2L the same, producePath 'lean'", records, ms: l.ms, 'records/s': lRate, 'ratio to 1': ratioOf(lRate, base), target: '≥ 0.80', 'cpu %': l.cpuPercent, ...peerColumns(lRate, ks, throughput) });
     }
 
     const countId = name('count');
@@ -270,6 +275,11 @@ async function main(): Promise<void> {
       const ks = await peerCase(ksCount, false);
       const ks2 = wanted(3) ? await peerCase({ case: 'count', applicationId: name('ks-count2'), stateDir: path.join(dir, 'ks-count2'), threads: 2 }, false) : undefined;
       rows.push({ measurement: `3 count into SQLite + changelog, at-least-once${peerLabel('KS: RocksDB')}`, records, ms: c.ms, 'records/s': cRate, 'ratio to 1': ratioOf(cRate, base), target: '≥ 0.50', 'cpu %': c.cpuPercent, ...peerColumns(cRate, ks, throughput, { two: ks2 }) });
+      if (wanted(3)) {
+        const l = await runApp(admin, countTopology(input), name('count-lean'), input, path.join(dir, 'count-lean'), { producePath: 'lean' });
+        const lRate = rate(records, l.ms);
+        rows.push({ measurement: "3L the same, producePath 'lean'", records, ms: l.ms, 'records/s': lRate, 'ratio to 1': ratioOf(lRate, base), target: '≥ 0.50', 'cpu %': l.cpuPercent, ...peerColumns(lRate, ks, throughput) });
+      }
     }
 
     if (!wanted(4)) {

@@ -6,6 +6,8 @@ import { DEFAULT_MAX_TASK_ATTEMPTS, type TaskFailureHandling } from './task-isol
 import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './topic-limits';
 import type { ApplicationIdentity } from '../topology/names';
 import { codecByName, type CompressionName } from '../compression/codecs';
+import type { ProducePath } from '../client/output-producer';
+import { StreamsError } from '../../errors';
 
 export interface StreamsApplicationOptions {
   /** Identity: the consumer group is `<id>-v<version>`, internal topics are prefixed with it. */
@@ -57,6 +59,13 @@ export interface StreamsApplicationOptions {
    * `'snappy'`, `'lz4'` or `'zstd'`. Reading handles every codec whatever this says.
    */
   readonly compression?: CompressionName;
+  /**
+   * Client of the at-least-once outputs (sink, changelog, repartition and dead-letter records):
+   * `'kafkajs'` (default) or `'lean'`, the engine's own produce path (one-pass batch encoding, one
+   * Produce request per leader). `'lean'` needs `kafka` as a config with no SASL or SASL PLAIN, else
+   * kafkajs is used. Exactly-once task producers are kafkajs' either way.
+   */
+  readonly producePath?: ProducePath;
   /** Prometheus registry for the application's metrics; none by default. */
   readonly metrics?: MetricsRegistry;
   /** Wall clock (epoch ms); injectable for tests. */
@@ -76,6 +85,7 @@ export interface ResolvedOptions {
   readonly maxTaskAttempts: number;
   readonly internalTopicMaxMessageBytes: number;
   readonly compression: CompressionName;
+  readonly producePath: ProducePath;
 }
 
 export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
@@ -91,5 +101,11 @@ export function resolveOptions(options: StreamsApplicationOptions): ResolvedOpti
     internalTopicMaxMessageBytes: options.internalTopicMaxMessageBytes ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES,
     // an unknown name fails here, in the constructor; a missing codec package at start()
     compression: codecByName(options.compression ?? 'none').name,
+    producePath: producePathOf(options.producePath),
   };
+}
+
+function producePathOf(path: string | undefined): ProducePath {
+  if (path === undefined || path === 'kafkajs' || path === 'lean') return path ?? 'kafkajs';
+  throw new StreamsError(`producePath must be 'kafkajs' or 'lean', not ${JSON.stringify(path)}`);
 }

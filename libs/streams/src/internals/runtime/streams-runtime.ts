@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, type Admin, type Consumer, type EachBatchPayload, type KafkaConfig, type Producer } from 'kafkajs';
+import { Kafka, type Admin, type Consumer, type EachBatchPayload, type KafkaConfig } from 'kafkajs';
 import { silentLogger, type Logger } from '@platform/common';
 import { streamsPartitionAssigner } from '../assignment/partition-assigner';
 import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
@@ -16,6 +16,7 @@ import { Lifecycle } from './lifecycle';
 import { fetchAssignmentInfo } from './metadata';
 import { resolveOptions, type ResolvedOptions, type StreamsApplicationOptions } from './options';
 import { ProducerCollector } from './record-collector';
+import { openOutputProducer, type OutputProducer } from '../client/output-producer';
 import { SerialQueue } from './serial-queue';
 import { TaskManager } from './task-manager';
 import type { FetchConnection } from './restorer';
@@ -29,7 +30,7 @@ import { producerCompression } from '../compression/kafkajs-codecs';
 
 interface Connected {
   readonly admin: Admin;
-  readonly producer: Producer;
+  readonly producer: OutputProducer;
   readonly consumer: Consumer;
   readonly collector: ProducerCollector;
   readonly tasks: TaskManager;
@@ -120,9 +121,8 @@ export class StreamsRuntime {
       await admin.disconnect().catch(() => undefined);
       throw error;
     }
-    // kafkajs's default (murmur2, as Kafka's Java client) named explicitly: kafkajs warns when it is implicit.
-    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    const connection = fetchConnectionOf(this.options.kafka).fetch;
+    const producer = await openOutputProducer({ kafka, admin, path: this.resolved.producePath, connection, logger: this.logger });
     const collector = new ProducerCollector(producer, plan.partitionCount, limits, compression);
     if (this.resolved.processingGuarantee === 'exactly-once') {
       const { app } = this.options;
