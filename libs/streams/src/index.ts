@@ -54,6 +54,8 @@ export { StreamsApplication } from './application';
 export type { StreamsApplicationOptions, ProcessingGuarantee } from './internals/runtime/options';
 export type { CompressionName } from './internals/compression/codecs';
 export { CompressionConfigError } from './internals/compression/errors';
+export { ProduceError } from './internals/client/errors';
+export type { ProducePath } from './internals/client/output-producer';
 export { registerKafkaJsCodecs } from './internals/compression/kafkajs-codecs';
 export type { StreamsState, StateListener } from './internals/runtime/lifecycle';
 export type { StreamsEvents, StreamsEventName, RestoreProgress } from './internals/runtime/events';
