@@ -60,18 +60,21 @@ export class LeanProducer {
     const topicMessages = request.topicMessages ?? [];
     const topics = [...new Set(topicMessages.map((t) => t.topic))];
     if (topics.some((t) => !this.leaders.has(t))) await this.refreshMetadata(topics);
-    const groups = new Map<string, PartitionBatch>();
+    const groups: PartitionBatch[] = [];
+    /** This call's batch per partition, by topic (a topic may come in several entries). */
+    const batches = new Map<string, (PartitionBatch | undefined)[]>();
     const now = Date.now();
     for (const { topic, messages } of topicMessages) {
       const count = this.leaders.get(topic)!.length;
+      let byPartition = batches.get(topic);
+      if (!byPartition) batches.set(topic, (byPartition = new Array<PartitionBatch | undefined>(count)));
       for (const message of messages) {
         const partition = message.partition ?? this.partitionFor(topic, message, count);
         if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
           throw new ProduceError(`partition ${partition} of ${topic} does not exist (${count} partitions)`, 'UNKNOWN_TOPIC_OR_PARTITION');
         }
-        const id = `${topic}\u0000${partition}`;
-        let group = groups.get(id);
-        if (!group) groups.set(id, (group = { topic, partition, records: [] }));
+        let group = byPartition[partition];
+        if (!group) groups.push((group = byPartition[partition] = { topic, partition, records: [] }));
         group.records.push({
           key: asBuffer(message.key),
           value: asBuffer(message.value),
@@ -81,8 +84,8 @@ export class LeanProducer {
       }
     }
     const compression = request.compression ?? 0;
-    for (const group of groups.values()) group.batch = encodeRecordBatch(group.records, compression);
-    return this.deliver([...groups.values()], acks, topics);
+    for (const group of groups) group.batch = encodeRecordBatch(group.records, compression);
+    return this.deliver(groups, acks, topics);
   }
 
   /** Closes the broker connections; later sends are refused. */

@@ -1,5 +1,6 @@
 import { decodeRecordBatches, type FetchedRecord } from '../fetch/record-batch';
 import { codecAvailable } from '../compression/codec-packages';
+import { Reader } from '../fetch/wire';
 import { encodeRecordBatch, type OutgoingRecord } from './record-batch-writer';
 
 const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
@@ -42,6 +43,21 @@ describe('encodeRecordBatch', () => {
       ['__proto__', 'x'],
     ]);
     expect(out[3]!.headers).toBeUndefined();
+  });
+
+  it("stores each record's timestamp as a delta from the batch's base timestamp (also negative)", () => {
+    const batch = encodeRecordBatch(records);
+    const base = batch.readBigInt64BE(27);
+    const reader = new Reader(batch, 61);
+    const timestamps: number[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const end = reader.varint() + reader.offset;
+      reader.skip(1); // attributes
+      timestamps.push(Number(base) + reader.varlong());
+      expect(reader.varint()).toBe(i); // offset delta
+      reader.offset = end;
+    }
+    expect(timestamps).toEqual(records.map((r) => r.timestamp));
   });
 
   it('compresses the records section with every codec whose package is installed', () => {
