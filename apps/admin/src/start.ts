@@ -73,6 +73,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
       stateDir: config.stateDir,
       applicationServer: config.applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      producePath: config.producePath,
       metrics,
       logger: logger.child({ component: 'streams' }),
       deserializationExceptionHandler: poison,

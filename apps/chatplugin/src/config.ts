@@ -1,6 +1,6 @@
 import { minimumSecretLength } from '@platform/auth';
 import type { LogLevel } from '@platform/common';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
 import { ChatpluginConfigError } from './errors';
 
 export interface ChatpluginConfig {
@@ -26,6 +26,8 @@ export interface ChatpluginConfig {
   readonly logLevel: LogLevel;
   /** Streams commit interval: bounds how soon a visitor's message reaches the messages topic (default 200 ms). */
   readonly commitIntervalMs: number;
+  /** `STREAMS_PRODUCE_PATH` (service config). */
+  readonly producePath: StreamsProducePath;
   /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
   readonly managementPort: number | undefined;
   /** `TRUSTED_PROXIES` (default `loopback`): proxies whose `X-Forwarded-For` names the client (addresses, CIDRs, `loopback`, `uniquelocal`). */

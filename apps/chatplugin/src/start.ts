@@ -79,6 +79,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
       stateDir: config.stateDir,
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      producePath: config.producePath,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},
       processingExceptionHandler: {},

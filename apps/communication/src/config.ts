@@ -1,4 +1,4 @@
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
 import type { LogLevel, PlatformErrorOptions } from '@platform/common';
 import { maxRequestBodyBytes } from '@platform/chat-domain';
 import { CommunicationError } from './errors';
@@ -23,6 +23,8 @@ export interface CommunicationConfig {
   readonly logLevel: LogLevel;
   /** Commit interval of the streams application: the longest a write waits to be readable. */
   readonly commitIntervalMs: number;
+  /** `STREAMS_PRODUCE_PATH` (service config). */
+  readonly producePath: StreamsProducePath;
   /** Longest wait of a write for its own store, and of a read for an `x-streams-position`. */
   readonly positionTimeoutMs: number;
   readonly retryAfterSeconds: number;
@@ -68,6 +70,7 @@ function readCommunicationConfig(env: Env): CommunicationConfig {
     retryAfterSeconds: envInteger(env, 'RETRY_AFTER_SECONDS', 1, 1, 3600),
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     bodyLimit: envText(env, 'BODY_LIMIT') ?? maxRequestBodyBytes,
+    producePath: service.producePath,
     writes: service.writes,
   };
 }

@@ -72,6 +72,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     stateDir: config.stateDir,
     applicationServer,
     commitIntervalMs: config.commitIntervalMs,
+    producePath: config.producePath,
     metrics,
     logger: logger.child({ component: 'streams' }),
     deserializationExceptionHandler: deadLetter,

@@ -1,6 +1,6 @@
 import type { LogLevel } from '@platform/common';
 import { checkPublicUrl, parseSecretKeys, type SecretKey } from '@platform/connector-kit';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
 import { MetaConfigError } from './errors';
 
 export interface MetaConfig {
@@ -19,6 +19,8 @@ export interface MetaConfig {
   readonly jwtSecret: string;
   readonly logLevel: LogLevel;
   readonly commitIntervalMs: number;
+  /** `STREAMS_PRODUCE_PATH` (service config). */
+  readonly producePath: StreamsProducePath;
   /** `STREAMS_SESSION_TIMEOUT_MS`: how long the group waits for a member that died (kill -9) before its tasks, and their outboxes, move (default 30 000). */
   readonly sessionTimeoutMs: number;
   readonly managementPort: number | undefined;

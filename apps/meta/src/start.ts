@@ -112,6 +112,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
           stateDir: config.stateDir,
           applicationServer,
           commitIntervalMs: config.commitIntervalMs,
+          producePath: config.producePath,
           sessionTimeoutMs: config.sessionTimeoutMs,
           processingGuarantee: 'exactly-once',
           deserializationExceptionHandler: {},

@@ -113,6 +113,7 @@ export async function startSources(config: SourcesConfig, options: StartOptions 
       stateDir: config.stateDir,
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      producePath: config.producePath,
       sessionTimeoutMs: config.sessionTimeoutMs,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},

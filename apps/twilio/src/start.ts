@@ -110,6 +110,7 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
       stateDir: config.stateDir,
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
+      producePath: config.producePath,
       sessionTimeoutMs: config.sessionTimeoutMs,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},

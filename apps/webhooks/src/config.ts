@@ -1,4 +1,4 @@
-import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig } from '@platform/config';
+import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
 import type { LogLevel } from '@platform/common';
 import { WebhooksConfigError } from './errors';
 import type { DeliveryPolicy } from './delivery/delivery-policy';
@@ -27,6 +27,8 @@ export interface WebhooksConfig {
   readonly allowPrivateTargets: boolean;
   readonly delivery: DeliveryPolicy;
   readonly commitIntervalMs: number;
+  /** `STREAMS_PRODUCE_PATH` (service config). */
+  readonly producePath: StreamsProducePath;
   /** The STOMP websocket at /ws.communication (see README, "Real-time websocket"). */
   readonly realtime: RealtimeConfig;
 }

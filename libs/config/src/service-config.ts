@@ -8,6 +8,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
+/** Which client writes a streams application's at-least-once outputs (the streams engine's `producePath`). */
+export type StreamsProducePath = 'kafkajs' | 'lean';
+const producePaths: readonly StreamsProducePath[] = ['kafkajs', 'lean'];
+
 /** The trimmed value of `name`, or undefined when it is unset or blank. */
 export function envText(env: Env, name: string): string | undefined {
   const trimmed = env[name]?.trim();
@@ -35,6 +39,13 @@ export function envLogLevel(env: Env): LogLevel {
   const level = (envText(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
   if (!logLevels.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${env.LOG_LEVEL}"`);
   return level;
+}
+
+/** `STREAMS_PRODUCE_PATH`, case-insensitive: lean (default) or kafkajs. */
+export function envProducePath(env: Env): StreamsProducePath {
+  const path = (envText(env, 'STREAMS_PRODUCE_PATH') ?? 'lean').toLowerCase() as StreamsProducePath;
+  if (!producePaths.includes(path)) throw new ConfigError(`STREAMS_PRODUCE_PATH must be one of ${producePaths.join(', ')}, not "${env.STREAMS_PRODUCE_PATH}"`);
+  return path;
 }
 
 export interface ServiceConfigOptions {
@@ -65,13 +76,15 @@ export interface ServiceConfig {
   readonly appVersion: number;
   readonly logLevel: LogLevel;
   readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
+  /** `STREAMS_PRODUCE_PATH`: `lean` (default: the engine's own produce path) or `kafkajs`. */
+  readonly producePath: StreamsProducePath;
   /** Broker outages: longest wait for a write (`KAFKA_WRITE_TIMEOUT_MS`, default 5000) and the write probe's period (`KAFKA_WRITE_PROBE_INTERVAL_MS`, default 2000). */
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 
 /**
  * Pure: reads HOST, PORT, KAFKA_* and SCHEMA_REGISTRY_* (through kafkaClientConfigFromEnv), TOPICS_NAMESPACE,
- * STATE_DIR, APPLICATION_SERVER, APP_VERSION, LOG_LEVEL, AUTH_SYSTEM_TOKEN, AUTH_JWT_SECRET, KAFKA_WRITE_TIMEOUT_MS and KAFKA_WRITE_PROBE_INTERVAL_MS, or throws one
+ * STATE_DIR, APPLICATION_SERVER, APP_VERSION, LOG_LEVEL, AUTH_SYSTEM_TOKEN, AUTH_JWT_SECRET, STREAMS_PRODUCE_PATH, KAFKA_WRITE_TIMEOUT_MS and KAFKA_WRITE_PROBE_INTERVAL_MS, or throws one
  * ConfigError naming the variable. KAFKA_BROKERS, SCHEMA_REGISTRY_URL and both AUTH_* variables are required.
  */
 export function serviceConfigFromEnv(env: Env, options: ServiceConfigOptions): ServiceConfig {
@@ -101,6 +114,7 @@ export function serviceConfigFromEnv(env: Env, options: ServiceConfigOptions): S
       systemToken: envRequired(env, 'AUTH_SYSTEM_TOKEN', 'the Bearer token machines use (npm start generates one)'),
       jwtSecret: envRequired(env, 'AUTH_JWT_SECRET', 'the HS256 secret that signs and verifies user tokens'),
     },
+    producePath: envProducePath(env),
     writes: {
       timeoutMs: envInteger(env, 'KAFKA_WRITE_TIMEOUT_MS', 5000, 100, 120_000),
       probeIntervalMs: envInteger(env, 'KAFKA_WRITE_PROBE_INTERVAL_MS', 2000, 100, 60_000),
