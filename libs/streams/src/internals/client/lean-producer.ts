@@ -78,7 +78,7 @@ export class LeanProducer {
         group.records.push({
           key: asBuffer(message.key),
           value: asBuffer(message.value),
-          timestamp: message.timestamp === undefined ? now : Number(message.timestamp),
+          timestamp: timestampOf(message.timestamp, now),
           headers: message.headers,
         });
       }
@@ -198,6 +198,12 @@ export class LeanProducer {
     this.roundRobin.set(topic, next + 1);
     return next % count;
   }
+}
+
+/** Epoch ms of a message: its own (whole milliseconds), else the send time. */
+function timestampOf(given: string | undefined, now: number): number {
+  const ms = given === undefined ? NaN : Number(given);
+  return Number.isFinite(ms) ? Math.trunc(ms) : now;
 }
 
 function asBuffer(value: Buffer | string | null | undefined): Buffer | null {
