@@ -116,8 +116,10 @@ describe('exactly-once on a real broker', () => {
     await produceRound(input, 2);
     await waitFor(() => aborted.length >= 3, { timeoutMs: 30_000, description: 'repeated aborts' });
     expect(count.state).toBe('RUNNING');
-    // the aborted work never reached the store: the big key is uncounted, no key counted more than its input
-    expect(counts()[KEYS.length]).toBe(0);
+    // Reads see the open transaction's buffered writes (as Kafka Streams' queries do under
+    // exactly-once), and the task keeps reprocessing the failing records between aborts, so the big
+    // key may be counted in flight here; no key is ever counted beyond its input. That the aborted
+    // attempts left nothing behind is proved below: exact counts 4 and 1 once the limit is raised.
     expect(counts().every((n) => n <= 3)).toBe(true);
 
     await admin.alterConfigs({

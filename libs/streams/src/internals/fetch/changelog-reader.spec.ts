@@ -179,6 +179,36 @@ describe('readChangelogs against the broker', () => {
     await expect(outOfRange).rejects.toMatchObject({ name: 'FetchError', retriable: false, message: expect.stringContaining(`${topic}-0`) });
   });
 
+  it('goes on from the log start when retention or deleteRecords removed the start of a range (OFFSET_OUT_OF_RANGE names no log start)', async () => {
+    const trimmed = uniqueName('fetch-trimmed');
+    await createTopic(admin, trimmed, { partitions: 2 });
+    try {
+      await producer.send({ topic: trimmed, messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: `k${i}`, value: `v${i}` })) });
+      await producer.send({ topic: trimmed, messages: Array.from({ length: 4 }, (_, i) => ({ partition: 1, key: `k${i}`, value: `v${i}` })) });
+      // as time-based retention does: partition 0 keeps offsets 6..9, partition 1 keeps nothing
+      await admin.deleteTopicRecords({ topic: trimmed, partitions: [{ partition: 0, offset: '6' }, { partition: 1, offset: '4' }] });
+      const metadata = await admin.fetchTopicMetadata({ topics: [trimmed] });
+      const leaders = new Map(metadata.topics[0]!.partitions.map((p) => [`${trimmed}|${p.partitionId}`, p.leader]));
+      const chunks = await read(
+        [
+          { topic: trimmed, partition: 0, from: 0n, end: 10n },
+          { topic: trimmed, partition: 1, from: 1n, end: 4n },
+        ],
+        { leaders },
+      );
+      expect(chunks.filter((c) => c.partition === 0).flatMap((c) => c.records.map((r) => [r.offset, text(r.value)]))).toEqual([
+        [6, 'v6'],
+        [7, 'v7'],
+        [8, 'v8'],
+        [9, 'v9'],
+      ]);
+      expect(chunks.filter((c) => c.partition === 0 && c.done)).toEqual([expect.objectContaining({ nextOffset: 10n })]);
+      expect(chunks.filter((c) => c.partition === 1)).toEqual([{ topic: trimmed, partition: 1, records: [], nextOffset: 4n, done: true }]);
+    } finally {
+      await admin.deleteTopics({ topics: [trimmed] }).catch(() => undefined);
+    }
+  });
+
   it('refuses SASL mechanisms other than PLAIN before connecting', async () => {
     const attempt = read(fullRanges(), { sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' }, brokers: [] });
     await expect(attempt).rejects.toBeInstanceOf(FetchError);

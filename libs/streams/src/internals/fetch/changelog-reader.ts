@@ -12,6 +12,7 @@ import {
   type FetchPartitionResponse,
 } from './fetch-protocol';
 import { AbortFilter } from './abort-filter';
+import { decodeListOffsetsResponse, EARLIEST_TIMESTAMP, encodeListOffsetsRequest, LIST_OFFSETS_API_KEY, LIST_OFFSETS_VERSION } from './list-offsets-protocol';
 import { decodeBatchesFrom, offsetAfterLastBatch, type BatchInfo, type DecodeCursor, type FetchedRecord } from './record-batch';
 import { Reader } from './wire';
 import { tpKey } from '../topic-partition';
@@ -191,13 +192,20 @@ async function readFromLeader(
       throw new FetchError(`fetch from ${connection.address} failed with error ${response.errorCode}`, { retriable: isRetriableFetchError(response.errorCode) });
     }
     const work: Work[] = [];
+    const outOfRange: PartitionState[] = [];
     for (const { topic, partitions } of response.topics) {
       for (const part of partitions) {
         const state = byKey.get(tpKey(topic, part.partition));
         if (!state || state.done) continue;
         const item = advance(state, part);
-        if (item) work.push(item);
+        if (item === OUT_OF_RANGE) outOfRange.push(state);
+        else if (item) work.push(item);
       }
+    }
+    if (outOfRange.length > 0) {
+      // The fetch already in flight asked for the old offsets: let it land (and ignore it) before moving on.
+      await inflight;
+      work.push(...(await skipToLogStart(connection, outOfRange)));
     }
     if (work.length > 0) progressAt = Date.now();
     else if (Date.now() - progressAt > noProgressTimeoutMs) {
@@ -238,17 +246,16 @@ async function deliverPartition(item: Work, deliver: (chunk: ReadChunk) => Promi
   if (item.done) await deliver({ topic, partition, records: [], nextOffset: item.nextOffset, done: true });
 }
 
-/** Applies one partition's response to its position (before decoding), or throws on a partition error. */
-function advance(state: PartitionState, part: FetchPartitionResponse): Work | undefined {
+const OUT_OF_RANGE = Symbol('out of range');
+
+/**
+ * Applies one partition's response to its position (before decoding), or throws on a partition error.
+ * OFFSET_OUT_OF_RANGE: retention removed the start of the range (the broker reports no log start with
+ * the error), so the caller asks for the log start.
+ */
+function advance(state: PartitionState, part: FetchPartitionResponse): Work | typeof OUT_OF_RANGE | undefined {
   const { topic, partition, end } = state.range;
-  if (part.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE && part.logStartOffset > state.fetchOffset) {
-    // Retention removed the start of the range: continue from the log start.
-    state.fetchOffset = part.logStartOffset;
-    state.aborts.reset();
-    if (state.fetchOffset < end) return undefined;
-    state.done = true;
-    return { state, records: null, aborted: null, nextOffset: end, done: true };
-  }
+  if (part.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) return OUT_OF_RANGE;
   if (part.errorCode !== ErrorCode.NONE) {
     const retriable = isRetriableFetchError(part.errorCode);
     throw new FetchError(`fetch of ${topic}-${partition} at ${state.fetchOffset} failed with error ${part.errorCode}`, { retriable });
@@ -259,4 +266,41 @@ function advance(state: PartitionState, part: FetchPartitionResponse): Work | un
   state.fetchOffset = next;
   state.done = next >= end;
   return { state, records: part.records, aborted: part.abortedTransactions, nextOffset: next < end ? next : end, done: state.done };
+}
+
+/**
+ * Moves partitions whose fetch offset fell out of range to their log start (ListOffsets, earliest), so
+ * a range whose beginning retention deleted goes on with what is left. Returns the done chunks of
+ * partitions with nothing left before their end. A log start not beyond the fetch offset means the
+ * offset is past the log's end: the caller's range is wrong, a non-retriable FetchError.
+ */
+async function skipToLogStart(connection: BrokerConnection, states: readonly PartitionState[]): Promise<Work[]> {
+  const topics = [...new Set(states.map((s) => s.range.topic))].map((topic) => ({
+    topic,
+    partitions: states.filter((s) => s.range.topic === topic).map((s) => ({ partition: s.range.partition, timestamp: EARLIEST_TIMESTAMP })),
+  }));
+  const body = await connection.request(LIST_OFFSETS_API_KEY, LIST_OFFSETS_VERSION, (writer) => encodeListOffsetsRequest(writer, READ_COMMITTED, topics));
+  const starts = new Map<string, { errorCode: number; offset: bigint }>();
+  for (const { topic, partitions } of decodeListOffsetsResponse(new Reader(body))) {
+    for (const p of partitions) starts.set(tpKey(topic, p.partition), p);
+  }
+  const work: Work[] = [];
+  for (const state of states) {
+    const { topic, partition, end } = state.range;
+    const start = starts.get(tpKey(topic, partition));
+    if (!start || start.errorCode !== ErrorCode.NONE) {
+      const code = start?.errorCode ?? -1;
+      throw new FetchError(`log start of ${topic}-${partition} unknown (error ${code})`, { retriable: isRetriableFetchError(code) || code === -1 });
+    }
+    if (start.offset <= state.fetchOffset) {
+      throw new FetchError(`fetch of ${topic}-${partition} at ${state.fetchOffset} is past the log's end (log start ${start.offset})`, { retriable: false });
+    }
+    state.fetchOffset = start.offset;
+    state.minOffset = Number(start.offset); // the first batch fetched may begin before the log start
+    state.aborts.reset();
+    if (state.fetchOffset < end) continue;
+    state.done = true;
+    work.push({ state, records: null, aborted: null, nextOffset: end, done: true });
+  }
+  return work;
 }
