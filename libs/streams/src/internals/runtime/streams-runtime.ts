@@ -22,8 +22,8 @@ import { TaskManager } from './task-manager';
 import type { FetchConnection } from './restorer';
 import { prepareTopics } from './topic-setup';
 import type { TopicPlan } from './topic-plan';
-import { byTopic } from './eos/rewind';
 import type { IsolatedTask } from './task-isolation';
+import { IsolationPauses } from './isolation-pauses';
 import { prepareWriteLimits, type TopicLimits } from './topic-limits';
 import { tpKey } from '../topic-partition';
 import { producerCompression } from '../compression/kafkajs-codecs';
@@ -62,8 +62,7 @@ export class StreamsRuntime {
   private eos: ExactlyOnce | undefined;
   private readonly metrics: StreamsMetrics;
   private readonly poison: PoisonRecordPolicy;
-  /** Tasks whose input this runtime paused because they were isolated. */
-  private readonly pausedForIsolation = new Set<string>();
+  private readonly isolation: IsolationPauses;
 
   constructor(
     private readonly spec: TopologySpec,
@@ -74,6 +73,7 @@ export class StreamsRuntime {
     this.resolved = resolveOptions(options);
     this.metrics = new StreamsMetrics(options.metrics, applicationKey(options.app));
     this.metrics.observeRestore(this.events);
+    this.isolation = new IsolationPauses({ metrics: this.metrics, logger: this.logger, events: this.events });
     this.poison = new PoisonRecordPolicy(
       {
         deserialization: options.deserializationExceptionHandler,
@@ -206,33 +206,6 @@ export class StreamsRuntime {
     return this.connected?.tasks.isolated() ?? [];
   }
 
-  /** Isolates a task: no more processing or punctuation, input paused, reported. */
-  private isolate(c: Connected, isolated: IsolatedTask): void {
-    const task = c.tasks.all.find((t) => t.id === isolated.taskId);
-    if (!task || task.isolated) return;
-    c.tasks.isolate(isolated);
-    c.consumer.pause(byTopic(task.descriptor.inputs));
-    this.pausedForIsolation.add(task.id);
-    this.metrics.isolatedTasks(c.tasks.isolated().length);
-    this.logger.error('task isolated after repeated failures; its input is paused, other tasks keep running', { ...isolated });
-    this.events.emit('task.isolated', isolated);
-  }
-
-  /** After an assignment: keep isolated tasks paused, resume tasks whose isolation ended (reassigned). */
-  private reconcileIsolation(c: Connected): void {
-    for (const id of [...this.pausedForIsolation]) {
-      const task = c.tasks.all.find((t) => t.id === id);
-      if (task?.isolated) {
-        c.consumer.pause(byTopic(task.descriptor.inputs));
-        continue;
-      }
-      this.pausedForIsolation.delete(id);
-      const inputs = layoutTasks(c.plan.sourceTopics, c.plan.partitionCount).find((t) => t.id === id)?.inputs ?? [];
-      if (inputs.length > 0) c.consumer.resume(byTopic(inputs));
-    }
-    this.metrics.isolatedTasks(c.tasks.isolated().length);
-  }
-
   private subscription() {
     const held: Record<string, number> = { ...localTaskOffsets(this.options.stateDir, this.groupId) };
     for (const id of this.connected?.tasks.ids() ?? []) held[id] = held[id] ?? 0;
@@ -257,7 +230,7 @@ export class StreamsRuntime {
     this.metrics.retainPartitions(owned);
     const before = new Set(c.tasks.ids());
     await c.tasks.assign(mine);
-    this.reconcileIsolation(c);
+    this.isolation.reconcile(c);
     // Exactly-once: the new tasks' producers fenced any zombie; now start from what committed.
     const opened = mine.filter((t) => !before.has(t.id)).flatMap((t) => t.inputs);
     if (this.eos) await this.eos.opened(c.consumer, c.admin, opened);
@@ -305,7 +278,7 @@ export class StreamsRuntime {
           this.metrics.recordsProcessed(task.id, batch.topic, n);
           const { stage, topic, partition, offset, attempts } = error;
           const reason = String((error.cause as Error)?.message ?? error.cause);
-          this.isolate(c, { taskId: task.id, stage, topic, partition, offset, reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
+          this.isolation.isolate(c, { taskId: task.id, stage, topic, partition, offset, reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
           return;
         }
         if (records.length > 0) task.advance(batch.topic, batch.partition, records[records.length - 1]!.offset);
@@ -349,7 +322,7 @@ export class StreamsRuntime {
     const { tasks, consumer, admin } = c;
     const isolate = (taskId: string, reason: string, attempts: number) => {
       const task = tasks.all.find((t) => t.id === taskId);
-      if (task) this.isolate(c, { taskId, stage: 'commit', reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
+      if (task) this.isolation.isolate(c, { taskId, stage: 'commit', reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
     };
     return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (d) => tasks.reopen(d), isolate, consumer, admin });
   }
