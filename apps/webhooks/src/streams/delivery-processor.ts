@@ -106,6 +106,8 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
       const state = this.lanes.get(lane) ?? { subscriptionId: subscription.id, head: 0, next: 0, attempts: 0, notBefore: 0 };
       this.jobs.put(jobKey(lane, state.next), { eventId: event.id, type: event.type, body: event.body, at: event.timestamp });
       this.saveLane(lane, { ...state, next: state.next + 1 });
+      // a lane that was idle has its head now: send it at once rather than at the next interval
+      if (state.head === state.next && !this.sending.has(lane)) this.dispatching?.runSoon();
       this.updateStatus(subscription.id, (s) => ({ ...s, backlog: s.backlog + 1 }));
     }
   }

@@ -202,11 +202,8 @@ async function readFromLeader(
         else if (item) work.push(item);
       }
     }
-    if (outOfRange.length > 0) {
-      // The fetch already in flight asked for the old offsets: let it land (and ignore it) before moving on.
-      await inflight;
-      work.push(...(await skipToLogStart(connection, outOfRange)));
-    }
+    // (No fetch is in flight here: the next one goes out below, from the positions set now.)
+    if (outOfRange.length > 0) work.push(...(await skipToLogStart(connection, outOfRange)));
     if (work.length > 0) progressAt = Date.now();
     else if (Date.now() - progressAt > noProgressTimeoutMs) {
       const waiting = states.filter((s) => !s.done).map((s) => `${s.range.topic}-${s.range.partition}@${s.fetchOffset}`);
