@@ -10,15 +10,13 @@ import { presenceSerdes, presenceTopology, type EnrichedWalkIn } from './example
 import { walkthroughSerdes, walkthroughTopology, type Walkthrough } from './examples/walkthroughs';
 import { TopicReader } from './internals/runtime/__fixtures__/topic-reader';
 import type { TopologySpec } from './internals/topology/spec';
-import { Topology } from './internals/topology/topology';
-import type { Processor, Scheduled } from './api/processor';
 
 describe('DSL topologies and examples on a real broker', () => {
   const { kafka, admin, producer, defer } = useBrokerHarness('streams-examples-spec');
 
-  const startApp = async (spec: TopologySpec, prefix: string, punctuationTickMs?: number) => {
+  const startApp = async (spec: TopologySpec, prefix: string) => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-examples-'));
-    const app = new StreamsApplication(spec, { app: { id: uniqueName(prefix), version: 1 }, kafka, stateDir, commitIntervalMs: 200, ...(punctuationTickMs ? { punctuationTickMs } : {}) });
+    const app = new StreamsApplication(spec, { app: { id: uniqueName(prefix), version: 1 }, kafka, stateDir, commitIntervalMs: 200 });
     defer(() => fs.rmSync(stateDir, { recursive: true, force: true }));
     defer(() => app.close());
     await app.start();
@@ -127,29 +125,5 @@ describe('DSL topologies and examples on a real broker', () => {
     await waitFor(() => out.records.length >= 2, { timeoutMs: 30_000, description: 'two walkthroughs' });
     const walkthroughs = out.records.map((r) => json<Walkthrough>(r.value));
     expect(walkthroughs.map((w) => `${w.customerId}:${w.messageId}`).sort()).toEqual(['ann:m-ann', 'bob:m-bob']);
-  });
-
-  it('fires a wall-clock punctuator asked to run soon from an I/O callback at once, not at its interval or the next tick', async () => {
-    const input = uniqueName('soon-in');
-    await createTopic(admin, input, { partitions: 1 });
-    const fired: number[] = [];
-    let schedule: Scheduled | undefined;
-    const spec = new Topology()
-      .addSource('in', input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
-      .addProcessor(
-        'p',
-        (): Processor<string, string> => ({
-          init: (ctx) => (schedule = ctx.schedule(600_000, 'wall-clock', (t) => fired.push(t))),
-          process: () => void setTimeout(() => schedule?.runSoon(), 10), // outside processing, as a response callback would
-        }),
-        'in',
-      )
-      .build();
-    await startApp(spec, 'run-soon', 600_000); // neither the schedule nor the engine's tick is due for 10 minutes
-    const sentAt = Date.now();
-    await producer.send({ topic: input, messages: [{ key: 'k', value: 'v' }] });
-    await waitFor(() => fired.length > 0, { timeoutMs: 20_000, description: 'the punctuator asked to run soon' });
-    expect(fired).toHaveLength(1);
-    expect(fired[0]).toBeGreaterThanOrEqual(sentAt);
   });
 });

@@ -10,7 +10,6 @@ export type {
   Punctuator,
   PunctuationType,
   Cancellable,
-  Scheduled,
 } from './api/processor';
 export { applicationKey, internalTopicName, deadLetterTopicName, parseTaskId } from './internals/topology/names';
 /** The producer's default partition for key bytes (murmur2, as kafkajs and the Java client): where `metadataForKey` looks. */

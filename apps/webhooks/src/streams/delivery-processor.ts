@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SendGuard } from '@platform/common';
-import type { KeyValueStore, Processor, ProcessorContext, Scheduled, StreamRecord } from '@platform/streams';
+import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@platform/streams';
 import type { WebhookEvent } from '../events/webhook-event';
 import { retryDelayMs, type DeliveryPolicy } from '../delivery/delivery-policy';
 import type { Dispatcher } from '../delivery/dispatcher';
@@ -37,10 +37,10 @@ export interface DeliveryProcessorOptions {
  * subscriptions that want them (`lanes`, `jobs` stores: FIFO per subscription and ordering key).
  * A wall-clock punctuator sends each lane's head when it is due (one request per lane at a time,
  * so a conversation's events arrive in order); the Dispatcher records the outcome in the outcomes
- * topic, and only once it is recorded (acknowledged by Kafka) does the lane move on — at the
- * punctuation the recording asks to run soon (`runSoon`), or when the task reads the record back,
- * whichever comes first: an acknowledged head is removed, a failed one is retried after a jittered
- * exponential backoff or, after `maxAttempts`, written to the dead-letter topic and removed. Nothing is dispatched before the
+ * topic, and only once it is recorded (acknowledged by Kafka) does the lane move on — at the next
+ * punctuation, or when the task reads the record back, whichever comes first: an acknowledged head is
+ * removed, a failed one is retried after a jittered exponential backoff or, after
+ * `maxAttempts`, written to the dead-letter topic and removed. Nothing is dispatched before the
  * task has read back its own start marker, so outcomes recorded by a previous owner are applied
  * first. A lane of a subscription that is gone or unsubscribed is dropped, retries included.
  */
@@ -50,7 +50,6 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
   private jobs!: KeyValueStore<string, LaneJob>;
   private status!: KeyValueStore<string, PartitionStatus>;
   private partition = 0;
-  private dispatching: Scheduled | undefined;
   /** Lanes with a job, mirrored from the store so the punctuator never scans SQLite. */
   private active: Map<string, LaneState> | undefined;
   /** Lanes whose head is being sent by this task. */
@@ -76,7 +75,7 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     this.status = context.getStateStore(DeliveryStores.status);
     this.partition = Number(context.taskId.split('_')[1]);
     this.options.dispatcher.marker(this.partition, this.token);
-    this.dispatching = context.schedule(this.options.policy.dispatchIntervalMs, 'wall-clock', () => this.dispatchDue());
+    context.schedule(this.options.policy.dispatchIntervalMs, 'wall-clock', () => this.dispatchDue());
     context.schedule(this.options.statusIntervalMs ?? 500, 'wall-clock', () => this.publishStatus());
   }
 
@@ -106,8 +105,6 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
       const state = this.lanes.get(lane) ?? { subscriptionId: subscription.id, head: 0, next: 0, attempts: 0, notBefore: 0 };
       this.jobs.put(jobKey(lane, state.next), { eventId: event.id, type: event.type, body: event.body, at: event.timestamp });
       this.saveLane(lane, { ...state, next: state.next + 1 });
-      // a lane that was idle has its head now: send it at once rather than at the next interval
-      if (state.head === state.next && !this.sending.has(lane)) this.dispatching?.runSoon();
       this.updateStatus(subscription.id, (s) => ({ ...s, backlog: s.backlog + 1 }));
     }
   }
@@ -195,10 +192,7 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
       if (job.at !== undefined && this.options.guard !== undefined && !this.options.guard.performs(job.at)) continue;
       this.sending.add(lane);
       dispatcher.dispatch(this.partition, lane, state.head, state.attempts, job, subscription, (outcome) => {
-        if (this.closed) return;
-        this.recorded.push(outcome);
-        // the lane (and a slot of its subscription) is free: dispatch again now rather than at the next interval
-        this.dispatching?.runSoon();
+        if (!this.closed) this.recorded.push(outcome);
       });
     }
   }

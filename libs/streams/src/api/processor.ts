@@ -8,18 +8,6 @@ export interface Cancellable {
   cancel(): void;
 }
 
-/** A punctuation schedule: cancel it, or ask for it sooner. */
-export interface Scheduled extends Cancellable {
-  /**
-   * Fires the punctuator at the task's next opportunity instead of at the end of its interval, then
-   * goes on every interval from then. Wall clock: the engine runs a punctuation pass promptly (after
-   * whatever its task thread is doing now); stream time: with the next record. Callable at any time
-   * while the task runs, also from I/O callbacks outside processing (it only marks the schedule and
-   * asks for the pass); calls before that pass coalesce into one firing. Ignored once cancelled.
-   */
-  runSoon(): void;
-}
-
 /**
  * What a processor sees of its task. Valid from `init` until `close`.
  */
@@ -35,7 +23,7 @@ export interface ProcessorContext<KOut, VOut> {
    * Calls `punctuator` every `intervalMs`: in stream time (driven by record timestamps, fires only as
    * records arrive) or in wall-clock time (driven by the system clock, fires even without input).
    */
-  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Scheduled;
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
   /** Metadata of the input record being processed; undefined inside a punctuator. */
   recordMetadata(): RecordMetadata | undefined;
   /** Highest record timestamp seen by the task so far (-1 before the first record). */

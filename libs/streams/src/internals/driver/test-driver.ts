@@ -49,8 +49,7 @@ interface Pending {
  *   serde itself performs one).
  * - Wall-clock time is mocked: it starts at `wallClockStartMs` and moves only through
  *   `advanceWallClockTime`, which fires due wall-clock punctuators (at most once per schedule and
- *   call, skipping missed intervals as production does); a schedule's `runSoon()` makes it fire at the
- *   next call (also of 0 ms). A piped record without a timestamp gets
+ *   call, skipping missed intervals as production does). A piped record without a timestamp gets
  *   the current mocked wall-clock time.
  * - Stream time is per task, as in production: a task's stream-time punctuators fire only when a
  *   record reaches that task.

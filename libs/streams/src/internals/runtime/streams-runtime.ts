@@ -55,7 +55,6 @@ export class StreamsRuntime {
   private ready: Promise<void> = Promise.resolve();
   private heartbeat: () => Promise<void> = async () => undefined;
   private timer: NodeJS.Timeout | undefined;
-  private punctuationRequested = false;
   private lastCommit = 0;
   private memberId: string | undefined;
   private stopping = false;
@@ -139,7 +138,6 @@ export class StreamsRuntime {
       stateDir: this.options.stateDir,
       collector,
       clock: this.clock,
-      requestPunctuation: () => this.requestPunctuation(),
       logger: this.logger,
       events: this.events,
       restorer: { kafka, admin, keepAlive: () => this.heartbeat(), ...fetchConnectionOf(this.options.kafka) },
@@ -299,18 +297,6 @@ export class StreamsRuntime {
       if (error instanceof ProcessingError || error instanceof ProductionError) this.fail(error);
       else throw error;
     });
-  }
-
-  /** A punctuation pass as soon as the serial queue gets to it; requests before it starts coalesce. */
-  private requestPunctuation(): void {
-    if (this.punctuationRequested || this.stopping) return;
-    this.punctuationRequested = true;
-    void this.serial
-      .run(() => {
-        this.punctuationRequested = false;
-        return this.tick();
-      })
-      .catch((e) => this.fail(e));
   }
 
   private async tick(): Promise<void> {

@@ -27,8 +27,6 @@ export interface TaskManagerOptions {
   readonly stateDir: string;
   readonly collector: ProducerCollector;
   readonly clock: () => number;
-  /** Asks for a prompt wall-clock punctuation pass (a schedule's `runSoon()`). */
-  readonly requestPunctuation?: () => void;
   readonly logger: Logger;
   readonly events: EventHub;
   readonly restorer: Omit<RestorerOptions, 'applicationKey' | 'events' | 'logger'>;
@@ -123,7 +121,6 @@ export class TaskManager {
           : () => { throw new Error(`task ${descriptor.id} has no state`); },
         collector: collectors.get(descriptor.id) ?? this.options.collector,
         clock: this.options.clock,
-        requestPunctuation: this.options.requestPunctuation,
       });
       executor.init();
       const task = new StreamTask(descriptor, executor, state, this.options.spec, this.options.plan.resolve);

@@ -49,8 +49,6 @@ export interface TaskExecutorOptions {
   readonly collector: RecordCollector;
   /** Wall clock in epoch ms. */
   readonly clock: () => number;
-  /** Asks for a prompt `punctuateWallClock` (a wall-clock schedule's `runSoon()`); absent: the next regular one. */
-  readonly requestPunctuation?: () => void;
 }
 
 export interface TaskExecutor {

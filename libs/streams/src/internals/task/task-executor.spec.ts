@@ -1,4 +1,4 @@
-import type { Processor, ProcessorContext, Scheduled } from '../../api/processor';
+import type { Processor, ProcessorContext } from '../../api/processor';
 import type { StreamRecord } from '../../api/record';
 import { ProcessorContextError } from '../../errors';
 import { Serdes } from '../../serdes/serdes';
@@ -12,7 +12,7 @@ const s = { keySerde: Serdes.string(), valueSerde: Serdes.string() };
 const rec = (key: string, value: string, timestamp: number): StreamRecord<string, string> => ({ key, value, timestamp, headers: {} });
 const meta = (offset: number) => ({ topic: 'input', partition: 2, offset: String(offset) });
 
-function harness(topology: TopologySpec, subtopology = 0, requestPunctuation?: () => void) {
+function harness(topology: TopologySpec, subtopology = 0) {
   const sent: { topic: string; record: StreamRecord<unknown, unknown>; sink: SinkNodeSpec }[] = [];
   let now = 1_000;
   const executor = createTaskExecutor({
@@ -24,7 +24,6 @@ function harness(topology: TopologySpec, subtopology = 0, requestPunctuation?: (
     stores: memoryStoreFactory,
     collector: { send: (topic, record, sink) => sent.push({ topic, record, sink }) },
     clock: () => now,
-    ...(requestPunctuation ? { requestPunctuation } : {}),
   });
   executor.init();
   return { executor, sent, setNow: (ms: number) => (now = ms) };
@@ -123,39 +122,6 @@ describe('createTaskExecutor', () => {
     expect(executor.punctuateWallClock(5_000)).toBe(0);
     expect(fired).toEqual(['stream@1000:true', 'stream@1350:true', 'wall@1050']);
     expect(sent.map((x) => x.record.value)).toEqual(['1000', '1350']);
-  });
-
-  it('runSoon fires a schedule at the next pass before it is due, asks once for that pass, and goes on one interval later', () => {
-    const fired: string[] = [];
-    const handles: { wall?: Scheduled; stream?: Scheduled; other?: Scheduled } = {};
-    const punctuating = (): Processor<string, string> => ({
-      init: (ctx) => {
-        handles.wall = ctx.schedule(100, 'wall-clock', (t) => fired.push(`wall@${t}`));
-        handles.other = ctx.schedule(100, 'wall-clock', (t) => fired.push(`other@${t}`));
-        handles.stream = ctx.schedule(1_000, 'stream-time', (t) => fired.push(`stream@${t}`));
-      },
-      process: () => undefined,
-    });
-    const spec = new Topology().addSource('in', 'input', s).addProcessor('p', punctuating, 'in').build();
-    let requests = 0;
-    const { executor } = harness(spec, 0, () => requests++); // wall-clock schedules first due at 1100
-    handles.wall!.runSoon();
-    handles.wall!.runSoon(); // coalesced: one request, one firing
-    expect(requests).toBe(1);
-    expect(executor.punctuateWallClock(1_010)).toBe(1);
-    expect(executor.punctuateWallClock(1_100)).toBe(1); // only the other one: this one is next due at 1110
-    expect(executor.punctuateWallClock(1_110)).toBe(1);
-    handles.wall!.runSoon(); // while due anyway: fires once, on its grid
-    expect(executor.punctuateWallClock(1_250)).toBe(2);
-    executor.process('input', rec('a', 'x', 500), meta(0)); // stream time: due from 0, then at 1000
-    handles.stream!.runSoon(); // with the next record, asking the wall-clock driver for nothing
-    executor.process('input', rec('a', 'x', 600), meta(1));
-    executor.process('input', rec('a', 'x', 700), meta(2));
-    handles.other!.cancel();
-    handles.other!.runSoon(); // cancelled: ignored
-    expect(requests).toBe(2);
-    expect(executor.punctuateWallClock(1_260)).toBe(0);
-    expect(fired).toEqual(['wall@1010', 'other@1100', 'wall@1110', 'wall@1250', 'other@1250', 'stream@500', 'stream@600']);
   });
 
   it('closes processors and stores; a closed task refuses work', () => {

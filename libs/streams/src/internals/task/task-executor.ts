@@ -28,7 +28,7 @@ class DefaultTaskExecutor implements TaskExecutor {
   private readonly processors = new Map<string, AnyProcessor>();
   private readonly stores = new Map<string, TaskStore>();
   private readonly streamPunctuation = new PunctuationQueue('stream-time');
-  private readonly wallPunctuation = new PunctuationQueue('wall-clock', () => this.options.requestPunctuation?.());
+  private readonly wallPunctuation = new PunctuationQueue('wall-clock');
   private metadata: RecordMetadata | undefined;
   private state: 'created' | 'running' | 'closed' = 'created';
 
