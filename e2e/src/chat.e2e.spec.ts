@@ -1,9 +1,8 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { newKafka, waitFor } from '@platform/testing';
+import { newKafka, VISITOR_QUEUE, VisitorSocket, waitFor } from '@platform/testing';
 import { ApiClient, metricSum } from './support/api';
 import { loadResponseCheck } from './support/response-check';
 import { startChatStack, type ChatStack } from './support/stack';
-import { VISITOR_QUEUE, VisitorSocket } from './support/visitor-socket';
 import type { AppProcess } from './support/processes';
 
 interface Page<T> {

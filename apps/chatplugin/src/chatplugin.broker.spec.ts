@@ -9,10 +9,10 @@ import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Message } from '@platform/schemas';
 import { deadLetterTopicName } from '@platform/streams';
 import { allTopics, applyTopics } from '@platform/topics';
-import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
+import { kafkaBrokers, newKafka, registryUrl, uniqueName, VISITOR_QUEUE, VisitorSocket, waitFor } from '@platform/testing';
 import { parseChatpluginConfig } from './config';
 import { startChatplugin, type StartedChatplugin } from './start';
-import { framesOf, rawExchange, VisitorSocket, visitorQueue } from './__fixtures__/visitor-socket';
+import { framesOf, rawExchange } from './__fixtures__/raw-stomp';
 
 const systemToken = 'chatplugin-spec-system-token-0123456789';
 
@@ -207,7 +207,7 @@ describe('chatplugin with two replicas on a real broker', () => {
     for (const tab of [socket, otherTab]) await waitFor(() => tab.frames.some((f) => f.message.id === echoed.body!.id), { timeoutMs: 30_000, description: 'the echo on each tab' });
     expect(socket.frames.find((f) => f.message.id === echoed.body!.id)).toMatchObject({ conversation_id: visitor.conversation_id, message: { content: { text: 'thanks' }, from_contact: true } });
     expect(socket.frames.every((f) => f.conversation_id === visitor.conversation_id)).toBe(true);
-    expect([...socket.destinations, ...otherTab.destinations]).toEqual([visitorQueue, visitorQueue]);
+    expect([...socket.destinations, ...otherTab.destinations]).toEqual([VISITOR_QUEUE, VISITOR_QUEUE]);
     await Promise.all([socket.close(), otherTab.close()]);
 
     await writer.writeMessage(reply(visitor.conversation_id, channelId, 'reply-2', 'Are you still there?'));
@@ -291,10 +291,10 @@ describe('chatplugin with two replicas on a real broker', () => {
     }
     const connectFrame = `CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:0,0\nAuthorization:Bearer ${visitor.token}\n\n\0`;
     const elsewhere = await rawExchange(a.url, [connectFrame, 'SUBSCRIBE\nid:sub-0\ndestination:/topic/everything\n\n\0']);
-    expect(framesOf(elsewhere.text)).toEqual([`CONNECTED ${visitor.conversation_id}`, `ERROR SUBSCRIBE: unknown destination; the only one is ${visitorQueue}`]);
+    expect(framesOf(elsewhere.text)).toEqual([`CONNECTED ${visitor.conversation_id}`, `ERROR SUBSCRIBE: unknown destination; the only one is ${VISITOR_QUEUE}`]);
     expect(elsewhere.code).toBe(1002);
     // Oversize input: a frame over the 8 KiB limit gets an ERROR, a websocket message over 32 KiB is cut by ws; the app keeps serving.
-    const oversize = await rawExchange(a.url, [connectFrame, `SUBSCRIBE\nid:sub-0\ndestination:${visitorQueue}\n\n${'x'.repeat(9000)}\0`]);
+    const oversize = await rawExchange(a.url, [connectFrame, `SUBSCRIBE\nid:sub-0\ndestination:${VISITOR_QUEUE}\n\n${'x'.repeat(9000)}\0`]);
     expect(framesOf(oversize.text)).toEqual([`CONNECTED ${visitor.conversation_id}`, 'ERROR frame over 8192 bytes']);
     expect((await rawExchange(a.url, [connectFrame, Buffer.alloc(40_000, 0x41)])).code).toBe(1009);
 

@@ -18,11 +18,13 @@ export const VISITOR_QUEUE = '/user/queue/message';
 export class VisitorSocket {
   readonly frames: VisitorFrame[] = [];
   readonly destinations = new Set<string>();
-  private constructor(private readonly client: Client) {}
+  /** The underlying websocket (its close code, for instance). */
+  ws: WebSocket | undefined;
+  private constructor(readonly client: Client) {}
 
   static open(baseUrl: string, token: string): Promise<VisitorSocket> {
     const client = new Client({
-      webSocketFactory: () => new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws.chatplugin`, ['v12.stomp', 'v11.stomp', 'v10.stomp']),
+      webSocketFactory: () => (socket.ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws.chatplugin`, ['v12.stomp', 'v11.stomp', 'v10.stomp'])),
       connectHeaders: { Authorization: `Bearer ${token}` },
       reconnectDelay: 0,
       heartbeatIncoming: 4000,
