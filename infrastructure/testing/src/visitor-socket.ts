@@ -1,5 +1,6 @@
 import { Client, type IMessage } from '@stomp/stompjs';
 import WebSocket from 'ws';
+import { STOMP_SUBPROTOCOLS } from '@platform/stomp';
 
 export interface VisitorFrame {
   readonly channel_id: string;
@@ -24,7 +25,7 @@ export class VisitorSocket {
 
   static open(baseUrl: string, token: string): Promise<VisitorSocket> {
     const client = new Client({
-      webSocketFactory: () => (socket.ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws.chatplugin`, ['v12.stomp', 'v11.stomp', 'v10.stomp'])),
+      webSocketFactory: () => (socket.ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws.chatplugin`, [...STOMP_SUBPROTOCOLS])),
       connectHeaders: { Authorization: `Bearer ${token}` },
       reconnectDelay: 0,
       heartbeatIncoming: 4000,
