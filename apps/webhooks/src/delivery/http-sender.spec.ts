@@ -27,7 +27,6 @@ function subscriber(answer: (req: http.IncomingMessage, res: http.ServerResponse
   };
 }
 
-const policy = { connectTimeoutMs: 1000, requestTimeoutMs: 300 };
 const headers = new Map([['content-type', 'application/json']]);
 const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -45,8 +44,9 @@ describe('HttpSender', () => {
     servers.push(s);
     return { ...s, url: await s.listen() };
   };
-  const sender = (maxSocketsPerPool: number, allowPrivate = true) => {
-    const created = new HttpSender(policy, allowPrivate, { maxSocketsPerPool, maxAnswerBytes: 16 * 1024 });
+  /** A deadline of 2 s unless a test is about deadlines: the others must not depend on the machine's load. */
+  const sender = (maxSocketsPerPool: number, allowPrivate = true, requestTimeoutMs = 2000) => {
+    const created = new HttpSender({ connectTimeoutMs: 1000, requestTimeoutMs }, allowPrivate, { maxSocketsPerPool, maxAnswerBytes: 16 * 1024 });
     senders.push(created);
     return created;
   };
@@ -70,6 +70,15 @@ describe('HttpSender', () => {
     expect(hook.connections()).toBe(3);
   });
 
+  it('starts the deadline when a request has its socket, not while it waits for one of the pool', async () => {
+    const hook = await start((_req, res) => setTimeout(() => res.writeHead(200).end('ok'), 600));
+    const s = sender(1, true, 1000);
+    // One socket, three answers of 600 ms each: the last request waits 1.2 s for the socket, beyond the 1 s deadline.
+    const results = await Promise.all(Array.from({ length: 3 }, () => s.send({ url: hook.url, headers, body: '{}', pool: 'sub-1' })));
+    expect(results).toEqual([{ ok: true, status: 200 }, { ok: true, status: 200 }, { ok: true, status: 200 }]);
+    expect(hook.connections()).toBe(1);
+  });
+
   it('drops the connection of an answer beyond the cap (10 MB) and still takes its status', async () => {
     const big = Buffer.alloc(10 * 1024 * 1024, 'x');
     const hook = await start((_req, res) => res.writeHead(200, { 'content-length': String(big.length) }).end(big));
@@ -85,7 +94,7 @@ describe('HttpSender', () => {
       res.writeHead(200);
       res.write('a');
     });
-    const s = sender(1);
+    const s = sender(1, true, 300);
     expect(await s.send({ url: hook.url, headers, body: '{}', pool: 'sub-1' })).toEqual({ ok: true, status: 200 });
     await until(() => hook.open() === 0);
   });
@@ -93,7 +102,7 @@ describe('HttpSender', () => {
   it('fails a subscriber that never answers at the deadline, and one that redirects', async () => {
     const silent = await start(() => undefined);
     const redirect = await start((_req, res) => res.writeHead(302, { location: 'http://example.com/' }).end());
-    const s = sender(2);
+    const s = sender(2, true, 300);
     expect(await s.send({ url: silent.url, headers, body: '{}', pool: 'sub-1' })).toEqual({ ok: false, reason: 'timeout: no answer within 300 ms' });
     expect(await s.send({ url: redirect.url, headers, body: '{}', pool: 'sub-2' })).toEqual({ ok: false, status: 302, reason: 'HTTP 302' });
   });

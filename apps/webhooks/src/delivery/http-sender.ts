@@ -37,7 +37,7 @@ interface Pool {
 /**
  * POSTs events with Node's http/https clients over kept-alive connections, one pool of at most
  * `maxSocketsPerPool` sockets per subscription (so a slow subscriber never holds a socket another one needs):
- * a connect timeout, a deadline until the status line, no redirects followed (3xx is a failure). The verdict is
+ * a connect timeout, a deadline until the status line (both from the moment the request has its socket), no redirects followed (3xx is a failure). The verdict is
  * the status line; the answer's body is read only to reuse the connection, up to `maxAnswerBytes` and within the
  * deadline — a longer (10 MB, endless) or slower answer gets its socket destroyed, so it costs nothing. Unless
  * private targets are allowed, the address is checked when a connection is made, after DNS (the `lookup` of every
@@ -108,11 +108,16 @@ export class HttpSender {
         res.once('error', () => finish(verdict!));
         res.once('aborted', () => finish(verdict!));
       });
-      const deadline = setTimeout(() => finish(verdict ?? { ok: false, reason: `timeout: no answer within ${this.policy.requestTimeoutMs} ms` }), this.policy.requestTimeoutMs);
-      const connectTimer = setTimeout(() => finish({ ok: false, reason: `connect timeout after ${this.policy.connectTimeoutMs} ms` }), this.policy.connectTimeoutMs);
-      req.on('socket', (socket) => {
-        if (!socket.connecting) clearTimeout(connectTimer);
-        else socket.once('connect', () => clearTimeout(connectTimer));
+      // Both clocks start when the request has its socket: a request queued behind the pool's busy sockets is not
+      // charged for the time those take (each of them has its own deadline, so the wait is bounded).
+      let deadline: NodeJS.Timeout | undefined;
+      let connectTimer: NodeJS.Timeout | undefined;
+      req.once('socket', (socket) => {
+        if (settled) return;
+        deadline = setTimeout(() => finish(verdict ?? { ok: false, reason: `timeout: no answer within ${this.policy.requestTimeoutMs} ms` }), this.policy.requestTimeoutMs);
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(() => finish({ ok: false, reason: `connect timeout after ${this.policy.connectTimeoutMs} ms` }), this.policy.connectTimeoutMs);
+        socket.once('connect', () => clearTimeout(connectTimer));
       });
       req.on('error', (error) => finish(verdict ?? { ok: false, reason: `request failed: ${errorMessage(error)}` }));
       const onAbort = () => finish({ ok: false, reason: 'aborted' });
