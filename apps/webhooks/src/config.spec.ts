@@ -14,7 +14,7 @@ describe('parseWebhooksConfig', () => {
     const config = parseWebhooksConfig(base);
     expect(config.allowPrivateTargets).toBe(false);
     expect(config.applicationId).toBe('webhooks');
-    expect(config.delivery).toEqual({ maxAttempts: 10, backoffBaseMs: 1000, backoffMaxMs: 3_600_000, connectTimeoutMs: 2000, requestTimeoutMs: 10_000, concurrencyPerSubscription: 64, dispatchIntervalMs: 10 });
+    expect(config.delivery).toEqual({ maxAttempts: 10, backoffBaseMs: 1000, backoffMaxMs: 3_600_000, connectTimeoutMs: 2000, requestTimeoutMs: 10_000, concurrencyPerSubscription: 64, dispatchIntervalMs: 10, laneRunLength: 32 });
   });
 
   it('reads the delivery settings and the namespace', () => {

@@ -84,6 +84,7 @@ function readConfig(env: Env): WebhooksConfig {
       requestTimeoutMs: envInteger(env, 'WEBHOOKS_REQUEST_TIMEOUT_MS', 10_000, 10, 120_000),
       concurrencyPerSubscription: envInteger(env, 'WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 64, 1, 256),
       dispatchIntervalMs: envInteger(env, 'WEBHOOKS_DISPATCH_INTERVAL_MS', 10, 5, 10_000),
+      laneRunLength: envInteger(env, 'WEBHOOKS_LANE_RUN_LENGTH', 32, 1, 1000),
     },
   };
 }

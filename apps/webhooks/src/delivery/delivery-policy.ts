@@ -12,6 +12,8 @@ export interface DeliveryPolicy {
   readonly concurrencyPerSubscription: number;
   /** How often each delivery task looks for lanes whose head is due. */
   readonly dispatchIntervalMs: number;
+  /** Jobs of one lane handed to the Dispatcher at once (its head and those queued behind it), sent one after the other. */
+  readonly laneRunLength: number;
 }
 
 /** Delay before the retry following failed attempt `attempt` (1-based), jittered with `random` in [0, 1). */

@@ -15,6 +15,23 @@ export interface DispatcherOptions {
   readonly clock?: () => number;
 }
 
+/** Consecutive jobs of one lane, from its head, handed to the Dispatcher by the lane's delivery task. */
+export interface LaneRun {
+  readonly partition: number;
+  readonly lane: string;
+  readonly subscriptionId: string;
+  /** Sequence number of the first job (the lane's head) and the failed attempts it had; the others are first attempts. */
+  readonly seq: number;
+  readonly attempt: number;
+  readonly jobs: readonly LaneJob[];
+  /** After each outcome is recorded (acknowledged by Kafka). */
+  readonly onRecorded: (outcome: Outcome) => void;
+  /** Once, when the run is over (after its last outcome was passed to `onRecorded`). */
+  readonly onEnd: () => void;
+  /** Asked before each job after the first: false ends the run (the task was closed). */
+  readonly proceed: () => boolean;
+}
+
 interface QueuedRecord {
   readonly key: string;
   readonly partition: number;
@@ -28,7 +45,9 @@ const maxOutcomesPerRequest = 500;
 /**
  * The asynchronous half of delivery, shared by the delivery tasks of one replica: sends a lane's
  * head event and records the outcome in `application.webhooks.outcomes` (on the lane's partition)
- * before anything else happens to the lane — the task applies it when it reads it back. At most
+ * before anything else happens to the lane — the task applies it when it reads it back. A run carries
+ * the jobs queued behind the head too, so a lane's next event goes out as soon as the previous 2xx is
+ * recorded, without waiting for the task's next dispatch pass (which queues behind its commits). At most
  * `concurrencyPerSubscription` requests per subscription are in flight on this replica, over the
  * subscription's own pool of kept-alive connections, so a slow or dead subscriber holds at most that many
  * sockets and never a slot of another subscription. Unsubscribing aborts the subscription's requests in
@@ -58,33 +77,41 @@ export class Dispatcher {
     return !this.closed && (this.inFlight.get(subscriptionId)?.size ?? 0) < this.options.concurrencyPerSubscription;
   }
 
-  /** Sends `job` to `subscription` and records the outcome for lane `lane`, sequence `seq`, attempt `attempt`, on `partition`. */
-  dispatch(partition: number, lane: string, seq: number, attempt: number, job: LaneJob, subscription: Subscription, onRecorded?: (outcome: Outcome) => void): void {
+  /**
+   * Sends the run's jobs one after the other, each only once the previous one's 2xx is recorded, and records each
+   * outcome on the run's partition; the run holds one of the subscription's slots until its last outcome is
+   * recorded. It ends at a failure (recorded: the task schedules the retry), when the subscription is no longer
+   * subscribed (its requests are aborted), when `proceed` says no (the task closed) or after its last job. Each job
+   * is sent with the subscription as the directory has it then (an update of its URL, headers or key applies to
+   * the next request).
+   */
+  dispatch(run: LaneRun): void {
     const controller = new AbortController();
-    let set = this.inFlight.get(subscription.id);
-    if (!set) this.inFlight.set(subscription.id, (set = new Set()));
+    const id = run.subscriptionId;
+    let set = this.inFlight.get(id);
+    if (!set) this.inFlight.set(id, (set = new Set()));
     set.add(controller);
-    const run = (async () => {
-      let outcome: Outcome;
+    const go = (async () => {
       try {
-        const headers = this.headers(subscription, job);
-        const result = await this.options.sender.send({ url: subscription.endpoint, headers, body: job.body, signal: controller.signal, pool: subscription.id });
-        outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
-      } catch (error) {
-        outcome = { kind: 'attempt', lane, seq, attempt, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
-      }
-      try {
-        // Aborted (unsubscribed, shutting down) without a 2xx: nothing to record; the lane is gone or resumes elsewhere.
-        if (controller.signal.aborted && !outcome.ok) return;
-        if (await this.record(partition, lane, outcome)) onRecorded?.(outcome);
+        for (let i = 0; i < run.jobs.length; i++) {
+          const subscription = this.options.directory.get(id);
+          if (controller.signal.aborted || subscription === undefined || subscription.status !== 'SUBSCRIBED' || (i > 0 && !run.proceed())) return;
+          const outcome = await this.attempt(run, i, subscription, controller.signal);
+          // Aborted (unsubscribed, shutting down) without a 2xx: nothing to record; the lane is gone or resumes elsewhere.
+          if (controller.signal.aborted && !outcome.ok) return;
+          if (!(await this.record(run.partition, run.lane, outcome))) return;
+          run.onRecorded(outcome);
+          if (!outcome.ok) return;
+        }
       } finally {
         // The slot is held until the outcome is recorded: answered-but-unrecorded events (delivered again after a
         // crash) stay within the per-subscription concurrency, however fast the subscriber answers.
         set.delete(controller);
-        if (set.size === 0 && this.inFlight.get(subscription.id) === set) this.inFlight.delete(subscription.id);
+        if (set.size === 0 && this.inFlight.get(id) === set) this.inFlight.delete(id);
+        run.onEnd();
       }
     })();
-    this.track(run);
+    this.track(go);
   }
 
   /** Writes a marker the task waits for: once read back, every outcome recorded before it has been applied. */
@@ -102,6 +129,19 @@ export class Dispatcher {
     for (const id of [...this.inFlight.keys()]) this.abort(id);
     this.options.sender.close();
     await Promise.allSettled([...this.pending]);
+  }
+
+  private async attempt(run: LaneRun, index: number, subscription: Subscription, signal: AbortSignal): Promise<Extract<Outcome, { kind: 'attempt' }>> {
+    const job = run.jobs[index]!;
+    const seq = run.seq + index;
+    const attempt = index === 0 ? run.attempt : 0;
+    try {
+      const headers = this.headers(subscription, job);
+      const result = await this.options.sender.send({ url: subscription.endpoint, headers, body: job.body, signal, pool: subscription.id });
+      return { kind: 'attempt', lane: run.lane, seq, attempt, eventId: job.eventId, ok: result.ok, status: result.status, ...(result.ok ? {} : { reason: result.reason }), at: this.clock() };
+    } catch (error) {
+      return { kind: 'attempt', lane: run.lane, seq, attempt, eventId: job.eventId, ok: false, reason: `not sent: ${errorMessage(error)}`, at: this.clock() };
+    }
   }
 
   private headers(subscription: Subscription, job: LaneJob): Map<string, string> {

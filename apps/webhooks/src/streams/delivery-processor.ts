@@ -35,9 +35,10 @@ export interface DeliveryProcessorOptions {
 /**
  * One delivery task (one partition of events + outcomes). Events are fanned out to the lanes of the
  * subscriptions that want them (`lanes`, `jobs` stores: FIFO per subscription and ordering key).
- * A wall-clock punctuator sends each lane's head when it is due (one request per lane at a time,
- * so a conversation's events arrive in order); the Dispatcher records the outcome in the outcomes
- * topic, and only once it is recorded (acknowledged by Kafka) does the lane move on — at the next
+ * A wall-clock punctuator hands each lane whose head is due a run to the Dispatcher: the head and up to
+ * `laneRunLength` jobs queued behind it, sent one at a time, each after the previous 2xx was recorded (one run
+ * per lane at a time, so a conversation's events arrive in order). The Dispatcher records each outcome in the
+ * outcomes topic, and only once it is recorded (acknowledged by Kafka) does the lane move on — at the next
  * punctuation, or when the task reads the record back, whichever comes first: an acknowledged head is
  * removed, a failed one is retried after a jittered exponential backoff or, after
  * `maxAttempts`, written to the dead-letter topic and removed. Nothing is dispatched before the
@@ -52,8 +53,8 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
   private partition = 0;
   /** Lanes with a job, mirrored from the store so the punctuator never scans SQLite. */
   private active: Map<string, LaneState> | undefined;
-  /** Lanes whose head is being sent by this task. */
-  private readonly sending = new Set<string>();
+  /** Lanes with a run at the Dispatcher, each with its run's token (a lane dropped and queued again gets a new run). */
+  private readonly sending = new Map<string, object>();
   private readonly dirty = new Set<string>();
   private readonly token = randomUUID();
   private ready = false;
@@ -121,7 +122,6 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     // A lane that emptied is deleted and starts again at sequence 0: an old outcome must not settle a new event.
     const job = this.jobs.get(jobKey(outcome.lane, lane.head));
     if (job !== undefined && job.eventId !== outcome.eventId) return false;
-    this.sending.delete(outcome.lane);
     const subscriptionId = lane.subscriptionId;
     if (outcome.ok) {
       this.advance(outcome.lane, lane);
@@ -184,17 +184,52 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
         continue;
       }
       if (this.sending.has(lane) || state.notBefore > now || !dispatcher.canDispatch(subscription.id)) continue;
-      const job = this.jobs.get(jobKey(lane, state.head));
-      if (job === undefined) {
+      const jobs = this.runOf(lane, state);
+      if (jobs === undefined) {
         this.advance(lane, state);
         continue;
       }
-      if (job.at !== undefined && this.options.guard !== undefined && !this.options.guard.performs(job.at)) continue;
-      this.sending.add(lane);
-      dispatcher.dispatch(this.partition, lane, state.head, state.attempts, job, subscription, (outcome) => {
-        if (!this.closed) this.recorded.push(outcome);
+      if (jobs.length === 0) continue;
+      const token = {};
+      this.sending.set(lane, token);
+      dispatcher.dispatch({
+        partition: this.partition,
+        lane,
+        subscriptionId: subscription.id,
+        seq: state.head,
+        attempt: state.attempts,
+        jobs,
+        proceed: () => !this.closed,
+        onRecorded: (outcome) => {
+          if (!this.closed) this.recorded.push(outcome);
+        },
+        onEnd: () => {
+          if (this.sending.get(lane) === token) this.sending.delete(lane);
+        },
       });
     }
+  }
+
+  /**
+   * The jobs of a run: the lane's head and those queued behind it, in order, up to `laneRunLength` jobs and
+   * {@link maxRunBytes} of bodies (the head always), stopping before the first job another app version delivers.
+   * Undefined when the head job is missing; empty when the head is another version's.
+   */
+  private runOf(lane: string, state: LaneState): LaneJob[] | undefined {
+    const last = Math.min(state.next, state.head + Math.max(1, this.options.policy.laneRunLength)) - 1;
+    const jobs: LaneJob[] = [];
+    let bytes = 0;
+    let seq = state.head;
+    for (const { key, value } of this.jobs.range(jobKey(lane, state.head), jobKey(lane, last))) {
+      if (key !== jobKey(lane, seq)) break;
+      if (value.at !== undefined && this.options.guard !== undefined && !this.options.guard.performs(value.at)) break;
+      bytes += value.body.length;
+      if (jobs.length > 0 && bytes > maxRunBytes) break;
+      jobs.push(value);
+      seq++;
+    }
+    if (jobs.length === 0 && this.jobs.get(jobKey(lane, state.head)) === undefined) return undefined;
+    return jobs;
   }
 
   /** Unsubscribed or deleted: the lane's queued events and scheduled retries are discarded. */
@@ -220,6 +255,9 @@ export class DeliveryProcessor implements Processor<string, WebhookEvent | Outco
     this.dirty.clear();
   }
 }
+
+/** Body bytes (UTF-16 code units) one run holds at most beyond its first job: bounds a replica's memory with large events. */
+const maxRunBytes = 1024 * 1024;
 
 function attemptKey(outcome: Extract<Outcome, { kind: 'attempt' }>): string {
   return `${outcome.lane}|${outcome.seq}|${outcome.attempt}|${outcome.eventId}`;
