@@ -6,7 +6,7 @@ export interface DeliveryPolicy {
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
   readonly connectTimeoutMs: number;
-  /** From the start of the request until the answer's status line. */
+  /** From the moment the request has its connection until the answer's status line. */
   readonly requestTimeoutMs: number;
   /** Requests in flight per subscription on one replica. */
   readonly concurrencyPerSubscription: number;
