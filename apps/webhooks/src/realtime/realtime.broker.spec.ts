@@ -9,20 +9,20 @@ import { ChatWriter, chatSerdes, chatTopics, withActualPartitions } from '@platf
 import { silentLogger } from '@platform/common';
 import { freePort } from '@platform/config';
 import { createSchemaRegistry, type Message } from '@platform/schemas';
+import { STOMP_SUBPROTOCOLS } from '@platform/stomp';
 import { kafkaBrokers, newKafka, registryUrl, uniqueName, waitFor } from '@platform/testing';
 import { allTopics, applyTopics } from '@platform/topics';
 import { parseWebhooksConfig } from '../config';
 import { startWebhooks, type RunningWebhooks } from '../start';
 
 const systemToken = 'realtime-spec-system-token-0123456789';
-const stompProtocols = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 
 type Got = { type: string; id: string; position: string; body: { payload: Record<string, unknown> } };
 
 /** A stompjs client (the library Airy's UIs use) on `ws` in Node; collects the MESSAGE frames of one subscription. */
 function stompClient(url: string, connectHeaders: Record<string, string>, subscribeHeaders: Record<string, string>, got: Got[]) {
   const client = new Client({
-    webSocketFactory: () => new WebSocket(url, stompProtocols),
+    webSocketFactory: () => new WebSocket(url, [...STOMP_SUBPROTOCOLS]),
     connectHeaders,
     reconnectDelay: 0,
     heartbeatIncoming: 0,
@@ -45,7 +45,7 @@ function stompClient(url: string, connectHeaders: Record<string, string>, subscr
 /** A raw STOMP exchange: sends `frames`, resolves with everything received until the server closes. */
 function rawExchange(url: string, frames: string[], headers: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, stompProtocols, { headers });
+    const ws = new WebSocket(url, [...STOMP_SUBPROTOCOLS], { headers });
     let text = '';
     ws.on('open', () => frames.forEach((f) => ws.send(f)));
     ws.on('message', (data: Buffer) => {
