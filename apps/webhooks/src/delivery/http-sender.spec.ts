@@ -118,6 +118,20 @@ describe('HttpSender', () => {
     await until(() => silent.open() === 0);
   });
 
+  it('fails the requests of a released pool, also one still waiting for a socket', async () => {
+    const silent = await start(() => undefined);
+    const s = sender(1);
+    const first = s.send({ url: silent.url, headers, body: '{}', pool: 'sub-1' });
+    const queued = s.send({ url: silent.url, headers, body: '{}', pool: 'sub-1' });
+    await until(() => silent.open() === 1);
+    s.release('sub-1');
+    expect(await Promise.all([first, queued])).toEqual([
+      { ok: false, reason: 'connection pool closed' },
+      { ok: false, reason: 'connection pool closed' },
+    ]);
+    await until(() => silent.open() === 0);
+  });
+
   it('refuses private targets when they are not allowed, also behind a name (checked when connecting)', async () => {
     const hook = await start((_req, res) => res.writeHead(204).end());
     const s = sender(1, false);

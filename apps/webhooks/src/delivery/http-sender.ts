@@ -32,6 +32,8 @@ export interface HttpSenderOptions {
 interface Pool {
   readonly http: http.Agent;
   readonly https: https.Agent;
+  /** Requests of the pool not settled yet, each with what settles it when the pool is closed. */
+  readonly unsettled: Set<() => void>;
 }
 
 /**
@@ -83,6 +85,7 @@ export class HttpSender {
       const finish = (result: DeliveryResult, reuse = false) => {
         if (settled) return;
         settled = true;
+        pool?.unsettled.delete(cancel);
         clearTimeout(deadline);
         clearTimeout(connectTimer);
         request.signal?.removeEventListener('abort', onAbort);
@@ -91,6 +94,9 @@ export class HttpSender {
       };
       const secure = url.protocol === 'https:';
       const pool = request.pool === undefined ? undefined : this.pool(request.pool);
+      // Closing the pool settles a request still waiting for one of its sockets too (it has no deadline yet).
+      const cancel = () => finish({ ok: false, reason: 'connection pool closed' });
+      pool?.unsettled.add(cancel);
       const agent = pool === undefined ? false : secure ? pool.https : pool.http;
       const client = secure ? https : http;
       // Without a pool: a connection of its own, closed after the answer's status line.
@@ -130,11 +136,12 @@ export class HttpSender {
     });
   }
 
-  /** Closes the pool of `pool` (unsubscribed): its sockets are destroyed, requests still using one fail. */
+  /** Closes the pool of `pool` (unsubscribed): its sockets are destroyed; requests using one or waiting for one fail. */
   release(pool: string): void {
     const p = this.pools.get(pool);
     if (p === undefined) return;
     this.pools.delete(pool);
+    for (const cancel of [...p.unsettled]) cancel();
     p.http.destroy();
     p.https.destroy();
   }
@@ -148,7 +155,7 @@ export class HttpSender {
     let pool = this.pools.get(name);
     if (pool === undefined) {
       const options: http.AgentOptions = { keepAlive: true, maxSockets: this.options.maxSocketsPerPool, maxFreeSockets: this.options.maxSocketsPerPool, timeout: this.idleSocketMs, scheduling: 'lifo' };
-      pool = { http: new http.Agent(options), https: new https.Agent(options) };
+      pool = { http: new http.Agent(options), https: new https.Agent(options), unsettled: new Set() };
       this.pools.set(name, pool);
     }
     return pool;
