@@ -4,6 +4,8 @@ import { logLevel } from 'kafkajs';
 import type { Logger } from '@platform/common';
 import { createTopic, kafkaBrokers, uniqueName, waitFor } from '@platform/testing';
 import { StreamsApplication } from './application';
+import { StateDirectoryLockedError } from './errors';
+import { StateDirectoryLock } from './internals/state/state-directory-lock';
 import { useBrokerHarness } from './internals/runtime/__fixtures__/broker-harness';
 import { CopartitionError } from './internals/assignment/copartition';
 import { ProcessingError } from './internals/runtime/errors';
@@ -117,6 +119,28 @@ describe('StreamsApplication on a real broker', () => {
     expect(readers).toEqual(['fetch']);
   });
 
+  it('refuses a second running instance of the application on its state directory, and hands the directory over once the first one closed', async () => {
+    const input = uniqueName('lock-in');
+    const id = uniqueName('lock-app');
+    const stateDir = tempDir();
+    await createTopic(admin, input, { partitions: 1 });
+    const first = newApp(id, input, stateDir);
+    await first.start();
+    const second = newApp(id, input, stateDir);
+    await expect(second.start()).rejects.toThrow(StateDirectoryLockedError);
+    expect(second.state).toBe('ERROR');
+    // another version of the application has a directory of its own
+    const nextVersion = track(new StreamsApplication(countTopology(input), { app: { id, version: 2 }, kafka, stateDir, commitIntervalMs: 200 }));
+    await nextVersion.start();
+    await produce(input, 1);
+    await expectCounts(first, 1);
+    await first.close();
+    const third = newApp(id, input, stateDir);
+    await third.start();
+    await produce(input, 1);
+    await expectCounts(third, 2);
+  });
+
   it('fails fast naming the topics when co-partitioned topics differ in partition count', async () => {
     const left = uniqueName('left');
     const right = uniqueName('right');
@@ -157,7 +181,9 @@ describe('StreamsApplication on a real broker', () => {
         ],
       ]),
     };
-    const app = new StreamsApplication(spec, { app: { id: uniqueName('boom'), version: 1 }, kafka, stateDir: tempDir() });
+    const stateDir = tempDir();
+    const id = uniqueName('boom');
+    const app = new StreamsApplication(spec, { app: { id, version: 1 }, kafka, stateDir });
     track(app);
     const states: string[] = [];
     const off = app.onStateChange((next) => states.push(next));
@@ -168,6 +194,17 @@ describe('StreamsApplication on a real broker', () => {
     expect((app.cause as ProcessingError).offset).toBe('1');
     expect(String((app.cause as Error).message)).toContain('cannot count boom');
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'ERROR']);
+    // an application in ERROR gives its state directory up (for a replacement in the same process)
+    const free = () => {
+      try {
+        StateDirectoryLock.acquire(stateDir, `${id}-v1`).release();
+        return true;
+      } catch (error) {
+        if (error instanceof StateDirectoryLockedError) return false;
+        throw error;
+      }
+    };
+    await waitFor(free, { timeoutMs: 10_000, description: 'state directory released' });
     off();
     await app.close();
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'ERROR']);

@@ -30,3 +30,14 @@ export class StoreError extends StreamsError {
     super(`${message} (store ${store})`);
   }
 }
+
+/**
+ * Another running instance of the same application (same id and version) holds the state directory:
+ * two instances on one `<stateDir>/<applicationKey>/` would open the same task databases. Retriable:
+ * the other instance may be shutting down.
+ */
+export class StateDirectoryLockedError extends StreamsError {
+  constructor(readonly directory: string) {
+    super(`state directory ${directory} is in use by another running instance of this application; give each instance its own stateDir`, { retriable: true });
+  }
+}

@@ -17,7 +17,7 @@ export { partitionForKey } from './internals/partitioning/murmur2';
 export type { ApplicationIdentity } from './internals/topology/names';
 
 // --- topology, DSL, serdes (owned by the DSL work) ---
-export { StreamsError, TopologyError, ProcessorContextError, StoreError } from './errors';
+export { StreamsError, TopologyError, ProcessorContextError, StoreError, StateDirectoryLockedError } from './errors';
 export { Topology } from './internals/topology/topology';
 export type { SourceOptions, SinkOptions, TopicInput } from './internals/topology/topology';
 export { Stores } from './internals/topology/stores';

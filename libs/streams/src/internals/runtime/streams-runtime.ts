@@ -4,6 +4,7 @@ import { streamsPartitionAssigner } from '../assignment/partition-assigner';
 import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
 import { layoutTasks } from '../assignment/task-layout';
 import { localTaskOffsets } from '../state/state-directory';
+import { StateDirectoryLock } from '../state/state-directory-lock';
 import type { TopologySpec } from '../topology/spec';
 import { applicationKey, deadLetterTopicName } from '../topology/names';
 import { StreamsMetrics } from '../metrics/streams-metrics';
@@ -63,6 +64,8 @@ export class StreamsRuntime {
   private readonly metrics: StreamsMetrics;
   private readonly poison: PoisonRecordPolicy;
   private readonly isolation: IsolationPauses;
+  /** This instance's hold on `<stateDir>/<applicationKey>/`, from start() to close() (or ERROR). */
+  private lock: StateDirectoryLock | undefined;
 
   constructor(
     private readonly spec: TopologySpec,
@@ -110,6 +113,7 @@ export class StreamsRuntime {
     const compression = producerCompression(this.resolved.compression);
     const kafka = this.options.kafka instanceof Kafka ? this.options.kafka : new Kafka(this.options.kafka);
     this.lifecycle.require('REBALANCING');
+    this.lock = StateDirectoryLock.acquire(this.options.stateDir, this.groupId);
     const admin = kafka.admin();
     await admin.connect();
     let plan: TopicPlan;
@@ -198,6 +202,7 @@ export class StreamsRuntime {
       await c.producer.disconnect().catch(() => undefined);
       await c.admin.disconnect().catch(() => undefined);
     }
+    this.lock?.release();
     if (!failed) this.lifecycle.transition('NOT_RUNNING');
   }
 
@@ -336,7 +341,10 @@ export class StreamsRuntime {
     const c = this.connected;
     // Never await the consumer from inside its own callbacks: shut down on the next turn.
     setImmediate(() => {
-      void this.serial.run(async () => c?.tasks.closeAll());
+      void this.serial.run(async () => {
+        c?.tasks.closeAll();
+        this.lock?.release();
+      });
       void c?.consumer.disconnect().catch(() => undefined);
       void c?.producer.disconnect().catch(() => undefined);
       void c?.admin.disconnect().catch(() => undefined);
