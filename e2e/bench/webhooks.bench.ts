@@ -6,12 +6,13 @@
  *   straight to the messages topic in large batches, events/s from the first to the last acknowledged delivery;
  * - `messages.send` (communication app) → the subscriber's receipt, p50/p99, one send at a time;
  * - websocket fan-out: N stompjs clients on `/ws.communication` of one webhooks replica, subscribed to `/events`;
- *   the time from the `messages.send` answer to each client's MESSAGE, p50/p99 over every (client, message);
+ *   the time from the `messages.send` request to each client's MESSAGE, p50/p99 over every (client, message), and
+ *   the spread from the first to the last client of each message;
  * - the issue's kill -9 run (e2e/src/support/webhook-crash-run.ts, shared with the e2e spec): 10k events to three
  *   subscribers (fast, slow, flaky), one of two replicas killed with SIGKILL at 30 % and restarted; its counts.
  * Sizes: BENCH_WEBHOOK_EVENTS (20000), BENCH_LATENCY_SAMPLES (200), BENCH_WS_CLIENTS (100), BENCH_WS_MESSAGES (50),
  * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100). BENCH_WEBHOOK_PARTS (e.g. "throughput,crash")
- * runs some of them only.
+ * runs some of them only. BENCH_WEBHOOK_REPLICAS (1) webhooks replicas share the throughput run.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -30,6 +31,8 @@ import { fastSubscriber, produceMessages, subscriber } from '../src/support/webh
 import { appEnv } from '../src/support/app-env';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
+/** Webhooks replicas of the throughput run (each with its own state directory). */
+const REPLICAS = Math.max(1, Number(process.env.BENCH_WEBHOOK_REPLICAS ?? 1));
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const WS_CLIENTS = Number(process.env.BENCH_WS_CLIENTS ?? 100);
 const WS_MESSAGES = Number(process.env.BENCH_WS_MESSAGES ?? 50);
@@ -61,11 +64,13 @@ async function throughput(admin: Admin): Promise<void> {
   await fast.listen();
   const env = appEnv(namespace, { ...webhooksEnv() });
   const systemToken = env.AUTH_SYSTEM_TOKEN!;
-  const dir = tempDir('webhooks-bench-');
-  let app: AppProcess | undefined;
+  const dirs = Array.from({ length: REPLICAS }, () => tempDir('webhooks-bench-'));
+  const apps: AppProcess[] = [];
   try {
-    app = await startApp('webhooks', { ...env, STATE_DIR: dir });
-    const api = new ApiClient(app.url, systemToken);
+    for (const dir of dirs) apps.push(await startApp('webhooks', { ...env, STATE_DIR: dir }));
+    // Each replica that joins rebalances the group: give the last one time to settle before the run.
+    if (REPLICAS > 1) await new Promise((resolve) => setTimeout(resolve, 5000));
+    const api = new ApiClient(apps[0]!.url, systemToken);
     await api.ok('webhooks.subscribe', { id: 'fast', url: fast.url(), events: ['message.created'] });
     await waitFor(async () => (await api.ok<{ data: unknown[] }>('webhooks.list')).data.length === 1, { timeoutMs: 10_000, description: 'the subscription' });
     const conversations = 200;
@@ -90,7 +95,7 @@ async function throughput(admin: Admin): Promise<void> {
     const first = fast.acks[0]!.at;
     const last = fast.acks[fast.acks.length - 1]!.at;
     const seconds = (last - first) / 1000;
-    console.log(`\nWebhook delivery throughput: one webhooks replica (${settings()}), one fast subscriber on loopback`);
+    console.log(`\nWebhook delivery throughput: ${REPLICAS === 1 ? 'one webhooks replica' : `${REPLICAS} webhooks replicas`} (${settings()}), one fast subscriber on loopback`);
     console.log('| events | conversations | written in s | all events derived at s | first → last ack s | events/s | last ack at s | duplicates |');
     console.log('|--------|---------------|--------------|-------------------------|--------------------|----------|---------------|------------|');
     console.log(
@@ -98,10 +103,10 @@ async function throughput(admin: Admin): Promise<void> {
     );
     console.log('(seconds since the first message was written; "derived": the events topic holds every message.created)');
   } finally {
-    await app?.stop();
+    for (const app of apps) await app.stop();
     await fast.close();
     await producer.disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -186,22 +191,23 @@ async function latency(admin: Admin): Promise<void> {
       await waitFor(async () => clients.every((_c, index) => received.has(`${index}|${id}`)), { timeoutMs: 30_000, intervalMs: 1, description: `fan-out of ${id}` });
     };
     await everyone((await send(0)).id); // warm-up: every SUBSCRIBE is in effect
+    // Timed from the request: a MESSAGE frame often arrives before the send's answer (which waits for the write's
+    // acknowledgement), so times from the answer can be negative. The spread is the fan-out itself: first → last client.
     const fanOut: number[] = [];
     const lastClient: number[] = [];
+    const spread: number[] = [];
     for (let i = 0; i < WS_MESSAGES; i++) {
       const s = await send(i);
       await everyone(s.id);
-      let latest = 0;
-      for (let index = 0; index < clients.length; index++) {
-        const at = received.get(`${index}|${s.id}`)! - s.answered;
-        fanOut.push(at);
-        latest = Math.max(latest, at);
-      }
-      lastClient.push(latest);
+      const times = clients.map((_c, index) => received.get(`${index}|${s.id}`)! - s.started);
+      fanOut.push(...times);
+      lastClient.push(Math.max(...times));
+      spread.push(Math.max(...times) - Math.min(...times));
     }
-    console.log(`\nWebsocket fan-out: ${WS_CLIENTS} stompjs clients on /ws.communication of one webhooks replica (connected in ${(connectMs / 1000).toFixed(1)} s), ${WS_MESSAGES} messages.send one at a time; time from the send answer to the MESSAGE frame:`);
+    console.log(`\nWebsocket fan-out: ${WS_CLIENTS} stompjs clients on /ws.communication of one webhooks replica (connected in ${(connectMs / 1000).toFixed(1)} s), ${WS_MESSAGES} messages.send one at a time; time from the send request to the MESSAGE frame:`);
     console.log(`every (client, message):       ${summary(fanOut)}`);
     console.log(`last client of each message:   ${summary(lastClient)}`);
+    console.log(`first → last client:           ${summary(spread)}`);
   } finally {
     for (const client of clients) await client.deactivate();
     await webhooks?.stop();
