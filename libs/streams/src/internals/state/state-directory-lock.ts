@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateDirectoryLockedError } from '../../errors';
+import { applicationDirectory } from './state-directory';
 
 /** The lock file in `<stateDir>/<applicationKey>/` (skipped by everything that lists task directories). */
 export const LOCK_FILE = '.lock.db';
@@ -21,7 +22,7 @@ export class StateDirectoryLock {
 
   /** Takes the lock of `<stateDir>/<applicationKey>/`, creating the directory; throws {@link StateDirectoryLockedError} when it is held. */
   static acquire(stateDir: string, applicationKey: string): StateDirectoryLock {
-    const directory = path.join(stateDir, applicationKey);
+    const directory = applicationDirectory(stateDir, applicationKey);
     fs.mkdirSync(directory, { recursive: true });
     const db = new Database(path.join(directory, LOCK_FILE), { timeout: 0 });
     try {

@@ -4,9 +4,14 @@ import * as path from 'node:path';
 import { DATABASE_FILE } from './task-database';
 import { offsetSum } from './offset-names';
 
+/** `<stateDir>/<applicationKey>/`: one application version's tasks (and its lock, see state-directory-lock.ts). */
+export function applicationDirectory(stateDir: string, applicationKey: string): string {
+  return path.join(stateDir, applicationKey);
+}
+
 /** `<stateDir>/<applicationKey>/<taskId>/`. */
 export function taskDirectory(stateDir: string, applicationKey: string, taskId: string): string {
-  return path.join(stateDir, applicationKey, taskId);
+  return path.join(applicationDirectory(stateDir, applicationKey), taskId);
 }
 
 /**
@@ -14,7 +19,7 @@ export function taskDirectory(stateDir: string, applicationKey: string, taskId: 
  * has come). Read straight from the SQLite offsets tables; unreadable databases are skipped.
  */
 export function localTaskOffsets(stateDir: string, applicationKey: string): Record<string, number> {
-  const root = path.join(stateDir, applicationKey);
+  const root = applicationDirectory(stateDir, applicationKey);
   const result: Record<string, number> = {};
   if (!fs.existsSync(root)) return result;
   for (const entry of fs.readdirSync(root)) {
