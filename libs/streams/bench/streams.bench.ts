@@ -264,6 +264,11 @@ async function main(): Promise<void> {
       const l = await runApp(admin, statelessTopology(input, leanOutput), name('stateless-lean'), input, path.join(dir, 'stateless-lean'), { producePath: 'lean' });
       const lRate = rate(records, l.ms);
       rows.push({ measurement: "2L the same, producePath 'lean'", records, ms: l.ms, 'records/s': lRate, 'ratio to 1': ratioOf(lRate, base), target: '≥ 0.80', 'cpu %': l.cpuPercent, ...peerColumns(lRate, ks, throughput) });
+      const fullOutput = name('stateless-full-lean-out');
+      await createTopic(admin, fullOutput);
+      const f = await runApp(admin, statelessTopology(input, fullOutput), name('stateless-full-lean'), input, path.join(dir, 'stateless-full-lean'), { producePath: 'lean', fetchPath: 'lean' });
+      const fRate = rate(records, f.ms);
+      rows.push({ measurement: "2F the same, producePath and fetchPath 'lean'", records, ms: f.ms, 'records/s': fRate, 'ratio to 1': ratioOf(fRate, base), target: '≥ 0.80', 'cpu %': f.cpuPercent, ...peerColumns(fRate, ks, throughput) });
     }
 
     const countId = name('count');
@@ -279,6 +284,9 @@ async function main(): Promise<void> {
         const l = await runApp(admin, countTopology(input), name('count-lean'), input, path.join(dir, 'count-lean'), { producePath: 'lean' });
         const lRate = rate(records, l.ms);
         rows.push({ measurement: "3L the same, producePath 'lean'", records, ms: l.ms, 'records/s': lRate, 'ratio to 1': ratioOf(lRate, base), target: '≥ 0.50', 'cpu %': l.cpuPercent, ...peerColumns(lRate, ks, throughput) });
+        const f = await runApp(admin, countTopology(input), name('count-full-lean'), input, path.join(dir, 'count-full-lean'), { producePath: 'lean', fetchPath: 'lean' });
+        const fRate = rate(records, f.ms);
+        rows.push({ measurement: "3F the same, producePath and fetchPath 'lean'", records, ms: f.ms, 'records/s': fRate, 'ratio to 1': ratioOf(fRate, base), target: '≥ 0.50', 'cpu %': f.cpuPercent, ...peerColumns(fRate, ks, throughput) });
       }
     }
 
@@ -289,6 +297,9 @@ async function main(): Promise<void> {
       const eRate = rate(records, e.ms);
       const ks = await peerCase({ case: 'count', applicationId: name('ks-count-eos'), stateDir: path.join(dir, 'ks-count-eos'), exactlyOnce: true }, false);
       rows.push({ measurement: `4 count, exactly-once${peerLabel('KS: exactly_once_v2')}`, records, ms: e.ms, 'records/s': eRate, 'ratio to 1': ratioOf(eRate, base), target: '≥ 0.35', 'cpu %': e.cpuPercent, ...peerColumns(eRate, ks, throughput) });
+      const ef = await runApp(admin, countTopology(input), name('count-eos-lean'), input, path.join(dir, 'count-eos-lean'), { ...exactlyOnce, fetchPath: 'lean' });
+      const efRate = rate(records, ef.ms);
+      rows.push({ measurement: "4F the same, fetchPath 'lean'", records, ms: ef.ms, 'records/s': efRate, 'ratio to 1': ratioOf(efRate, base), target: '≥ 0.35', 'cpu %': ef.cpuPercent, ...peerColumns(efRate, ks, throughput) });
     } else {
       rows.push({ measurement: '4 count, exactly-once', records: 'n/a (EOS not available)', ms: '', 'records/s': '', 'ratio to 1': '', target: '≥ 0.35', 'cpu %': '' });
     }

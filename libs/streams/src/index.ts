@@ -56,6 +56,7 @@ export type { CompressionName } from './internals/compression/codecs';
 export { CompressionConfigError } from './internals/compression/errors';
 export { ProduceError } from './internals/client/errors';
 export type { ProducePath } from './internals/client/output-producer';
+export type { FetchPath } from './internals/client/input-fetcher';
 export { registerKafkaJsCodecs } from './internals/compression/kafkajs-codecs';
 export type { StreamsState, StateListener } from './internals/runtime/lifecycle';
 export type { StreamsEvents, StreamsEventName, RestoreProgress } from './internals/runtime/events';

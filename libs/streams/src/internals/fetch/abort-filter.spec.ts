@@ -8,6 +8,9 @@ const data = (offset: number, producerId: number, isTransactional = true): Batch
   isTransactional,
   isControl: false,
   compression: 0,
+  baseTimestamp: 0,
+  maxTimestamp: 0,
+  logAppendTime: false,
   controlType: -1,
 });
 const marker = (offset: number, producerId: number, controlType: number): BatchInfo => ({ ...data(offset, producerId), isControl: true, controlType });

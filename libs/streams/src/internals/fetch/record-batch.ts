@@ -6,6 +6,8 @@ import { Reader } from './wire';
 /** One record as restoration needs it: key and value are views into the fetch response (no copy). */
 export interface FetchedRecord {
   offset: number;
+  /** Milliseconds: the batch's first timestamp plus the record's delta (CreateTime), or the batch's max timestamp (LogAppendTime). */
+  timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
   /** undefined when the record has no headers. */
@@ -23,6 +25,10 @@ export interface BatchInfo {
   compression: number;
   /** For control batches the control record's type (ABORT_MARKER or COMMIT_MARKER), else -1. */
   controlType: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  /** Attributes bit 3: the broker's append time replaces every record's timestamp (the batch's max timestamp). */
+  logAppendTime: boolean;
 }
 
 export const ABORT_MARKER = 0;
@@ -128,7 +134,8 @@ export function decodeBatchesFrom(
     }
     if (accept(batch) && !batch.isControl && !skipAll) {
       const records = recordsReader(data, reader.offset, batchEnd, batch.compression, batch.baseOffset);
-      for (let i = 0; i < recordCount; i++) readRecord(records, base, minOffset, maxOffset, out);
+      const fixedTimestamp = batch.logAppendTime ? batch.maxTimestamp : -1;
+      for (let i = 0; i < recordCount; i++) readRecord(records, base, batch.baseTimestamp, fixedTimestamp, minOffset, maxOffset, out);
     }
     reader.offset = batchEnd;
   }
@@ -141,7 +148,8 @@ function readBatchHeader(reader: Reader): BatchInfo {
   reader.skip(4 + 4 + 1 + 4); // batchLength, partitionLeaderEpoch, magic, crc
   const attributes = reader.int16();
   const lastOffsetDelta = reader.int32();
-  reader.skip(8 + 8); // baseTimestamp, maxTimestamp
+  const baseTimestamp = reader.int64Number();
+  const maxTimestamp = reader.int64Number();
   const producerId = reader.int64();
   reader.skip(2 + 4); // producerEpoch, baseSequence
   return {
@@ -152,6 +160,9 @@ function readBatchHeader(reader: Reader): BatchInfo {
     isControl: (attributes & 0x20) !== 0,
     compression: attributes & 0x07,
     controlType: -1,
+    baseTimestamp,
+    maxTimestamp,
+    logAppendTime: (attributes & 0x08) !== 0,
   };
 }
 
@@ -179,11 +190,12 @@ function readControlType(reader: Reader): number {
   return reader.int16();
 }
 
-function readRecord(reader: Reader, base: number, minOffset: number, maxOffset: number, out: FetchedRecord[]): void {
+/** `fixedTimestamp` >= 0: the batch's LogAppendTime, used for every record instead of its own. */
+function readRecord(reader: Reader, base: number, baseTimestamp: number, fixedTimestamp: number, minOffset: number, maxOffset: number, out: FetchedRecord[]): void {
   const length = reader.varint();
   const end = reader.offset + length;
   reader.skip(1); // attributes
-  reader.skipVarint(); // timestampDelta
+  const timestampDelta = reader.varlong();
   const offset = base + reader.varint();
   if (offset < minOffset || offset >= maxOffset) {
     reader.offset = end;
@@ -197,6 +209,6 @@ function readRecord(reader: Reader, base: number, minOffset: number, maxOffset: 
     headers = new Array(headerCount);
     for (let i = 0; i < headerCount; i++) headers[i] = [reader.varString(), reader.varBytes()];
   }
-  out.push({ offset, key, value, headers });
+  out.push({ offset, timestamp: fixedTimestamp >= 0 ? fixedTimestamp : baseTimestamp + timestampDelta, key, value, headers });
   reader.offset = end;
 }

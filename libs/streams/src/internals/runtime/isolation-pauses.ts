@@ -1,16 +1,16 @@
-import type { Consumer } from 'kafkajs';
 import type { Logger } from '@platform/common';
 import { layoutTasks } from '../assignment/task-layout';
 import type { StreamsMetrics } from '../metrics/streams-metrics';
 import { byTopic } from './eos/rewind';
 import type { EventHub } from './events';
+import type { InputControl } from './input-control';
 import type { IsolatedTask } from './task-isolation';
 import type { TaskManager } from './task-manager';
 import type { TopicPlan } from './topic-plan';
 
 interface Member {
   readonly tasks: TaskManager;
-  readonly consumer: Consumer;
+  readonly input: InputControl;
   readonly plan: TopicPlan;
 }
 
@@ -29,7 +29,7 @@ export class IsolationPauses {
     const task = member.tasks.all.find((t) => t.id === isolated.taskId);
     if (!task || task.isolated) return;
     member.tasks.isolate(isolated);
-    member.consumer.pause(byTopic(task.descriptor.inputs));
+    member.input.pause(byTopic(task.descriptor.inputs));
     this.paused.add(task.id);
     this.deps.metrics.isolatedTasks(member.tasks.isolated().length);
     this.deps.logger.error('task isolated after repeated failures; its input is paused, other tasks keep running', { ...isolated });
@@ -41,12 +41,12 @@ export class IsolationPauses {
     for (const id of [...this.paused]) {
       const task = member.tasks.all.find((t) => t.id === id);
       if (task?.isolated) {
-        member.consumer.pause(byTopic(task.descriptor.inputs));
+        member.input.pause(byTopic(task.descriptor.inputs));
         continue;
       }
       this.paused.delete(id);
       const inputs = layoutTasks(member.plan.sourceTopics, member.plan.partitionCount).find((t) => t.id === id)?.inputs ?? [];
-      if (inputs.length > 0) member.consumer.resume(byTopic(inputs));
+      if (inputs.length > 0) member.input.resume(byTopic(inputs));
     }
     this.deps.metrics.isolatedTasks(member.tasks.isolated().length);
   }

@@ -7,6 +7,7 @@ import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './topic-limits';
 import type { ApplicationIdentity } from '../topology/names';
 import { codecByName, type CompressionName } from '../compression/codecs';
 import type { ProducePath } from '../client/output-producer';
+import type { FetchPath } from '../client/input-fetcher';
 import { StreamsError } from '../../errors';
 
 export interface StreamsApplicationOptions {
@@ -66,6 +67,14 @@ export interface StreamsApplicationOptions {
    * kafkajs is used. Exactly-once task producers are kafkajs' either way.
    */
   readonly producePath?: ProducePath;
+  /**
+   * Client that reads the input for processing: `'kafkajs'` (default) or `'lean'`, the engine's own
+   * fetch path (record batches decoded straight from the Fetch response, one connection per leader,
+   * the next fetch in flight while a response is processed); kafkajs keeps the group membership,
+   * heartbeats and offset commits either way. `'lean'` needs `kafka` as a config with no SASL or SASL
+   * PLAIN, else kafkajs is used.
+   */
+  readonly fetchPath?: FetchPath;
   /** Prometheus registry for the application's metrics; none by default. */
   readonly metrics?: MetricsRegistry;
   /** Wall clock (epoch ms); injectable for tests. */
@@ -86,6 +95,7 @@ export interface ResolvedOptions {
   readonly internalTopicMaxMessageBytes: number;
   readonly compression: CompressionName;
   readonly producePath: ProducePath;
+  readonly fetchPath: FetchPath;
 }
 
 export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
@@ -101,11 +111,12 @@ export function resolveOptions(options: StreamsApplicationOptions): ResolvedOpti
     internalTopicMaxMessageBytes: options.internalTopicMaxMessageBytes ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES,
     // an unknown name fails here, in the constructor; a missing codec package at start()
     compression: codecByName(options.compression ?? 'none').name,
-    producePath: producePathOf(options.producePath),
+    producePath: pathOf('producePath', options.producePath),
+    fetchPath: pathOf('fetchPath', options.fetchPath),
   };
 }
 
-function producePathOf(path: string | undefined): ProducePath {
+function pathOf(option: string, path: string | undefined): 'kafkajs' | 'lean' {
   if (path === undefined || path === 'kafkajs' || path === 'lean') return path ?? 'kafkajs';
-  throw new StreamsError(`producePath must be 'kafkajs' or 'lean', not ${JSON.stringify(path)}`);
+  throw new StreamsError(`${option} must be 'kafkajs' or 'lean', not ${JSON.stringify(path)}`);
 }

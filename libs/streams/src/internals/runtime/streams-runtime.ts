@@ -1,4 +1,4 @@
-import { Kafka, type Admin, type Consumer, type EachBatchPayload, type KafkaConfig } from 'kafkajs';
+import { Kafka, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { silentLogger, type Logger } from '@platform/common';
 import { streamsPartitionAssigner } from '../assignment/partition-assigner';
 import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
@@ -27,12 +27,20 @@ import type { IsolatedTask } from './task-isolation';
 import { IsolationPauses } from './isolation-pauses';
 import { prepareWriteLimits, type TopicLimits } from './topic-limits';
 import { tpKey } from '../topic-partition';
+import { InputFetcher, type InputBatch } from '../client/input-fetcher';
+import { clusterView, fetchConnectionOf } from './own-connection';
+import type { InputControl } from './input-control';
+import { committedPositions } from './eos/rewind';
 import { producerCompression } from '../compression/kafkajs-codecs';
 
 interface Connected {
   readonly admin: Admin;
   readonly producer: OutputProducer;
   readonly consumer: Consumer;
+  /** What pauses, resumes and seeks the input: the consumer, or the lean fetcher. */
+  readonly input: InputControl;
+  /** Set under `fetchPath: 'lean'` (with usable connection settings). */
+  readonly fetcher: InputFetcher | undefined;
   readonly collector: ProducerCollector;
   readonly tasks: TaskManager;
   readonly plan: TopicPlan;
@@ -151,8 +159,11 @@ export class StreamsRuntime {
       limits,
       failureHandling: { mode: this.resolved.taskFailureHandling, maxAttempts: this.resolved.maxTaskAttempts },
     });
+    const fetcher = this.leanFetcher(admin, connection);
     const consumer = kafka.consumer({
       groupId: this.groupId,
+      // under the lean fetch path kafkajs only keeps the membership: its idle loop heartbeats every maxWaitTime
+      ...(fetcher ? { maxWaitTimeInMs: 500 } : {}),
       allowAutoTopicCreation: false,
       readUncommitted: false,
       sessionTimeout: this.resolved.sessionTimeoutMs,
@@ -168,9 +179,14 @@ export class StreamsRuntime {
     const offsets = new GroupOffsets(consumer, (error) =>
       this.logger.warn('offset commit failed; retrying at the next commit', { error: String(error) }),
     );
-    this.connected = { admin, producer, consumer, collector, tasks, plan, offsets };
-    consumer.on(consumer.events.REBALANCING, () => this.lifecycle.transition('REBALANCING'));
+    this.connected = { admin, producer, consumer, input: fetcher ?? consumer, fetcher, collector, tasks, plan, offsets };
+    consumer.on(consumer.events.REBALANCING, () => {
+      fetcher?.suspend();
+      this.lifecycle.transition('REBALANCING');
+    });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // kafkajs fetches nothing under the lean path (emitted before its first fetch; topic pauses outlive rebalances)
+      if (fetcher) consumer.pause(plan.inputTopics.map((topic) => ({ topic })));
       this.ready = this.serial.run(() => this.onAssignment(e.payload.memberId, e.payload.memberAssignment));
       this.ready.catch((error) => this.fail(error));
     });
@@ -179,7 +195,8 @@ export class StreamsRuntime {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...plan.inputTopics], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.onBatch(p) });
+    const eachBatch = fetcher ? async () => undefined : (p: EachBatchPayload) => this.onBatch(p);
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
     this.lastCommit = this.clock();
     this.timer = setInterval(() => void this.serial.run(() => this.tick()).catch((e) => this.fail(e)), this.resolved.punctuationTickMs);
   }
@@ -193,10 +210,12 @@ export class StreamsRuntime {
     if (this.timer) clearInterval(this.timer);
     const c = this.connected;
     if (c) {
+      const fetchStopped = c.fetcher?.stop();
       await this.serial.run(async () => {
         if (!failed) await this.commitAll(c).catch((e) => this.logger.warn('final commit failed', { error: String(e) }));
         c.tasks.closeAll();
       });
+      await fetchStopped;
       await this.eos?.drain();
       await c.consumer.disconnect().catch(() => undefined);
       await c.producer.disconnect().catch(() => undefined);
@@ -209,6 +228,23 @@ export class StreamsRuntime {
   /** Tasks isolated on this instance after repeated failures. */
   isolatedTasks(): IsolatedTask[] {
     return this.connected?.tasks.isolated() ?? [];
+  }
+
+  /** The engine's own input fetcher under `fetchPath: 'lean'`, when it can connect by itself. */
+  private leanFetcher(admin: Admin, connection: FetchConnection | undefined): InputFetcher | undefined {
+    if (this.resolved.fetchPath !== 'lean') return undefined;
+    if (!connection) {
+      this.logger.warn("fetchPath 'lean' needs the Kafka config (not a Kafka instance) and no SASL or SASL PLAIN; fetching with kafkajs");
+      return undefined;
+    }
+    this.logger.info("input read by the engine's own fetch path (fetchPath 'lean'); kafkajs keeps the group membership");
+    return new InputFetcher({
+      connection,
+      metadata: (topics) => clusterView(admin, topics),
+      onBatch: (batch) => this.onLeanBatch(batch),
+      onFatal: (error) => this.fail(error),
+      logger: this.logger,
+    });
   }
 
   private subscription() {
@@ -235,10 +271,12 @@ export class StreamsRuntime {
     this.metrics.retainPartitions(owned);
     const before = new Set(c.tasks.ids());
     await c.tasks.assign(mine);
+    const opened = mine.filter((t) => !before.has(t.id)).flatMap((t) => t.inputs);
+    // the lean fetcher goes on with kept partitions from its positions, with opened ones from the commits
+    if (c.fetcher) await c.fetcher.assign(mine.flatMap((t) => t.inputs), await committedPositions(c.admin, this.groupId, opened));
     this.isolation.reconcile(c);
     // Exactly-once: the new tasks' producers fenced any zombie; now start from what committed.
-    const opened = mine.filter((t) => !before.has(t.id)).flatMap((t) => t.inputs);
-    if (this.eos) await this.eos.opened(c.consumer, c.admin, opened);
+    if (this.eos) await this.eos.opened(c.input, c.admin, opened);
     this.assignment = await this.readAssignment(c.admin, memberId);
     this.events.emit('rebalance.assigned', { memberId, tasks: mine.map((t) => t.id) });
     if (!this.stopping) this.lifecycle.transition('RUNNING');
@@ -257,51 +295,66 @@ export class StreamsRuntime {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
     this.heartbeat = heartbeat;
     await waitWithHeartbeat(this.ready, heartbeat);
-    await this.serial.run(async () => {
-      const c = this.connected!;
-      const task = c.tasks.taskFor(batch.topic, batch.partition);
-      if (!task || task.isolated || this.stopping || this.lifecycle.state === 'ERROR') return;
-      const { chunkSize } = this.resolved;
-      for (let i = 0; i < batch.messages.length; i += chunkSize) {
-        if (!isRunning() || isStale()) return;
-        const chunk = task.newMessages(batch.topic, batch.partition, batch.messages.slice(i, i + chunkSize));
-        let n = 0;
-        let records: Awaited<ReturnType<typeof task.deserialize>> = [];
-        try {
-          records = await task.deserialize(batch.topic, chunk, batch.partition).catch((error) => {
-            if (error instanceof ProcessingError || error instanceof TaskIsolationError) throw error;
-            throw new ProcessingError(task.id, batch.topic, batch.partition, chunk[0]?.offset ?? '?', error);
-          });
-          for (; n < records.length; n++) {
-            const pending = task.process(batch.topic, batch.partition, records[n]!);
-            if (pending) await pending;
-          }
-        } catch (error) {
-          if (!(error instanceof TaskIsolationError)) throw error;
-          // everything before the failing record was processed: commit up to it, pause the rest
-          if (n > 0) task.advance(batch.topic, batch.partition, records[n - 1]!.offset);
-          this.metrics.recordsProcessed(task.id, batch.topic, n);
-          const { stage, topic, partition, offset, attempts } = error;
-          const reason = String((error.cause as Error)?.message ?? error.cause);
-          this.isolation.isolate(c, { taskId: task.id, stage, topic, partition, offset, reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
-          return;
-        }
-        if (records.length > 0) task.advance(batch.topic, batch.partition, records[records.length - 1]!.offset);
-        const last = batch.messages[Math.min(i + chunkSize, batch.messages.length) - 1];
-        if (last) resolveOffset(last.offset);
-        this.metrics.recordsProcessed(task.id, batch.topic, records.length);
-        if (last) this.metrics.position(batch.topic, batch.partition, String(BigInt(last.offset) + 1n), batch.highWatermark);
-        if (c.collector.bufferedCount >= this.resolved.maxBufferedOutputs) c.collector.sendBuffered();
-        this.eos?.sendBuffered(this.resolved.maxBufferedOutputs);
-        await this.commitIfDue();
-        await heartbeat();
-      }
-    }).catch((error) => {
+    const control: BatchControl = { heartbeat, resolveOffset, stale: () => !isRunning() || isStale() };
+    await this.serial.run(() => this.processBatch(batch.topic, batch.partition, batch.messages, batch.highWatermark, control)).catch((error) => {
       // Processing errors stop the application; anything else (a rebalance noticed by the
       // heartbeat, a failed commit) goes back to kafkajs, which rejoins and re-delivers.
       if (error instanceof ProcessingError || error instanceof ProductionError) this.fail(error);
       else throw error;
     });
+  }
+
+  /** A batch from the lean fetcher (kafkajs heartbeats on its own meanwhile). */
+  private async onLeanBatch(batch: InputBatch): Promise<void> {
+    const control: BatchControl = { heartbeat: async () => undefined, resolveOffset: (o) => batch.resolveOffset(o), stale: () => !batch.current() };
+    await this.serial.run(() => this.processBatch(batch.topic, batch.partition, batch.messages, batch.highWatermark, control)).catch((error) => {
+      // Processing errors stop the application; anything else (a failed commit) makes the fetcher
+      // read the partition again from its position.
+      if (error instanceof ProcessingError || error instanceof ProductionError) this.fail(error);
+      else throw error;
+    });
+  }
+
+  /** Processes a partition's records in chunks, committing when due; stops when the batch went stale. */
+  private async processBatch(topic: string, partition: number, messages: KafkaMessage[], highWatermark: string, control: BatchControl): Promise<void> {
+    const c = this.connected!;
+    const task = c.tasks.taskFor(topic, partition);
+    if (!task || task.isolated || this.stopping || this.lifecycle.state === 'ERROR') return;
+    const { chunkSize } = this.resolved;
+    for (let i = 0; i < messages.length; i += chunkSize) {
+      if (control.stale()) return;
+      const chunk = task.newMessages(topic, partition, messages.slice(i, i + chunkSize));
+      let n = 0;
+      let records: Awaited<ReturnType<typeof task.deserialize>> = [];
+      try {
+        records = await task.deserialize(topic, chunk, partition).catch((error) => {
+          if (error instanceof ProcessingError || error instanceof TaskIsolationError) throw error;
+          throw new ProcessingError(task.id, topic, partition, chunk[0]?.offset ?? '?', error);
+        });
+        for (; n < records.length; n++) {
+          const pending = task.process(topic, partition, records[n]!);
+          if (pending) await pending;
+        }
+      } catch (error) {
+        if (!(error instanceof TaskIsolationError)) throw error;
+        // everything before the failing record was processed: commit up to it, pause the rest
+        if (n > 0) task.advance(topic, partition, records[n - 1]!.offset);
+        this.metrics.recordsProcessed(task.id, topic, n);
+        const { stage, offset, attempts } = error;
+        const reason = String((error.cause as Error)?.message ?? error.cause);
+        this.isolation.isolate(c, { taskId: task.id, stage, topic: error.topic, partition: error.partition, offset, reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
+        return;
+      }
+      if (records.length > 0) task.advance(topic, partition, records[records.length - 1]!.offset);
+      const last = messages[Math.min(i + chunkSize, messages.length) - 1];
+      if (last) control.resolveOffset(last.offset);
+      this.metrics.recordsProcessed(task.id, topic, records.length);
+      if (last) this.metrics.position(topic, partition, String(BigInt(last.offset) + 1n), highWatermark);
+      if (c.collector.bufferedCount >= this.resolved.maxBufferedOutputs) c.collector.sendBuffered();
+      this.eos?.sendBuffered(this.resolved.maxBufferedOutputs);
+      await this.commitIfDue();
+      await control.heartbeat();
+    }
   }
 
   private async tick(): Promise<void> {
@@ -324,12 +377,12 @@ export class StreamsRuntime {
 
   private commitAll(c: Connected): Promise<number> {
     if (!this.eos) return commitTasks(c.tasks.all, c.collector, c.offsets);
-    const { tasks, consumer, admin } = c;
+    const { tasks, admin } = c;
     const isolate = (taskId: string, reason: string, attempts: number) => {
       const task = tasks.all.find((t) => t.id === taskId);
       if (task) this.isolation.isolate(c, { taskId, stage: 'commit', reason, attempts, since: this.clock(), inputs: task.descriptor.inputs });
     };
-    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (d) => tasks.reopen(d), isolate, consumer, admin });
+    return this.eos.commit({ tasks: tasks.all, drop: (id) => tasks.drop(id), reopen: (d) => tasks.reopen(d), isolate, input: c.input, admin });
   }
 
   private fail(error: unknown): void {
@@ -345,11 +398,20 @@ export class StreamsRuntime {
         c?.tasks.closeAll();
         this.lock?.release();
       });
+      void c?.fetcher?.stop();
       void c?.consumer.disconnect().catch(() => undefined);
       void c?.producer.disconnect().catch(() => undefined);
       void c?.admin.disconnect().catch(() => undefined);
     });
   }
+}
+
+/** How the processing loop talks back to whichever client fetched the batch. */
+interface BatchControl {
+  heartbeat(): Promise<void>;
+  resolveOffset(offset: string): void;
+  /** True once the rest of the batch must not be processed (a rebalance, seek or pause since it was fetched). */
+  stale(): boolean;
 }
 
 async function waitWithHeartbeat(promise: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
@@ -362,23 +424,4 @@ async function waitWithHeartbeat(promise: Promise<void>, heartbeat: () => Promis
     await Promise.race([watched, new Promise((r) => setTimeout(r, 1000))]);
     if (!settled) await heartbeat().catch(() => undefined);
   }
-}
-
-/**
- * Connection settings for the restore fetch reader, known only when the application was given a
- * KafkaConfig (a Kafka instance keeps them private). SASL mechanisms other than PLAIN (and
- * mechanisms configured with callbacks) are left to kafkajs.
- */
-function fetchConnectionOf(kafka: Kafka | KafkaConfig): { fetch?: FetchConnection } {
-  if (kafka instanceof Kafka) return {};
-  const sasl = kafka.sasl as { mechanism?: string; username?: unknown; password?: unknown } | undefined;
-  if (sasl && !(sasl.mechanism === 'plain' && typeof sasl.username === 'string' && typeof sasl.password === 'string')) return {};
-  const clientId = kafka.clientId ?? 'streams';
-  return {
-    fetch: {
-      clientId,
-      ...(kafka.ssl ? { ssl: kafka.ssl } : {}),
-      ...(sasl ? { sasl: { mechanism: 'plain', username: sasl.username as string, password: sasl.password as string } } : {}),
-    },
-  };
 }

@@ -1,4 +1,5 @@
-import type { Admin, CompressionTypes, Consumer, Kafka } from 'kafkajs';
+import type { Admin, CompressionTypes, Kafka } from 'kafkajs';
+import type { InputControl } from '../input-control';
 import type { Logger } from '@platform/common';
 import type { TaskDescriptor } from '../../assignment/task-layout';
 import type { RecordCollector, RecordScope } from '../../task/contract';
@@ -29,7 +30,7 @@ export interface ExactlyOnceOptions {
   readonly clock: () => number;
 }
 
-/** What the exactly-once commit needs from the task manager and the consumer. */
+/** What the exactly-once commit needs from the task manager and the input reader. */
 export interface ExactlyOnceTarget {
   readonly tasks: readonly StreamTask[];
   /** Closes a task without committing (another instance owns it now). */
@@ -38,7 +39,8 @@ export interface ExactlyOnceTarget {
   reopen(tasks: readonly TaskDescriptor[]): Promise<void>;
   /** Isolates a task whose transactions keep aborting (pauses its input, reports it). */
   isolate?(taskId: string, reason: string, attempts: number): void;
-  readonly consumer: Consumer;
+  /** The input reader (its pause, resume and seek). */
+  readonly input: InputControl;
   readonly admin: Admin;
 }
 
@@ -101,11 +103,11 @@ export class ExactlyOnce {
    * After an assignment opened tasks: their producers fenced any zombie, so resume their input
    * (paused if they were fenced here before) from the committed group offsets.
    */
-  async opened(consumer: Consumer, admin: Admin, inputs: readonly { topic: string; partition: number }[]): Promise<void> {
+  async opened(input: InputControl, admin: Admin, inputs: readonly { topic: string; partition: number }[]): Promise<void> {
     this.fenced.clear();
     if (inputs.length === 0) return;
-    consumer.resume(byTopic(inputs));
-    await rewindToCommitted(consumer, admin, this.options.groupId, inputs);
+    input.resume(byTopic(inputs));
+    await rewindToCommitted(input, admin, this.options.groupId, inputs);
   }
 
   /** Commits every task; returns the number of records committed. */
@@ -146,7 +148,7 @@ export class ExactlyOnce {
       logger.warn('producer fenced: another instance owns the task; closing it', { task: task.id });
       target.drop(task.id);
       // no busy refetching of input nobody here processes; the next assignment resumes it
-      target.consumer.pause(byTopic(task.descriptor.inputs));
+      target.input.pause(byTopic(task.descriptor.inputs));
       this.fenced.set(task.id, { descriptor: task.descriptor, at: this.options.clock() });
       events.emit('task.fenced', { taskId: task.id });
     }
@@ -157,8 +159,8 @@ export class ExactlyOnce {
     if (reopen.length > 0) {
       await target.reopen(reopen);
       const inputs = reopen.flatMap((d) => d.inputs);
-      target.consumer.resume(byTopic(inputs));
-      await rewindToCommitted(target.consumer, target.admin, groupId, inputs);
+      target.input.resume(byTopic(inputs));
+      await rewindToCommitted(target.input, target.admin, groupId, inputs);
     }
     const limit = this.options.maxAbortsBeforeIsolation;
     for (const task of aborted) {

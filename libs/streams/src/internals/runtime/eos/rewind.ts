@@ -1,5 +1,6 @@
-import type { Admin, Consumer } from 'kafkajs';
-import { tpKey } from '../../topic-partition';
+import type { Admin } from 'kafkajs';
+import { tpKey, type TopicPartitionKey } from '../../topic-partition';
+import type { InputControl } from '../input-control';
 
 /**
  * Seeks input partitions back to the consumer group's committed offsets (under exactly-once the
@@ -7,13 +8,27 @@ import { tpKey } from '../../topic-partition';
  * position), or to the log start when the group has none yet.
  */
 export async function rewindToCommitted(
-  consumer: Consumer,
+  input: InputControl,
   admin: Admin,
   groupId: string,
   partitions: readonly { topic: string; partition: number }[],
 ): Promise<void> {
+  const positions = await committedPositions(admin, groupId, partitions);
+  for (const { topic, partition } of partitions) {
+    const target = positions.get(tpKey(topic, partition));
+    if (target !== undefined) input.seek({ topic, partition, offset: target });
+  }
+}
+
+/** Per tpKey: the group's committed offset, or the log start when the group has none yet. */
+export async function committedPositions(
+  admin: Admin,
+  groupId: string,
+  partitions: readonly { topic: string; partition: number }[],
+): Promise<Map<TopicPartitionKey, string>> {
+  const positions = new Map<TopicPartitionKey, string>();
   const topics = [...new Set(partitions.map((p) => p.topic))];
-  if (topics.length === 0) return;
+  if (topics.length === 0) return positions;
   const committed = new Map<string, string>();
   for (const group of await admin.fetchOffsets({ groupId, topics })) {
     for (const p of group.partitions) committed.set(tpKey(group.topic, p.partition), p.offset);
@@ -26,8 +41,9 @@ export async function rewindToCommitted(
     const key = tpKey(topic, partition);
     const offset = committed.get(key);
     const target = offset === undefined || BigInt(offset) < 0n ? starts.get(key) : offset;
-    if (target !== undefined) consumer.seek({ topic, partition, offset: target });
+    if (target !== undefined) positions.set(key, target);
   }
+  return positions;
 }
 
 /** Groups partitions by topic, as consumer.pause/resume take them. */

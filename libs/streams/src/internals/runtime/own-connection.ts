@@ -1,0 +1,32 @@
+import { Kafka, type Admin, type KafkaConfig } from 'kafkajs';
+import type { ClusterView } from '../client/input-fetcher';
+import { tpKey } from '../topic-partition';
+import type { FetchConnection } from './restorer';
+
+/** The brokers and the leaders of these topics, from kafkajs' admin (for the engine's own clients). */
+export async function clusterView(admin: Admin, topics: readonly string[]): Promise<ClusterView> {
+  const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata({ topics: [...topics] })]);
+  const leaders = new Map<string, number>();
+  for (const topic of metadata.topics) for (const p of topic.partitions) leaders.set(tpKey(topic.name, p.partitionId), p.leader);
+  return { brokers: new Map(cluster.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }])), leaders };
+}
+
+/**
+ * Connection settings of the engine's own clients (the restore reader, the lean produce and fetch
+ * paths), known only when the application was given a
+ * KafkaConfig (a Kafka instance keeps them private). SASL mechanisms other than PLAIN (and
+ * mechanisms configured with callbacks) are left to kafkajs.
+ */
+export function fetchConnectionOf(kafka: Kafka | KafkaConfig): { fetch?: FetchConnection } {
+  if (kafka instanceof Kafka) return {};
+  const sasl = kafka.sasl as { mechanism?: string; username?: unknown; password?: unknown } | undefined;
+  if (sasl && !(sasl.mechanism === 'plain' && typeof sasl.username === 'string' && typeof sasl.password === 'string')) return {};
+  const clientId = kafka.clientId ?? 'streams';
+  return {
+    fetch: {
+      clientId,
+      ...(kafka.ssl ? { ssl: kafka.ssl } : {}),
+      ...(sasl ? { sasl: { mechanism: 'plain', username: sasl.username as string, password: sasl.password as string } } : {}),
+    },
+  };
+}
