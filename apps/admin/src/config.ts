@@ -1,4 +1,4 @@
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import type { LogLevel } from '@platform/common';
 import { AdminConfigError } from './errors';
 import { ADMIN_APPLICATION_ID } from './streams/stores';
@@ -31,6 +31,8 @@ export interface AdminConfig {
   readonly commitIntervalMs: number;
   /** `STREAMS_PRODUCE_PATH` (service config). */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH` (service config). */
+  readonly fetchPath: StreamsFetchPath;
   /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
   readonly managementPort: number | undefined;
   /** Broker outages: write deadline (`KAFKA_WRITE_TIMEOUT_MS`) and write probe period (`KAFKA_WRITE_PROBE_INTERVAL_MS`). */

@@ -74,6 +74,7 @@ export async function startAdmin(config: AdminConfig, options: StartAdminOptions
       applicationServer: config.applicationServer,
       commitIntervalMs: config.commitIntervalMs,
       producePath: config.producePath,
+      fetchPath: config.fetchPath,
       metrics,
       logger: logger.child({ component: 'streams' }),
       deserializationExceptionHandler: poison,

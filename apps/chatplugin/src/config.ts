@@ -1,6 +1,6 @@
 import { minimumSecretLength } from '@platform/auth';
 import type { LogLevel } from '@platform/common';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import { ChatpluginConfigError } from './errors';
 
 export interface ChatpluginConfig {
@@ -28,6 +28,8 @@ export interface ChatpluginConfig {
   readonly commitIntervalMs: number;
   /** `STREAMS_PRODUCE_PATH` (service config). */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH` (service config). */
+  readonly fetchPath: StreamsFetchPath;
   /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
   readonly managementPort: number | undefined;
   /** `TRUSTED_PROXIES` (default `loopback`): proxies whose `X-Forwarded-For` names the client (addresses, CIDRs, `loopback`, `uniquelocal`). */

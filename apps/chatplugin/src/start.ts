@@ -80,6 +80,7 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
       producePath: config.producePath,
+      fetchPath: config.fetchPath,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},
       processingExceptionHandler: {},

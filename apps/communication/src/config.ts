@@ -1,4 +1,4 @@
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import type { LogLevel, PlatformErrorOptions } from '@platform/common';
 import { maxRequestBodyBytes } from '@platform/chat-domain';
 import { CommunicationError } from './errors';
@@ -25,6 +25,8 @@ export interface CommunicationConfig {
   readonly commitIntervalMs: number;
   /** `STREAMS_PRODUCE_PATH` (service config). */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH` (service config). */
+  readonly fetchPath: StreamsFetchPath;
   /** Longest wait of a write for its own store, and of a read for an `x-streams-position`. */
   readonly positionTimeoutMs: number;
   readonly retryAfterSeconds: number;
@@ -71,6 +73,7 @@ function readCommunicationConfig(env: Env): CommunicationConfig {
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     bodyLimit: envText(env, 'BODY_LIMIT') ?? maxRequestBodyBytes,
     producePath: service.producePath,
+    fetchPath: service.fetchPath,
     writes: service.writes,
   };
 }

@@ -73,6 +73,7 @@ export async function startCommunication(config: CommunicationConfig, logger: Lo
     applicationServer,
     commitIntervalMs: config.commitIntervalMs,
     producePath: config.producePath,
+    fetchPath: config.fetchPath,
     metrics,
     logger: logger.child({ component: 'streams' }),
     deserializationExceptionHandler: deadLetter,

@@ -113,6 +113,7 @@ export async function startMeta(config: MetaConfig, options: StartOptions = {}):
           applicationServer,
           commitIntervalMs: config.commitIntervalMs,
           producePath: config.producePath,
+          fetchPath: config.fetchPath,
           sessionTimeoutMs: config.sessionTimeoutMs,
           processingGuarantee: 'exactly-once',
           deserializationExceptionHandler: {},

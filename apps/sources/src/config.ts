@@ -1,5 +1,5 @@
 import type { LogLevel } from '@platform/common';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import { SourcesConfigError } from './errors';
 
 export interface SourcesConfig {
@@ -20,6 +20,8 @@ export interface SourcesConfig {
   readonly commitIntervalMs: number;
   /** `STREAMS_PRODUCE_PATH` (service config). */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH` (service config). */
+  readonly fetchPath: StreamsFetchPath;
   /** `STREAMS_SESSION_TIMEOUT_MS`: how long the group waits for a member that died (kill -9) before its tasks move (default 30 000). */
   readonly sessionTimeoutMs: number;
   readonly managementPort: number | undefined;

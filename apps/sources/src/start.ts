@@ -114,6 +114,7 @@ export async function startSources(config: SourcesConfig, options: StartOptions 
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
       producePath: config.producePath,
+      fetchPath: config.fetchPath,
       sessionTimeoutMs: config.sessionTimeoutMs,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},

@@ -1,6 +1,6 @@
 import type { LogLevel } from '@platform/common';
 import { checkPublicUrl, parseSecretKeys, type SecretKey } from '@platform/connector-kit';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
+import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import { TwilioConfigError } from './errors';
 
 export interface TwilioConfig {
@@ -21,6 +21,8 @@ export interface TwilioConfig {
   readonly commitIntervalMs: number;
   /** `STREAMS_PRODUCE_PATH` (service config). */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH` (service config). */
+  readonly fetchPath: StreamsFetchPath;
   /** `STREAMS_SESSION_TIMEOUT_MS`: how long the group waits for a member that died (kill -9) before its tasks move (default 30 000). */
   readonly sessionTimeoutMs: number;
   readonly managementPort: number | undefined;

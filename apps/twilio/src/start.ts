@@ -111,6 +111,7 @@ export async function startTwilio(config: TwilioConfig, options: StartOptions = 
       applicationServer,
       commitIntervalMs: config.commitIntervalMs,
       producePath: config.producePath,
+      fetchPath: config.fetchPath,
       sessionTimeoutMs: config.sessionTimeoutMs,
       processingGuarantee: 'exactly-once',
       deserializationExceptionHandler: {},

@@ -1,4 +1,4 @@
-import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsProducePath } from '@platform/config';
+import { envInteger, envRequired, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import type { LogLevel } from '@platform/common';
 import { WebhooksConfigError } from './errors';
 import type { DeliveryPolicy } from './delivery/delivery-policy';
@@ -29,6 +29,8 @@ export interface WebhooksConfig {
   readonly commitIntervalMs: number;
   /** `STREAMS_PRODUCE_PATH` (service config). */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH` (service config). */
+  readonly fetchPath: StreamsFetchPath;
   /** The STOMP websocket at /ws.communication (see README, "Real-time websocket"). */
   readonly realtime: RealtimeConfig;
 }

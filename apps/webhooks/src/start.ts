@@ -106,6 +106,7 @@ export async function startWebhooks(config: WebhooksConfig, options: StartWebhoo
       applicationServer: config.applicationServer,
       commitIntervalMs: config.commitIntervalMs,
       producePath: config.producePath,
+      fetchPath: config.fetchPath,
       // The engine fires wall-clock punctuators on its own timer (100 ms by default): without this the delivery
       // tasks' dispatch punctuator could not run more often than that, whatever WEBHOOKS_DISPATCH_INTERVAL_MS says.
       punctuationTickMs: config.delivery.dispatchIntervalMs,

@@ -47,6 +47,7 @@ describe('serviceConfigFromEnv', () => {
       logLevel: 'info',
       auth: { systemToken: 'system', jwtSecret: 'secret' },
       producePath: 'lean',
+      fetchPath: 'kafkajs',
       writes: { timeoutMs: 5000, probeIntervalMs: 2000 },
     });
     expect(serviceConfigFromEnv({ ...base, KAFKA_WRITE_TIMEOUT_MS: '750', KAFKA_WRITE_PROBE_INTERVAL_MS: '500' }, { app: 'svc', defaultPort: 3000 }).writes).toEqual({ timeoutMs: 750, probeIntervalMs: 500 });
@@ -66,6 +67,7 @@ describe('serviceConfigFromEnv', () => {
         APP_VERSION: '3',
         LOG_LEVEL: 'DEBUG',
         STREAMS_PRODUCE_PATH: 'KafkaJS',
+        STREAMS_FETCH_PATH: ' Lean ',
       },
       { app: 'svc', defaultPort: 3000 },
     );
@@ -79,6 +81,7 @@ describe('serviceConfigFromEnv', () => {
       appVersion: 3,
       logLevel: 'debug',
       producePath: 'kafkajs',
+      fetchPath: 'lean',
     });
   });
 
@@ -102,6 +105,7 @@ describe('serviceConfigFromEnv', () => {
     [{ APP_VERSION: '0' }, /^APP_VERSION must be an integer from 1 to 1000000, not "0"$/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of debug, info, warn, error, not "loud"$/],
     [{ STREAMS_PRODUCE_PATH: 'fast' }, /^STREAMS_PRODUCE_PATH must be one of kafkajs, lean, not "fast"$/],
+    [{ STREAMS_FETCH_PATH: 'fast' }, /^STREAMS_FETCH_PATH must be one of kafkajs, lean, not "fast"$/],
     [{ APPLICATION_SERVER: 'nohost' }, /^APPLICATION_SERVER must be host:port, not "nohost"$/],
     [{ APPLICATION_SERVER: 'http://x:1' }, /^APPLICATION_SERVER must be host:port/],
     [{ HOST: '::' }, /^APPLICATION_SERVER must be host:port, not ":::3000"$/],

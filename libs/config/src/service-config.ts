@@ -10,7 +10,9 @@ const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Which client writes a streams application's at-least-once outputs (the streams engine's `producePath`). */
 export type StreamsProducePath = 'kafkajs' | 'lean';
-const producePaths: readonly StreamsProducePath[] = ['kafkajs', 'lean'];
+/** Which client reads a streams application's input for processing (the streams engine's `fetchPath`). */
+export type StreamsFetchPath = 'kafkajs' | 'lean';
+const clientPaths: readonly ('kafkajs' | 'lean')[] = ['kafkajs', 'lean'];
 
 /** The trimmed value of `name`, or undefined when it is unset or blank. */
 export function envText(env: Env, name: string): string | undefined {
@@ -43,8 +45,17 @@ export function envLogLevel(env: Env): LogLevel {
 
 /** `STREAMS_PRODUCE_PATH`, case-insensitive: lean (default) or kafkajs. */
 export function envProducePath(env: Env): StreamsProducePath {
-  const path = (envText(env, 'STREAMS_PRODUCE_PATH') ?? 'lean').toLowerCase() as StreamsProducePath;
-  if (!producePaths.includes(path)) throw new ConfigError(`STREAMS_PRODUCE_PATH must be one of ${producePaths.join(', ')}, not "${env.STREAMS_PRODUCE_PATH}"`);
+  return envClientPath(env, 'STREAMS_PRODUCE_PATH');
+}
+
+/** `STREAMS_FETCH_PATH`, case-insensitive: kafkajs (default) or lean. */
+export function envFetchPath(env: Env): StreamsFetchPath {
+  return envClientPath(env, 'STREAMS_FETCH_PATH', 'kafkajs');
+}
+
+function envClientPath(env: Env, name: string, fallback: 'kafkajs' | 'lean' = 'lean'): 'kafkajs' | 'lean' {
+  const path = (envText(env, name) ?? fallback).toLowerCase() as 'kafkajs' | 'lean';
+  if (!clientPaths.includes(path)) throw new ConfigError(`${name} must be one of ${clientPaths.join(', ')}, not "${env[name]}"`);
   return path;
 }
 
@@ -78,13 +89,15 @@ export interface ServiceConfig {
   readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
   /** `STREAMS_PRODUCE_PATH`: `lean` (default: the engine's own produce path) or `kafkajs`. */
   readonly producePath: StreamsProducePath;
+  /** `STREAMS_FETCH_PATH`: `kafkajs` (default) or `lean` (the engine's own fetch path for processing; see libs/streams/README.md for why it is not the default yet). */
+  readonly fetchPath: StreamsFetchPath;
   /** Broker outages: longest wait for a write (`KAFKA_WRITE_TIMEOUT_MS`, default 5000) and the write probe's period (`KAFKA_WRITE_PROBE_INTERVAL_MS`, default 2000). */
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
 }
 
 /**
  * Pure: reads HOST, PORT, KAFKA_* and SCHEMA_REGISTRY_* (through kafkaClientConfigFromEnv), TOPICS_NAMESPACE,
- * STATE_DIR, APPLICATION_SERVER, APP_VERSION, LOG_LEVEL, AUTH_SYSTEM_TOKEN, AUTH_JWT_SECRET, STREAMS_PRODUCE_PATH, KAFKA_WRITE_TIMEOUT_MS and KAFKA_WRITE_PROBE_INTERVAL_MS, or throws one
+ * STATE_DIR, APPLICATION_SERVER, APP_VERSION, LOG_LEVEL, AUTH_SYSTEM_TOKEN, AUTH_JWT_SECRET, STREAMS_PRODUCE_PATH, STREAMS_FETCH_PATH, KAFKA_WRITE_TIMEOUT_MS and KAFKA_WRITE_PROBE_INTERVAL_MS, or throws one
  * ConfigError naming the variable. KAFKA_BROKERS, SCHEMA_REGISTRY_URL and both AUTH_* variables are required.
  */
 export function serviceConfigFromEnv(env: Env, options: ServiceConfigOptions): ServiceConfig {
@@ -115,6 +128,7 @@ export function serviceConfigFromEnv(env: Env, options: ServiceConfigOptions): S
       jwtSecret: envRequired(env, 'AUTH_JWT_SECRET', 'the HS256 secret that signs and verifies user tokens'),
     },
     producePath: envProducePath(env),
+    fetchPath: envFetchPath(env),
     writes: {
       timeoutMs: envInteger(env, 'KAFKA_WRITE_TIMEOUT_MS', 5000, 100, 120_000),
       probeIntervalMs: envInteger(env, 'KAFKA_WRITE_PROBE_INTERVAL_MS', 2000, 100, 60_000),

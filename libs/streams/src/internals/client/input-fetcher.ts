@@ -186,7 +186,7 @@ export class InputFetcher {
           break;
         } catch (error) {
           this.options.logger.warn('input fetcher: reading the cluster metadata failed; retrying', { error: String(error) });
-          await new Promise((r) => setTimeout(r, delay));
+          await new Promise((r) => setTimeout(r, delay).unref());
           delay = Math.min(delay * 2, 5_000);
         }
       }

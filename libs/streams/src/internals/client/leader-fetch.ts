@@ -7,7 +7,6 @@ import {
   ErrorCode,
   FETCH_API_KEY,
   FETCH_VERSION,
-  isRetriableFetchError,
   READ_COMMITTED,
   type FetchPartitionResponse,
 } from '../fetch/fetch-protocol';
@@ -60,6 +59,19 @@ interface Work {
   readonly highWatermark: string;
 }
 
+/**
+ * Errors no retry mends (as the Java consumer raises them to the application): a corrupt record on the
+ * broker, authorization, a protocol or codec the broker refuses. Anything else (leadership moving, a
+ * broker restarting: storage, replica or offset not available yet) is retried from the metadata.
+ */
+const FATAL_ERRORS: ReadonlySet<number> = new Set([
+  2, // CORRUPT_MESSAGE
+  29, // TOPIC_AUTHORIZATION_FAILED
+  31, // CLUSTER_AUTHORIZATION_FAILED
+  35, // UNSUPPORTED_VERSION
+  76, // UNSUPPORTED_COMPRESSION_TYPE
+]);
+
 /** Records handed on at a time: slices of a response die young. */
 const RECORDS_PER_SLICE = 4096;
 const MAX_BACKOFF_MS = 5_000;
@@ -67,8 +79,8 @@ const MAX_BACKOFF_MS = 5_000;
 /**
  * One broker's fetch loop: Fetch v11 (read_committed) for every fetchable partition this broker
  * leads, the next request sent as soon as a response is in and before its records are handed on.
- * Lost connections and retriable errors are retried with backoff (the metadata read again); a
- * partition error no retry mends goes to `onFatal`.
+ * Lost connections and every other error are retried with backoff (the metadata read again); an
+ * error no retry mends (FATAL_ERRORS, an unreadable batch) goes to `onFatal`.
  */
 export class LeaderFetch {
   private connection: BrokerConnection | undefined;
@@ -101,6 +113,16 @@ export class LeaderFetch {
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.fetchUntilStopped();
+    } finally {
+      // also a connection opened while stop() was under way
+      this.connection?.close();
+      this.connection = undefined;
+    }
+  }
+
+  private async fetchUntilStopped(): Promise<void> {
     const { logger, onFatal } = this.context.options;
     let backoff = 100;
     let inflight: InFlight | undefined;
@@ -194,7 +216,7 @@ export class LeaderFetch {
   private async receive(inflight: InFlight): Promise<Work[]> {
     const response = decodeFetchResponse(new Reader(await inflight.response));
     if (response.errorCode !== ErrorCode.NONE) {
-      throw new FetchError(`fetch from broker ${this.nodeId} failed with error ${response.errorCode}`, { retriable: isRetriableFetchError(response.errorCode) || response.errorCode === ErrorCode.REQUEST_TIMED_OUT });
+      throw new FetchError(`fetch from broker ${this.nodeId} failed with error ${response.errorCode}`, { retriable: !FATAL_ERRORS.has(response.errorCode) });
     }
     const work: Work[] = [];
     const outOfRange: InputPartition[] = [];
@@ -210,7 +232,7 @@ export class LeaderFetch {
           continue;
         }
         if (part.errorCode !== ErrorCode.NONE) {
-          if (!isRetriableFetchError(part.errorCode)) {
+          if (FATAL_ERRORS.has(part.errorCode)) {
             throw new FetchError(`fetch of ${topic}-${part.partition} at ${fetchOffset} failed with error ${part.errorCode}`, { retriable: false });
           }
           this.context.leaderMoved(p);
