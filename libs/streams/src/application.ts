@@ -1,15 +1,15 @@
 import type { ReadOnlyKeyValueStore } from './api/store';
 import type { StreamsEventName, StreamsEvents, RestoreProgress } from './internals/runtime/events';
 import type { StateListener, StreamsState } from './internals/runtime/lifecycle';
-import { StoreError } from './errors';
-import { tasksStoreView } from './internals/state/tasks-store-view';
-import { metadataFrom, type StreamsMetadata } from './internals/runtime/metadata';
-import type { StreamsApplicationOptions } from './internals/runtime/options';
-import { StreamsRuntime } from './internals/runtime/streams-runtime';
-import { InteractiveQueries, type ListQueryOptions } from './internals/query/interactive-queries';
+import type { StreamsMetadata } from './internals/runtime/metadata';
+import { resolveOptions, type StreamsApplicationOptions } from './internals/runtime/options';
+import type { ListQueryOptions } from './internals/query/interactive-queries';
 import type { KeyMetadata, KeyQueryOptions, KeyQueryResult, ListQueryResult } from './internals/query/query-result';
 import type { TopologySpec } from './internals/topology/spec';
 import type { IsolatedTask } from './internals/runtime/task-isolation';
+import type { ApplicationCore } from './internals/runtime/application-core';
+import { LocalApplication } from './internals/runtime/local-application';
+import { ThreadedApplication } from './internals/threads/threaded-application';
 
 /**
  * Runs a compiled topology against Kafka: creates the internal topics, joins the consumer group
@@ -19,61 +19,47 @@ import type { IsolatedTask } from './internals/runtime/task-isolation';
  * 'exactly-once'` (one Kafka transaction per task, SQLite applied after it commits), and leaves the
  * group on `close()`.
  *
+ * With `numStreamThreads` > 1 the tasks run on that many worker threads of this process, each a
+ * member of the group with its own clients and SQLite handles (see `threadTopology`); the methods
+ * below answer for the whole process either way.
+ *
  * A record no exception handler takes stops the application in state ERROR with the cause
  * (`cause`), or, with `taskFailureHandling: 'isolate'`, isolates only the task it belongs to.
  */
 export class StreamsApplication {
-  private readonly runtime: StreamsRuntime;
-  private readonly queries: InteractiveQueries;
+  private readonly core: ApplicationCore;
 
-  constructor(
-    private readonly topology: TopologySpec,
-    private readonly options: StreamsApplicationOptions,
-  ) {
-    this.runtime = new StreamsRuntime(topology, options);
-    this.queries = new InteractiveQueries({
-      spec: topology,
-      lifecycle: this.runtime.lifecycle,
-      events: this.runtime.events,
-      applicationServer: options.applicationServer,
-      plan: () => this.runtime.topicPlan,
-      tasks: () => this.runtime.taskManager,
-      assignment: () => this.runtime.assignmentInfo,
-    });
+  constructor(topology: TopologySpec, options: StreamsApplicationOptions) {
+    const threads = resolveOptions(options).numStreamThreads;
+    this.core = threads > 1 ? new ThreadedApplication(topology, options, threads) : new LocalApplication(topology, options);
   }
 
   /** Prepares topics (failing fast on co-partitioning errors) and joins the group. */
-  async start(): Promise<void> {
-    try {
-      await this.runtime.start();
-    } catch (error) {
-      this.runtime.lifecycle.transition('ERROR', error);
-      await this.runtime.close().catch(() => undefined);
-      throw error;
-    }
+  start(): Promise<void> {
+    return this.core.start();
   }
 
   /** Flushes, commits, closes the tasks and leaves the group. Idempotent. */
   close(): Promise<void> {
-    return this.runtime.close();
+    return this.core.close();
   }
 
   get state(): StreamsState {
-    return this.runtime.lifecycle.state;
+    return this.core.state;
   }
 
   /** The error that moved the application to ERROR. */
   get cause(): unknown {
-    return this.runtime.lifecycle.cause;
+    return this.core.cause;
   }
 
   onStateChange(listener: StateListener): () => void {
-    return this.runtime.lifecycle.onChange(listener);
+    return this.core.onStateChange(listener);
   }
 
   /** Subscribes to a runtime event (`restore.start`, `restore.batch`, `commit.done`, ...). */
   on<E extends StreamsEventName>(event: E, listener: (payload: StreamsEvents[E]) => void): () => void {
-    return this.runtime.events.on(event, listener);
+    return this.core.on(event, listener);
   }
 
   /** Restoration progress: start, every applied batch, end. */
@@ -86,17 +72,14 @@ export class StreamsApplication {
     return () => offs.forEach((off) => off());
   }
 
-  /** This instance's entry in the group metadata (endpoint, tasks, partitions). */
+  /** This instance's entry in the group metadata (endpoint, tasks, partitions); with stream threads, theirs merged. */
   metadata(): StreamsMetadata | undefined {
-    const all = this.allMetadata();
-    const mine = new Set(this.localTasks());
-    return all.find((m) => m.endpoint !== undefined && m.endpoint === this.options.applicationServer) ??
-      all.find((m) => m.tasks.length === mine.size && m.tasks.every((t) => mine.has(t)));
+    return this.core.metadata();
   }
 
   /** Every member of the group: endpoint → tasks and partitions, as the leader assigned them. */
   allMetadata(): StreamsMetadata[] {
-    return metadataFrom(this.runtime.assignmentInfo);
+    return this.core.allMetadata();
   }
 
   /**
@@ -105,20 +88,17 @@ export class StreamsApplication {
    * keeps running; queries of their keys answer `TASK_ISOLATED`. Empty when all is well.
    */
   isolatedTasks(): IsolatedTask[] {
-    return this.runtime.isolatedTasks();
+    return this.core.isolatedTasks();
   }
 
   /** Ids of the tasks running here. */
   localTasks(): string[] {
-    return this.runtime.taskManager?.ids() ?? [];
+    return this.core.localTasks();
   }
 
   /** Read-only view of a store over the tasks running here, scanned in key-byte order; throws for an unknown store. */
   localStore<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    const spec = this.topology.stores.get(name);
-    if (!spec) throw new StoreError(`unknown store "${name}"`, name);
-    const here = () => (this.runtime.taskManager?.all ?? []).flatMap((t) => t.executor.store(name) ?? []);
-    return tasksStoreView<K, V>(spec, here);
+    return this.core.localStore<K, V>(name);
   }
 
   /**
@@ -127,7 +107,7 @@ export class StreamsApplication {
    * Undefined before the application has started.
    */
   metadataForKey<K>(store: string, key: K, keySerde?: KeyQueryOptions<K>['keySerde']): KeyMetadata | undefined {
-    return this.queries.metadataForKey(store, key, keySerde);
+    return this.core.metadataForKey(store, key, keySerde);
   }
 
   /**
@@ -136,16 +116,16 @@ export class StreamsApplication {
    * it answers once the store has committed that input offset (bounded by `timeoutMs`).
    */
   query<V, K = unknown>(store: string, key: K, options?: KeyQueryOptions<K>): Promise<KeyQueryResult<V>> {
-    return this.queries.query<K, V>(store, key, options);
+    return this.core.query<V, K>(store, key, options);
   }
 
   /** Every entry of `store` over the tasks running here (combine instances with `gatherFromAllOwners`). */
   queryAll<K, V>(store: string, options?: ListQueryOptions): ListQueryResult<K, V> {
-    return this.queries.queryAll<K, V>(store, options);
+    return this.core.queryAll<K, V>(store, options);
   }
 
   /** Entries of `store` with `from` ≤ key ≤ `to` (serialized order) over the tasks running here. */
   queryRange<K, V>(store: string, from: K | undefined, to: K | undefined, options?: ListQueryOptions): ListQueryResult<K, V> {
-    return this.queries.queryRange<K, V>(store, from, to, options);
+    return this.core.queryRange<K, V>(store, from, to, options);
   }
 }

@@ -19,7 +19,7 @@ export interface KeyLocation {
  */
 export function locateKey(
   spec: TopologySpec,
-  plan: TopicPlan,
+  plan: Pick<TopicPlan, 'sourceTopics' | 'taskCounts' | 'partitionCount'>,
   store: string,
   key: unknown,
   serde?: { serialize(topic: string, key: never): Buffer },

@@ -9,6 +9,7 @@ import { codecByName, type CompressionName } from '../compression/codecs';
 import type { ProducePath } from '../client/output-producer';
 import type { FetchPath } from '../client/input-fetcher';
 import { StreamsError } from '../../errors';
+import type { TopologySpec } from '../topology/spec';
 
 export interface StreamsApplicationOptions {
   /** Identity: the consumer group is `<id>-v<version>`, internal topics are prefixed with it. */
@@ -75,6 +76,23 @@ export interface StreamsApplicationOptions {
    * PLAIN, else kafkajs is used.
    */
   readonly fetchPath?: FetchPath;
+  /**
+   * Stream threads of this process, as Kafka Streams' `num.stream.threads` (default 1: the tasks run
+   * on the calling thread). With more, each is a worker thread and a member of the group with its
+   * own clients and SQLite handles under `<stateDir>/threads/<n>/`; the group's assignor spreads the
+   * tasks over every thread of every process. Needs `threadTopology` (a topology holds functions,
+   * which cannot cross threads) and `kafka` as a config; functions in it (`logCreator`, ...) stay on
+   * the calling thread.
+   */
+  readonly numStreamThreads?: number;
+  /** Where each stream thread builds its topology: see `ThreadTopology`. */
+  readonly threadTopology?: ThreadTopology;
+  /**
+   * A stream thread that dies (its worker exits or its tasks go to ERROR): `'replace'` (default)
+   * starts a new thread in its place, keeping its local state; `'fail'` stops every thread and
+   * moves the application to ERROR.
+   */
+  readonly threadFailureHandling?: ThreadFailureHandling;
   /** Prometheus registry for the application's metrics; none by default. */
   readonly metrics?: MetricsRegistry;
   /** Wall clock (epoch ms); injectable for tests. */
@@ -82,6 +100,26 @@ export interface StreamsApplicationOptions {
 }
 
 export type ProcessingGuarantee = 'at-least-once' | 'exactly-once';
+
+export type ThreadFailureHandling = 'replace' | 'fail';
+
+/**
+ * The module a stream thread loads (`require`; a `.ts` file is loaded through tsx, for development)
+ * and the function it exports (default `topology`), called once per thread with the thread's index
+ * and `args` (structured-cloned: configuration read at the entry point travels this way).
+ * It returns the topology, the same one the process was given, or the topology and the option
+ * values that are functions (exception handlers), which are not copied to threads.
+ */
+export interface ThreadTopology {
+  readonly module: string;
+  readonly exportName?: string;
+  readonly args?: unknown;
+}
+
+export interface ThreadTopologyResult {
+  readonly topology: TopologySpec;
+  readonly options?: Partial<Pick<StreamsApplicationOptions, 'deserializationExceptionHandler' | 'processingExceptionHandler' | 'productionExceptionHandler'>>;
+}
 
 export interface ResolvedOptions {
   readonly processingGuarantee: ProcessingGuarantee;
@@ -96,6 +134,8 @@ export interface ResolvedOptions {
   readonly compression: CompressionName;
   readonly producePath: ProducePath;
   readonly fetchPath: FetchPath;
+  readonly numStreamThreads: number;
+  readonly threadFailureHandling: ThreadFailureHandling;
 }
 
 export function resolveOptions(options: StreamsApplicationOptions): ResolvedOptions {
@@ -113,10 +153,23 @@ export function resolveOptions(options: StreamsApplicationOptions): ResolvedOpti
     compression: codecByName(options.compression ?? 'none').name,
     producePath: pathOf('producePath', options.producePath),
     fetchPath: pathOf('fetchPath', options.fetchPath),
+    numStreamThreads: threadCount(options.numStreamThreads),
+    threadFailureHandling: threadFailureOf(options.threadFailureHandling),
   };
 }
 
 function pathOf(option: string, path: string | undefined): 'kafkajs' | 'lean' {
   if (path === undefined || path === 'kafkajs' || path === 'lean') return path ?? 'kafkajs';
   throw new StreamsError(`${option} must be 'kafkajs' or 'lean', not ${JSON.stringify(path)}`);
+}
+
+function threadCount(count: number | undefined): number {
+  if (count === undefined) return 1;
+  if (!Number.isInteger(count) || count < 1) throw new StreamsError(`numStreamThreads must be an integer of at least 1, not ${count}`);
+  return count;
+}
+
+function threadFailureOf(handling: string | undefined): ThreadFailureHandling {
+  if (handling === undefined || handling === 'replace' || handling === 'fail') return handling ?? 'replace';
+  throw new StreamsError(`threadFailureHandling must be 'replace' or 'fail', not ${JSON.stringify(handling)}`);
 }

@@ -11,3 +11,9 @@ export function markTopology(input: string, output: string): TopologySpec {
     .to(output, { keySerde: Serdes.string(), valueSerde: Serdes.string() });
   return builder.build();
 }
+
+/** The mark topology as stream threads build it (`threadTopology`, args = { input, output }). */
+export function markThreads(thread: { args: unknown }): TopologySpec {
+  const { input, output } = thread.args as { input: string; output: string };
+  return markTopology(input, output);
+}
