@@ -7,7 +7,8 @@
  * 4. the same under exactly-once (when the runtime offers `processingGuarantee`);
  * 5. cold restore of the store of (3) from its changelog (one key per record);
  * 6. restart of (3) with its local state: time from start() to RUNNING.
- * Throughput runs are timed from the group join to the moment every input offset is committed.
+ * Rows 2T and 3T run (2) and (3) on 2 stream threads (`numStreamThreads: 2`), compared with Kafka Streams on one.
+ * Throughput runs are timed from the first group join (`rebalance.assigned`) to the moment every input offset is committed.
  * After each case the Kafka Streams peer (kafka-streams-peer.ts: Kafka Streams at the broker's version, case 1 with the
  * Java clients) runs the same case on the same input topic, with the same commit interval and timing; cases 2 and 3
  * also with 2 stream threads. `ours/KS` is the ratio of the speeds: above 1, ours is faster (case 6: KS ms ÷ ours ms).
@@ -21,13 +22,12 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Message } from 'kafkajs';
 import { StreamsApplication } from '../src/application';
-import { StreamsBuilder } from '../src/dsl/streams-builder';
-import { Serdes } from '../src/serdes/serdes';
 import { countTopology } from '../src/internals/runtime/__fixtures__/count-topology';
 import { resolveOptions, type StreamsApplicationOptions } from '../src/internals/runtime/options';
 import type { TopologySpec } from '../src/internals/topology/spec';
 import { cacheDirFromEnv } from '@platform/infra-kafka';
 import { KafkaStreamsPeer, type PeerResult, type PeerRun } from './kafka-streams-peer';
+import { statelessTopology } from './bench-topologies';
 
 const PARTITIONS = 6;
 const VALUE_BYTES = 190;
@@ -115,6 +115,11 @@ async function rawLoop(admin: Admin, input: string): Promise<Measured> {
   return { ms: doneAt - joinedAt, cpuPercent: cpuShare(cpu, doneAt - joinedAt) };
 }
 
+/** Two stream threads building their topology from `module` (relative to this folder). */
+function onThreads(module: string, exportName: string, args: unknown): Partial<StreamsApplicationOptions> {
+  return { numStreamThreads: 2, threadTopology: { module: path.join(__dirname, module), exportName, args } };
+}
+
 function cpuShare(cpu: NodeJS.CpuUsage, ms: number): number {
   return Math.round(((cpu.user + cpu.system) / 1000 / Math.max(ms, 1)) * 100);
 }
@@ -148,35 +153,33 @@ async function runApp(
   });
   let runningAt = 0;
   app.onStateChange((s) => void (s === 'RUNNING' && !runningAt && (runningAt = Date.now())));
+  // timed from the first group join (of any stream thread), as the peer is
+  let joinedAt = 0;
+  let cpuAtJoin: NodeJS.CpuUsage | undefined;
+  app.on('rebalance.assigned', () => {
+    if (joinedAt) return;
+    joinedAt = Date.now();
+    cpuAtJoin = process.cpuUsage();
+  });
   const startedAt = Date.now();
   await app.start();
   while (!runningAt && app.state !== 'ERROR') await sleep(10);
-  const cpuBefore = process.cpuUsage();
   while (!(await committedAll(admin, `${id}-v1`, input))) {
     if (app.state === 'ERROR') throw app.cause;
     await sleep(100);
   }
   const doneAt = Date.now();
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpu = process.cpuUsage(cpuAtJoin);
   await app.close();
   return {
-    ms: doneAt - runningAt,
-    cpuPercent: cpuShare(cpu, doneAt - runningAt),
+    ms: doneAt - joinedAt,
+    cpuPercent: cpuShare(cpu, doneAt - joinedAt),
     startMs: runningAt - startedAt,
     restored,
     restoreMs: restoreEnd - restoreStart,
   };
 }
 
-function statelessTopology(input: string, output: string): TopologySpec {
-  const builder = new StreamsBuilder();
-  builder
-    .stream(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
-    .filter((_k, v) => v.length > 0)
-    .mapValues((v) => `m${v.slice(1)}`)
-    .to(output, { keySerde: Serdes.string(), valueSerde: Serdes.string() });
-  return builder.build();
-}
 
 /** The peer, or why there is none (printed once). */
 async function preparePeer(): Promise<KafkaStreamsPeer | undefined> {
@@ -269,6 +272,14 @@ async function main(): Promise<void> {
       const f = await runApp(admin, statelessTopology(input, fullOutput), name('stateless-full-lean'), input, path.join(dir, 'stateless-full-lean'), { producePath: 'lean', fetchPath: 'lean' });
       const fRate = rate(records, f.ms);
       rows.push({ measurement: "2F the same, producePath and fetchPath 'lean'", records, ms: f.ms, 'records/s': fRate, 'ratio to 1': ratioOf(fRate, base), target: '≥ 0.80', 'cpu %': f.cpuPercent, ...peerColumns(fRate, ks, throughput) });
+      const threadsOutput = name('stateless-threads-out');
+      await createTopic(admin, threadsOutput);
+      const t = await runApp(admin, statelessTopology(input, threadsOutput), name('stateless-threads'), input, path.join(dir, 'stateless-threads'), {
+        producePath: 'lean',
+        ...onThreads('bench-topologies.ts', 'statelessThreads', { input, output: threadsOutput }),
+      });
+      const tRate = rate(records, t.ms);
+      rows.push({ measurement: "2T the same on 2 stream threads, producePath 'lean' (ours/KS: KS on 1 thread)", records, ms: t.ms, 'records/s': tRate, 'ratio to 1': ratioOf(tRate, base), target: '≥ 1.0 of KS', 'cpu %': t.cpuPercent, ...peerColumns(tRate, ks, throughput) });
     }
 
     const countId = name('count');
@@ -287,6 +298,12 @@ async function main(): Promise<void> {
         const f = await runApp(admin, countTopology(input), name('count-full-lean'), input, path.join(dir, 'count-full-lean'), { producePath: 'lean', fetchPath: 'lean' });
         const fRate = rate(records, f.ms);
         rows.push({ measurement: "3F the same, producePath and fetchPath 'lean'", records, ms: f.ms, 'records/s': fRate, 'ratio to 1': ratioOf(fRate, base), target: '≥ 0.50', 'cpu %': f.cpuPercent, ...peerColumns(fRate, ks, throughput) });
+        const t = await runApp(admin, countTopology(input), name('count-threads'), input, path.join(dir, 'count-threads'), {
+          producePath: 'lean',
+          ...onThreads('../src/internals/runtime/__fixtures__/count-thread-topology.ts', 'topology', { input }),
+        });
+        const tRate = rate(records, t.ms);
+        rows.push({ measurement: "3T the same on 2 stream threads, producePath 'lean' (ours/KS: KS on 1 thread)", records, ms: t.ms, 'records/s': tRate, 'ratio to 1': ratioOf(tRate, base), target: '≥ 0.8 of KS', 'cpu %': t.cpuPercent, ...peerColumns(tRate, ks, throughput) });
       }
     }
 
