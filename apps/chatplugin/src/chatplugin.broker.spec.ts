@@ -38,7 +38,7 @@ describe('chatplugin with two replicas on a real broker', () => {
   /** Every committed record of the messages topic, with its partition. */
   const seen: { partition: number; message: Message }[] = [];
 
-  const start = async () => {
+  const start = async (extra: Record<string, string> = {}) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatplugin-spec-'));
     dirs.push(dir);
     const config = parseChatpluginConfig({
@@ -50,6 +50,7 @@ describe('chatplugin with two replicas on a real broker', () => {
       PORT: String(await freePort()),
       STATE_DIR: dir,
       TOPICS_NAMESPACE: namespace,
+      ...extra,
     });
     return startChatplugin(config, { logger: silentLogger });
   };
@@ -78,11 +79,12 @@ describe('chatplugin with two replicas on a real broker', () => {
     });
 
     a = await start();
-    b = await start();
+    // b runs its router on two stream threads: three group members, two of them b's, every read below goes through them
+    b = await start({ STREAMS_THREADS: '2' });
     const split = () =>
       [a, b].every((s) => {
         const members = s.app.allMetadata();
-        return s.app.state === 'RUNNING' && members.length === 2 && members.every((m) => m.tasks.length > 0 && m.endpoint);
+        return s.app.state === 'RUNNING' && members.length === 3 && members.every((m) => m.tasks.length > 0 && m.endpoint) && new Set(members.map((m) => m.endpoint)).size === 2;
       });
     await waitFor(async () => split(), { timeoutMs: 60_000, description: 'two running replicas sharing the tasks' });
   });

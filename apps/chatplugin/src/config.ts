@@ -1,6 +1,6 @@
 import { minimumSecretLength } from '@platform/auth';
 import type { LogLevel } from '@platform/common';
-import { envInteger, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
+import { envInteger, envStreamThreads, envText, rethrowConfigError, serviceConfigFromEnv, type ExternalKafkaConfig, type ExternalRegistryConfig, type StreamsFetchPath, type StreamsProducePath } from '@platform/config';
 import { ChatpluginConfigError } from './errors';
 
 export interface ChatpluginConfig {
@@ -30,6 +30,8 @@ export interface ChatpluginConfig {
   readonly producePath: StreamsProducePath;
   /** `STREAMS_FETCH_PATH` (service config). */
   readonly fetchPath: StreamsFetchPath;
+  /** `STREAMS_THREADS` (default 1): stream threads of the router (see `streams/thread-topology.ts`). */
+  readonly streamThreads: number;
   /** `MANAGEMENT_PORT`: `/metrics` and `/health/*` served there (and `/metrics` not on `port`); unset: `/metrics` needs the system token. */
   readonly managementPort: number | undefined;
   /** `TRUSTED_PROXIES` (default `loopback`): proxies whose `X-Forwarded-For` names the client (addresses, CIDRs, `loopback`, `uniquelocal`). */
@@ -69,6 +71,7 @@ function readChatpluginConfig(env: Env): ChatpluginConfig {
     jwtSecret,
     tokenSecret,
     commitIntervalMs: envInteger(env, 'STREAMS_COMMIT_INTERVAL_MS', 200, 10, 60_000),
+    streamThreads: envStreamThreads(env),
     managementPort: envText(env, 'MANAGEMENT_PORT') === undefined ? undefined : envInteger(env, 'MANAGEMENT_PORT', 0, 0, 65535),
     trustedProxies: (envText(env, 'TRUSTED_PROXIES') ?? 'loopback').split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0 && entry !== 'none'),
     visitorRateLimit: {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { maxRequestBodyBytes } from '@platform/chat-domain';
 import type { Server } from 'node:http';
+import * as path from 'node:path';
 import { Kafka, Partitioners, type KafkaConfig } from 'kafkajs';
 import type { INestApplication } from '@nestjs/common';
 import { Authenticator } from '@platform/auth';
@@ -22,6 +23,7 @@ import { MessageTail } from './delivery/message-tail';
 import { SocketHub } from './delivery/socket-hub';
 import { VisitorWebsocket } from './delivery/visitor-websocket';
 import { buildChatpluginTopology } from './streams/topology';
+import { chatpluginThreadTopology } from './streams/thread-topology';
 import { VisitorTokens } from './visitor/visitor-tokens';
 import { visitorRateLimitPolicy } from './http/visitor-rate-limits';
 
@@ -73,7 +75,13 @@ export async function startChatplugin(config: ChatpluginConfig, options: StartOp
     const metrics = new MetricsRegistry();
     const processMetrics = registerProcessMetrics(metrics);
     lifecycle.afterClose('process metrics', async () => processMetrics.stop());
+    const registry = { url: config.registry.url, clientId: config.applicationId, ...(config.registry.auth ? { auth: config.registry.auth } : {}) };
+    const threads =
+      config.streamThreads > 1
+        ? { numStreamThreads: config.streamThreads, threadTopology: chatpluginThreadTopology({ topics, registry }, __dirname, path.extname(__filename)) }
+        : {};
     const app = new StreamsApplication(buildChatpluginTopology(topics, serdes), {
+      ...threads,
       app: { id: config.applicationId, version: config.appVersion },
       kafka: kafkaConfig,
       stateDir: config.stateDir,

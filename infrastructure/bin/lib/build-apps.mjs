@@ -32,6 +32,16 @@ export function isStale(name) {
 }
 
 /**
+ * main.js, and for an app whose streams topology stream threads can build (apps/<name>/src/streams/thread-topology.ts)
+ * the engine's thread entry (thread-main.js, found beside main.js) and that module (streams/thread-topology.js).
+ */
+function entryPointsOf(name, entry) {
+  const threadTopology = fromRoot('apps', name, 'src', 'streams', 'thread-topology.ts');
+  if (!existsSync(threadTopology)) return { main: entry };
+  return { main: entry, 'thread-main': fromRoot('libs', 'streams', 'src', 'internals', 'threads', 'thread-main.ts'), 'streams/thread-topology': threadTopology };
+}
+
+/**
  * Bundles apps/<name>/src/main.ts when stale (or always with `force`).
  * @returns {Promise<{ name: string, built: boolean, bytes: number }>}
  */
@@ -44,8 +54,8 @@ export async function buildApp(name, { force = false } = {}) {
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await build({
     absWorkingDir: fromRoot(),
-    entryPoints: [entry],
-    outfile,
+    entryPoints: entryPointsOf(name, entry),
+    outdir: dirname(outfile),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -61,7 +71,10 @@ export async function buildApp(name, { force = false } = {}) {
   });
   const suffix = `.${process.pid}.tmp`;
   const outputs = [...result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })), { path: metaPath(name), contents: JSON.stringify(result.metafile) }];
-  for (const output of outputs) writeFileSync(output.path + suffix, output.contents);
+  for (const output of outputs) {
+    mkdirSync(dirname(output.path), { recursive: true });
+    writeFileSync(output.path + suffix, output.contents);
+  }
   // The bundle last: its mtime is what freshness is measured against.
   for (const output of outputs.filter((o) => o.path !== outfile)) renameSync(output.path + suffix, output.path);
   renameSync(outfile + suffix, outfile);

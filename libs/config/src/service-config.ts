@@ -53,6 +53,14 @@ export function envFetchPath(env: Env): StreamsFetchPath {
   return envClientPath(env, 'STREAMS_FETCH_PATH', 'kafkajs');
 }
 
+/**
+ * `STREAMS_THREADS`: stream threads of the app's streams application (`numStreamThreads`), 1 (default)
+ * to 32. Read only by the apps whose topology a stream thread can build on its own.
+ */
+export function envStreamThreads(env: Env): number {
+  return envInteger(env, 'STREAMS_THREADS', 1, 1, 32);
+}
+
 function envClientPath(env: Env, name: string, fallback: 'kafkajs' | 'lean' = 'lean'): 'kafkajs' | 'lean' {
   const path = (envText(env, name) ?? fallback).toLowerCase() as 'kafkajs' | 'lean';
   if (!clientPaths.includes(path)) throw new ConfigError(`${name} must be one of ${clientPaths.join(', ')}, not "${env[name]}"`);

@@ -51,7 +51,15 @@ export type { TableJoinOptions } from './dsl/table-table-join';
 
 // --- runtime: application, state stores, assignment (owned by the runtime work) ---
 export { StreamsApplication } from './application';
-export type { StreamsApplicationOptions, ProcessingGuarantee } from './internals/runtime/options';
+export type {
+  StreamsApplicationOptions,
+  ProcessingGuarantee,
+  ThreadTopology,
+  ThreadTopologyResult,
+  StreamThreadContext,
+  ThreadFailureHandling,
+} from './internals/runtime/options';
+export { StreamThreadError } from './internals/threads/stream-thread';
 export type { CompressionName } from './internals/compression/codecs';
 export { CompressionConfigError } from './internals/compression/errors';
 export { ProduceError } from './internals/client/errors';

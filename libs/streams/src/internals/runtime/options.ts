@@ -106,7 +106,8 @@ export type ThreadFailureHandling = 'replace' | 'fail';
 /**
  * The module a stream thread loads (`require`; a `.ts` file is loaded through tsx, for development)
  * and the function it exports (default `topology`), called once per thread with the thread's index
- * and `args` (structured-cloned: configuration read at the entry point travels this way).
+ * and `args` (structured-cloned: configuration read at the entry point travels this way), as a
+ * `StreamThreadContext`.
  * It returns the topology, the same one the process was given, or the topology and the option
  * values that are functions (exception handlers), which are not copied to threads.
  */
@@ -114,6 +115,14 @@ export interface ThreadTopology {
   readonly module: string;
   readonly exportName?: string;
   readonly args?: unknown;
+}
+
+/** What a `threadTopology` export is called with, in each stream thread. */
+export interface StreamThreadContext {
+  readonly index: number;
+  readonly args: unknown;
+  /** The thread's logger: its lines go to the process's logger, with a `thread` field. */
+  readonly logger: Logger;
 }
 
 export interface ThreadTopologyResult {

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MetricsRegistry } from '@platform/metrics';
 import { LocalApplication } from '../runtime/local-application';
-import type { ThreadTopologyResult } from '../runtime/options';
+import type { StreamThreadContext, ThreadTopologyResult } from '../runtime/options';
 import type { TopologySpec } from '../topology/spec';
 import type { ThreadData } from './thread-data';
 import { kafkaJsToLogger, threadLogger } from './thread-logger';
@@ -33,7 +33,7 @@ function loadTopology(): ThreadTopologyResult {
   const exportName = data.topology.exportName ?? 'topology';
   const build = loaded[exportName];
   if (typeof build !== 'function') throw new StreamsError(`threadTopology: ${data.topology.module} exports no function "${exportName}"`);
-  const built = (build as (thread: { index: number; args: unknown }) => TopologySpec | ThreadTopologyResult)({ index: data.index, args: data.topology.args });
+  const built = (build as (thread: StreamThreadContext) => TopologySpec | ThreadTopologyResult)({ index: data.index, args: data.topology.args, logger });
   return 'topology' in built && 'subtopologies' in (built as ThreadTopologyResult).topology ? (built as ThreadTopologyResult) : { topology: built as TopologySpec };
 }
 
