@@ -20,8 +20,10 @@ const writeTimeoutMs = 3000;
 const restartDelayMs = 12_000;
 
 // Item 8 of issue #9: a broker killed (kill -9) under a running app. This spec runs its own broker (the
-// shared one must never go down), on free ports in a temp dir, supervised like `npm start` does.
-describe('communication during a broker outage', () => {
+// shared one must never go down), on free ports in a temp dir, supervised like `npm start` does. Under
+// both fetch paths: the lean one reads the input on its own connections while kafkajs' consumer, crashed
+// by the outage, restarts and joins the group again.
+describe.each(['kafkajs', 'lean'])('communication during a broker outage (STREAMS_FETCH_PATH=%s)', (fetchPath) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broker-outage-'));
   let stack: LocalStack;
   let admin: Admin;
@@ -51,6 +53,7 @@ describe('communication during a broker outage', () => {
       AUTH_JWT_SECRET: jwtSecret,
       KAFKA_WRITE_TIMEOUT_MS: String(writeTimeoutMs),
       KAFKA_WRITE_PROBE_INTERVAL_MS: '500',
+      STREAMS_FETCH_PATH: fetchPath,
     });
     app = await startCommunication(config, silentLogger);
     await waitFor(async () => (await fetch(`${app.url}/health/writes`)).status === 200, { timeoutMs: 60_000, description: 'communication ready for writes' });

@@ -1,4 +1,5 @@
-import { CompressionTypes, ConfigResourceTypes, logLevel, type KafkaConfig } from 'kafkajs';
+import * as net from 'node:net';
+import { CompressionTypes, ConfigResourceTypes, logLevel, type ISocketFactory, type KafkaConfig } from 'kafkajs';
 import type { Logger } from '@platform/common';
 import { createTopic, kafkaBrokers, uniqueName, waitFor } from '@platform/testing';
 import type { ProcessorContext } from '../../api/processor';
@@ -68,6 +69,61 @@ function capturing(): { logger: Logger; lines: { level: string; message: string 
   const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
   return { logger, lines };
 }
+
+/** A port nothing listens on: connections to it are refused at once. */
+async function refusingPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A Kafka config whose kafkajs connections (the application's consumer, producer and admin) can be cut
+ * as in a broker outage: open ones destroyed, new ones refused. The lean fetch path's own connection is
+ * not made by kafkajs and stays up, so only kafkajs loses the broker. Retries are short, so the
+ * consumer crashes (and kafkajs restarts it) within seconds.
+ */
+async function cuttableLink(base: KafkaConfig) {
+  const refused = await refusingPort();
+  const sockets = new Set<net.Socket>();
+  const crashes: string[] = [];
+  let cut = false;
+  let attempts = 0;
+  const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+    attempts++;
+    const socket = net.connect(cut ? { host: '127.0.0.1', port: refused } : { host, port }, onConnect);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    return socket;
+  };
+  const config: KafkaConfig = {
+    ...base,
+    socketFactory,
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+    logLevel: logLevel.ERROR,
+    logCreator: () => (entry) => {
+      if (entry.namespace === 'Consumer' && entry.log.message.startsWith('Crash')) crashes.push(entry.log.message);
+    },
+  };
+  return {
+    config,
+    crashes,
+    /** kafkajs connection attempts so far. */
+    attempts: () => attempts,
+    cut() {
+      cut = true;
+      // reset, as the connections of a killed broker (a plain destroy() would go unnoticed until a request timed out)
+      for (const socket of sockets) socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    },
+    heal() {
+      cut = false;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const order = (a: Seen, b: Seen) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset));
 
@@ -233,4 +289,44 @@ describe("fetchPath 'lean': the processing input read by the engine's own fetch 
     expect(log.lines.filter((l) => l.message.startsWith("fetchPath 'lean' needs the Kafka config"))).toHaveLength(1);
     expect(log.lines.filter((l) => l.message.startsWith("input read by the engine's own fetch path"))).toEqual([]);
   });
+
+  it('hands nothing on while kafkajs is out of the group (its consumer crashed), and goes on from the commits once it joined again', async () => {
+    const input = uniqueName('lean-fetch-crash-in');
+    await createTopic(h.admin, input, { partitions: 1 });
+    const link = await cuttableLink(config);
+    const seen: Seen[] = [];
+    const id = uniqueName('lean-fetch-crash');
+    const app = await running(new StreamsApplication(recordingTopology(input, seen), options(id, 'lean', { kafka: link.config, sessionTimeoutMs: 6000 })));
+    await h.producer.send({ topic: input, messages: [{ key: 'k', value: 'before' }] });
+    await waitFor(async () => seen.length === 1 && (await committed(`${id}-v1`, input))[0]?.offset === '1', { timeoutMs: 30_000, description: 'the first record processed and committed' });
+    link.cut();
+    await waitFor(() => link.crashes.length > 0, { timeoutMs: 30_000, description: 'the kafkajs consumer crashed' });
+    await h.producer.send({ topic: input, messages: [{ key: 'k', value: 'during' }] });
+    // the engine's own connection still reads; its loop would hand the record on well within this
+    await sleep(2000);
+    // no longer a member: the group may have given the partition to another instance meanwhile
+    expect(seen.map((s) => s.value)).toEqual(['before']);
+    link.heal();
+    await waitFor(() => seen.length === 2, { timeoutMs: 45_000, description: 'the record read after the rejoin' });
+    expect(seen.map((s) => s.value)).toEqual(['before', 'during']);
+    expect(app.state).toBe('RUNNING');
+  }, 90_000);
+
+  it.each(['kafkajs', 'lean'] as const)('closed while kafkajs restarts its crashed consumer (fetch path %s), nothing goes on reconnecting', async (fetchPath) => {
+    const input = uniqueName('lean-fetch-close-in');
+    await createTopic(h.admin, input, { partitions: 1 });
+    const link = await cuttableLink(config);
+    const app = await running(new StreamsApplication(recordingTopology(input, []), options(uniqueName('lean-fetch-close'), fetchPath, { kafka: link.config })));
+    link.cut();
+    await waitFor(() => link.crashes.length > 0, { timeoutMs: 30_000, description: 'the kafkajs consumer crashed' });
+    // the restarted consumer is connecting (kafkajs' Runner.start): its failure comes after disconnect() returned
+    const atCrash = link.attempts();
+    await waitFor(() => link.attempts() > atCrash, { timeoutMs: 10_000, description: 'the restart connecting' });
+    await app.close();
+    // the connect under way may still retry (a few hundred ms), then nothing more
+    await sleep(3000);
+    const settled = link.attempts();
+    await sleep(3000);
+    expect(link.attempts()).toBe(settled);
+  }, 60_000);
 });

@@ -28,6 +28,7 @@ import { IsolationPauses } from './isolation-pauses';
 import { prepareWriteLimits, type TopicLimits } from './topic-limits';
 import { tpKey } from '../topic-partition';
 import { InputFetcher, type InputBatch } from '../client/input-fetcher';
+import { onConsumerCrash } from '../client/consumer-crash';
 import { clusterView, fetchConnectionOf } from './own-connection';
 import type { InputControl } from './input-control';
 import { committedPositions } from './eos/rewind';
@@ -190,9 +191,7 @@ export class StreamsRuntime {
       this.ready = this.serial.run(() => this.onAssignment(e.payload.memberId, e.payload.memberAssignment));
       this.ready.catch((error) => this.fail(error));
     });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) this.fail(e.payload.error);
-    });
+    onConsumerCrash(consumer, { fetcher, closing: () => this.stopping, fatal: (error) => this.fail(error) });
     await consumer.connect();
     await consumer.subscribe({ topics: [...plan.inputTopics], fromBeginning: true });
     const eachBatch = fetcher ? async () => undefined : (p: EachBatchPayload) => this.onBatch(p);
