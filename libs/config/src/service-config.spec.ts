@@ -47,7 +47,7 @@ describe('serviceConfigFromEnv', () => {
       logLevel: 'info',
       auth: { systemToken: 'system', jwtSecret: 'secret' },
       producePath: 'lean',
-      fetchPath: 'kafkajs',
+      fetchPath: 'lean',
       writes: { timeoutMs: 5000, probeIntervalMs: 2000 },
     });
     expect(serviceConfigFromEnv({ ...base, KAFKA_WRITE_TIMEOUT_MS: '750', KAFKA_WRITE_PROBE_INTERVAL_MS: '500' }, { app: 'svc', defaultPort: 3000 }).writes).toEqual({ timeoutMs: 750, probeIntervalMs: 500 });
@@ -67,7 +67,7 @@ describe('serviceConfigFromEnv', () => {
         APP_VERSION: '3',
         LOG_LEVEL: 'DEBUG',
         STREAMS_PRODUCE_PATH: 'KafkaJS',
-        STREAMS_FETCH_PATH: ' Lean ',
+        STREAMS_FETCH_PATH: ' KafkaJS ',
       },
       { app: 'svc', defaultPort: 3000 },
     );
@@ -81,7 +81,7 @@ describe('serviceConfigFromEnv', () => {
       appVersion: 3,
       logLevel: 'debug',
       producePath: 'kafkajs',
-      fetchPath: 'lean',
+      fetchPath: 'kafkajs',
     });
   });
 

@@ -48,9 +48,9 @@ export function envProducePath(env: Env): StreamsProducePath {
   return envClientPath(env, 'STREAMS_PRODUCE_PATH');
 }
 
-/** `STREAMS_FETCH_PATH`, case-insensitive: kafkajs (default) or lean. */
+/** `STREAMS_FETCH_PATH`, case-insensitive: lean (default) or kafkajs. */
 export function envFetchPath(env: Env): StreamsFetchPath {
-  return envClientPath(env, 'STREAMS_FETCH_PATH', 'kafkajs');
+  return envClientPath(env, 'STREAMS_FETCH_PATH');
 }
 
 /**
@@ -97,7 +97,7 @@ export interface ServiceConfig {
   readonly auth: { readonly systemToken: string; readonly jwtSecret: string };
   /** `STREAMS_PRODUCE_PATH`: `lean` (default: the engine's own produce path) or `kafkajs`. */
   readonly producePath: StreamsProducePath;
-  /** `STREAMS_FETCH_PATH`: `kafkajs` (default) or `lean` (the engine's own fetch path for processing; see libs/streams/README.md for why it is not the default yet). */
+  /** `STREAMS_FETCH_PATH`: `lean` (default: the engine's own fetch path for processing) or `kafkajs`. */
   readonly fetchPath: StreamsFetchPath;
   /** Broker outages: longest wait for a write (`KAFKA_WRITE_TIMEOUT_MS`, default 5000) and the write probe's period (`KAFKA_WRITE_PROBE_INTERVAL_MS`, default 2000). */
   readonly writes: { readonly timeoutMs: number; readonly probeIntervalMs: number };
