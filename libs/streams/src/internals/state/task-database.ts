@@ -101,8 +101,19 @@ export class TaskDatabase {
   }
 }
 
+/**
+ * Page size of new task databases: 8 KiB rather than SQLite's 4 KiB. Store rows are small (keys and values of
+ * tens to hundreds of bytes), so a page holds twice the rows and inserts in key order split pages half as
+ * often. Measured: better-sqlite3 alone (170,000 rows of a count store in multi-row statements) inserted
+ * 1.38–1.45 M rows/s against 1.02–1.21 M with 4 KiB pages, point reads unchanged; `bench/restore-only.ts`
+ * (1M changelog records, two rounds of 3 restores each) restored at best 773k–803k records/s against 496k–645k.
+ */
+export const PAGE_SIZE = 8192;
+
 function openFile(file: string): Database.Database {
   const db = new Database(file);
+  // takes effect on a new file only (an existing one keeps its page size): see PAGE_SIZE
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   return db;
