@@ -6,3 +6,5 @@ export { newKafka, createTopic } from './kafka';
 export type { CreateTopicOptions } from './kafka';
 export { VISITOR_QUEUE, VisitorSocket } from './visitor-socket';
 export type { VisitorFrame } from './visitor-socket';
+export { cuttableLink } from './cuttable-link';
+export type { CuttableLink } from './cuttable-link';

@@ -118,6 +118,16 @@ export class GlobalTable<V> {
     }
     const consumer = kafka.consumer({ groupId: `${groupIdPrefix}-global-${randomUUID()}`, allowAutoTopicCreation: false });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.consumer === consumer) {
+        if (!payload.restart) this.logger.error('global table stopped following its topic', { topic, error: errorMessage(payload.error) });
+        return;
+      }
+      // Closed. kafkajs schedules a restart right after a retriable crash and only a disconnect cancels it: a
+      // restart whose connect was under way when close() disconnected fails only afterwards (the broker gone),
+      // and without this the consumer would start again after close and retry for ever.
+      if (payload.restart) setImmediate(() => void consumer.disconnect().catch(() => undefined));
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const caughtUp = Promise.all(ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => this.waitForPosition(e.partition, BigInt(e.high) - 1n, 2 ** 31 - 1)));

@@ -1,7 +1,6 @@
-import * as net from 'node:net';
-import { CompressionTypes, ConfigResourceTypes, logLevel, type ISocketFactory, type KafkaConfig } from 'kafkajs';
+import { CompressionTypes, ConfigResourceTypes, logLevel, type KafkaConfig } from 'kafkajs';
 import type { Logger } from '@platform/common';
-import { createTopic, kafkaBrokers, uniqueName, waitFor } from '@platform/testing';
+import { createTopic, cuttableLink, kafkaBrokers, uniqueName, waitFor } from '@platform/testing';
 import type { ProcessorContext } from '../../api/processor';
 import type { SyncSerde } from '../../api/serde';
 import { StreamsApplication } from '../../application';
@@ -68,59 +67,6 @@ function capturing(): { logger: Logger; lines: { level: string; message: string 
   const at = (level: string) => (message: string, fields?: object) => void lines.push({ level, message: fields ? `${message} ${JSON.stringify(fields)}` : message });
   const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
   return { logger, lines };
-}
-
-/** A port nothing listens on: connections to it are refused at once. */
-async function refusingPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * A Kafka config whose kafkajs connections (the application's consumer, producer and admin) can be cut
- * as in a broker outage: open ones destroyed, new ones refused. The lean fetch path's own connection is
- * not made by kafkajs and stays up, so only kafkajs loses the broker. Retries are short, so the
- * consumer crashes (and kafkajs restarts it) within seconds.
- */
-async function cuttableLink(base: KafkaConfig) {
-  const refused = await refusingPort();
-  const sockets = new Set<net.Socket>();
-  const crashes: string[] = [];
-  let cut = false;
-  let attempts = 0;
-  const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-    attempts++;
-    const socket = net.connect(cut ? { host: '127.0.0.1', port: refused } : { host, port }, onConnect);
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    return socket;
-  };
-  const config: KafkaConfig = {
-    ...base,
-    socketFactory,
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
-    logLevel: logLevel.ERROR,
-    logCreator: () => (entry) => {
-      if (entry.namespace === 'Consumer' && entry.log.message.startsWith('Crash')) crashes.push(entry.log.message);
-    },
-  };
-  return {
-    config,
-    crashes,
-    /** kafkajs connection attempts so far. */
-    attempts: () => attempts,
-    cut() {
-      cut = true;
-      // reset, as the connections of a killed broker (a plain destroy() would go unnoticed until a request timed out)
-      for (const socket of sockets) socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-    },
-    heal() {
-      cut = false;
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
