@@ -47,8 +47,8 @@ const summary = (values: number[]) => {
 };
 
 /** Delivery settings of the throughput and latency runs: the app's defaults unless set for the bench (to measure their effect). */
-const tuned = Object.fromEntries(['WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 'WEBHOOKS_DISPATCH_INTERVAL_MS', 'WEBHOOKS_LANE_RUN_LENGTH', 'COMMIT_INTERVAL_MS'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
-const settings = () => `${tuned.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION ?? '64 (default)'} requests per subscription, dispatch every ${tuned.WEBHOOKS_DISPATCH_INTERVAL_MS ?? '10 (default)'} ms, runs of ${tuned.WEBHOOKS_LANE_RUN_LENGTH ?? '32 (default)'} jobs, commit every ${tuned.COMMIT_INTERVAL_MS ?? '100 (default)'} ms`;
+const tuned = Object.fromEntries(['WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION', 'WEBHOOKS_DISPATCH_INTERVAL_MS', 'WEBHOOKS_LANE_RUN_LENGTH', 'COMMIT_INTERVAL_MS', 'STREAMS_FETCH_PATH'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+const settings = () => `${tuned.WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION ?? '64 (default)'} requests per subscription, dispatch every ${tuned.WEBHOOKS_DISPATCH_INTERVAL_MS ?? '10 (default)'} ms, runs of ${tuned.WEBHOOKS_LANE_RUN_LENGTH ?? '32 (default)'} jobs, commit every ${tuned.COMMIT_INTERVAL_MS ?? '100 (default)'} ms, fetch path ${tuned.STREAMS_FETCH_PATH ?? 'lean (default)'}`;
 
 function webhooksEnv(): Record<string, string> {
   return { WEBHOOKS_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true', ...tuned };
