@@ -1,5 +1,6 @@
 import { Kafka, type Admin, type KafkaConfig } from 'kafkajs';
-import type { ClusterView } from '../client/input-fetcher';
+import type { Logger } from '@platform/common';
+import { InputFetcher, type ClusterView, type InputFetcherOptions } from '../client/input-fetcher';
 import { tpKey } from '../topic-partition';
 import type { FetchConnection } from './restorer';
 
@@ -29,4 +30,24 @@ export function fetchConnectionOf(kafka: Kafka | KafkaConfig): { fetch?: FetchCo
       ...(sasl ? { sasl: { mechanism: 'plain', username: sasl.username as string, password: sasl.password as string } } : {}),
     },
   };
+}
+
+/**
+ * The engine's own input fetcher under `fetchPath: 'lean'`, when it can connect by itself (a `KafkaConfig`
+ * with no SASL or SASL PLAIN); otherwise undefined, with a warning, and kafkajs' consumer fetches.
+ */
+export function leanInputFetcher(
+  path: 'kafkajs' | 'lean',
+  connection: FetchConnection | undefined,
+  admin: Admin,
+  logger: Logger,
+  handlers: Pick<InputFetcherOptions, 'onBatch' | 'onFatal'>,
+): InputFetcher | undefined {
+  if (path !== 'lean') return undefined;
+  if (!connection) {
+    logger.warn("fetchPath 'lean' needs the Kafka config (not a Kafka instance) and no SASL or SASL PLAIN; fetching with kafkajs");
+    return undefined;
+  }
+  logger.info("input read by the engine's own fetch path (fetchPath 'lean'); kafkajs keeps the group membership");
+  return new InputFetcher({ connection, metadata: (topics) => clusterView(admin, topics), logger, ...handlers });
 }

@@ -1,6 +1,5 @@
 import { Kafka, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { silentLogger, type Logger } from '@platform/common';
-import { streamsPartitionAssigner } from '../assignment/partition-assigner';
 import { PROTOCOL_VERSION, type AssignmentInfo } from '../assignment/protocol';
 import { layoutTasks } from '../assignment/task-layout';
 import { localTaskOffsets } from '../state/state-directory';
@@ -20,16 +19,16 @@ import { ProducerCollector } from './record-collector';
 import { openOutputProducer, type OutputProducer } from '../client/output-producer';
 import { SerialQueue } from './serial-queue';
 import { TaskManager } from './task-manager';
-import type { FetchConnection } from './restorer';
 import { prepareTopics } from './topic-setup';
 import type { TopicPlan } from './topic-plan';
 import type { IsolatedTask } from './task-isolation';
 import { IsolationPauses } from './isolation-pauses';
 import { prepareWriteLimits, type TopicLimits } from './topic-limits';
 import { tpKey } from '../topic-partition';
-import { InputFetcher, type InputBatch } from '../client/input-fetcher';
+import type { InputBatch, InputFetcher } from '../client/input-fetcher';
 import { onConsumerCrash } from '../client/consumer-crash';
-import { clusterView, fetchConnectionOf } from './own-connection';
+import { groupConsumer } from './group-consumer';
+import { fetchConnectionOf, leanInputFetcher } from './own-connection';
 import type { InputControl } from './input-control';
 import { committedPositions } from './eos/rewind';
 import { producerCompression } from '../compression/kafkajs-codecs';
@@ -160,22 +159,17 @@ export class StreamsRuntime {
       limits,
       failureHandling: { mode: this.resolved.taskFailureHandling, maxAttempts: this.resolved.maxTaskAttempts },
     });
-    const fetcher = this.leanFetcher(admin, connection);
-    const consumer = kafka.consumer({
+    const fetcher = leanInputFetcher(this.resolved.fetchPath, connection, admin, this.logger, {
+      onBatch: (batch) => this.onLeanBatch(batch),
+      onFatal: (error) => this.fail(error),
+    });
+    const consumer = groupConsumer(kafka, {
       groupId: this.groupId,
-      // under the lean fetch path kafkajs only keeps the membership: its idle loop heartbeats every maxWaitTime
-      ...(fetcher ? { maxWaitTimeInMs: 500 } : {}),
-      allowAutoTopicCreation: false,
-      readUncommitted: false,
-      sessionTimeout: this.resolved.sessionTimeoutMs,
-      partitionAssigners: [
-        streamsPartitionAssigner({
-          sourceTopics: plan.sourceTopics,
-          copartitionGroups: plan.copartitionGroups,
-          logger: this.logger,
-          subscription: () => this.subscription(),
-        }),
-      ],
+      plan,
+      sessionTimeoutMs: this.resolved.sessionTimeoutMs,
+      leanFetch: fetcher !== undefined,
+      logger: this.logger,
+      subscription: () => this.subscription(),
     });
     const offsets = new GroupOffsets(consumer, (error) =>
       this.logger.warn('offset commit failed; retrying at the next commit', { error: String(error) }),
@@ -227,23 +221,6 @@ export class StreamsRuntime {
   /** Tasks isolated on this instance after repeated failures. */
   isolatedTasks(): IsolatedTask[] {
     return this.connected?.tasks.isolated() ?? [];
-  }
-
-  /** The engine's own input fetcher under `fetchPath: 'lean'`, when it can connect by itself. */
-  private leanFetcher(admin: Admin, connection: FetchConnection | undefined): InputFetcher | undefined {
-    if (this.resolved.fetchPath !== 'lean') return undefined;
-    if (!connection) {
-      this.logger.warn("fetchPath 'lean' needs the Kafka config (not a Kafka instance) and no SASL or SASL PLAIN; fetching with kafkajs");
-      return undefined;
-    }
-    this.logger.info("input read by the engine's own fetch path (fetchPath 'lean'); kafkajs keeps the group membership");
-    return new InputFetcher({
-      connection,
-      metadata: (topics) => clusterView(admin, topics),
-      onBatch: (batch) => this.onLeanBatch(batch),
-      onFatal: (error) => this.fail(error),
-      logger: this.logger,
-    });
   }
 
   private subscription() {
