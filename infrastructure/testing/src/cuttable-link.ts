@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import { logLevel, type ISocketFactory, type KafkaConfig } from 'kafkajs';
+import { waitFor } from './wait-for';
 
 /** A port nothing listens on: connections to it are refused at once. */
 async function refusingPort(): Promise<number> {
@@ -21,7 +22,16 @@ export interface CuttableLink {
   cut(): void;
   /** New connections reach the broker again. */
   heal(): void;
+  /**
+   * Cuts the link, waits for a kafkajs consumer crash and for kafkajs' restart of it to be connecting, runs
+   * `close` (the restart's failure then comes after the close), and counts kafkajs' connection attempts 3 s
+   * after the close (the connect under way may still retry for a few hundred ms) and 3 s later: equal when
+   * nothing goes on reconnecting.
+   */
+  closeMidRestart(close: () => Promise<void>): Promise<{ settled: number; later: number }>;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A Kafka config whose kafkajs connections can be cut as in a broker outage while the broker itself
@@ -42,7 +52,7 @@ export async function cuttableLink(base: KafkaConfig): Promise<CuttableLink> {
     socket.on('close', () => sockets.delete(socket));
     return socket;
   };
-  return {
+  const link: CuttableLink = {
     config: {
       ...base,
       socketFactory,
@@ -62,5 +72,17 @@ export async function cuttableLink(base: KafkaConfig): Promise<CuttableLink> {
     heal() {
       cut = false;
     },
+    async closeMidRestart(close) {
+      link.cut();
+      await waitFor(() => crashes.length > 0, { timeoutMs: 30_000, description: 'the kafkajs consumer crashed' });
+      const atCrash = attempts;
+      await waitFor(() => attempts > atCrash, { timeoutMs: 10_000, description: "kafkajs' restart connecting" });
+      await close();
+      await sleep(3000);
+      const settled = attempts;
+      await sleep(3000);
+      return { settled, later: attempts };
+    },
   };
+  return link;
 }
