@@ -28,6 +28,7 @@ import { tpKey } from '../topic-partition';
 import type { InputBatch, InputFetcher } from '../client/input-fetcher';
 import { onConsumerCrash } from '../client/consumer-crash';
 import { groupConsumer } from './group-consumer';
+import { waitWithHeartbeat } from './wait-with-heartbeat';
 import { fetchConnectionOf, leanInputFetcher } from './own-connection';
 import type { InputControl } from './input-control';
 import { committedPositions } from './eos/rewind';
@@ -388,16 +389,4 @@ interface BatchControl {
   resolveOffset(offset: string): void;
   /** True once the rest of the batch must not be processed (a rebalance, seek or pause since it was fetched). */
   stale(): boolean;
-}
-
-async function waitWithHeartbeat(promise: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-  let settled = false;
-  const watched = promise.then(
-    () => void (settled = true),
-    () => void (settled = true),
-  );
-  while (!settled) {
-    await Promise.race([watched, new Promise((r) => setTimeout(r, 1000))]);
-    if (!settled) await heartbeat().catch(() => undefined);
-  }
 }
