@@ -11,7 +11,8 @@
  * - the issue's kill -9 run (e2e/src/support/webhook-crash-run.ts, shared with the e2e spec): 10k events to three
  *   subscribers (fast, slow, flaky), one of two replicas killed with SIGKILL at 30 % and restarted; its counts.
  * Sizes: BENCH_WEBHOOK_EVENTS (20000), BENCH_LATENCY_SAMPLES (200), BENCH_WS_CLIENTS (100), BENCH_WS_MESSAGES (50),
- * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100). BENCH_WEBHOOK_PARTS (e.g. "throughput,crash")
+ * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100), BENCH_WEBHOOK_WARMUP (10000 events delivered, in
+ * other conversations, before the throughput run; its own speed is printed too). BENCH_WEBHOOK_PARTS (e.g. "throughput,crash")
  * runs some of them only. BENCH_WEBHOOK_REPLICAS (1) webhooks replicas share the throughput run.
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +32,8 @@ import { fastSubscriber, produceMessages, subscriber } from '../src/support/webh
 import { appEnv } from '../src/support/app-env';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
+/** Events delivered before the throughput is measured, so the broker's and the app's JIT have compiled their hot paths (0: a cold run). */
+const WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 10_000);
 /** Webhooks replicas of the throughput run (each with its own state directory). */
 const REPLICAS = Math.max(1, Number(process.env.BENCH_WEBHOOK_REPLICAS ?? 1));
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
@@ -74,19 +77,30 @@ async function throughput(admin: Admin): Promise<void> {
     await api.ok('webhooks.subscribe', { id: 'fast', url: fast.url(), events: ['message.created'] });
     await waitFor(async () => (await api.ok<{ data: unknown[] }>('webhooks.list')).data.length === 1, { timeoutMs: 10_000, description: 'the subscription' });
     const conversations = 200;
+    // Warm-up: the same shape of load in conversations of their own, delivered before the measured run starts.
+    let warmup = '';
+    if (WARMUP > 0) {
+      const perWarmup = Math.ceil(WARMUP / conversations);
+      const started = performance.now();
+      await produceMessages(producer, topics, { conversations, perConversation: perWarmup, sentAt: Date.now(), roundsPerBatch: 10, firstConversation: 1_000_000 });
+      await waitFor(async () => fast.acks.length >= conversations * perWarmup, { timeoutMs: 900_000, intervalMs: 100, description: 'the warm-up deliveries' });
+      const warmAcks = fast.acks.splice(0);
+      warmup = `, after a warm-up of ${warmAcks.length} events (written and delivered in ${((performance.now() - started) / 1000).toFixed(1)} s, ${(warmAcks.length / ((warmAcks[warmAcks.length - 1]!.at - warmAcks[0]!.at) / 1000)).toFixed(0)} events/s first → last ack)`;
+    }
     const perConversation = Math.ceil(EVENTS / conversations);
     const total = conversations * perConversation;
+    const eventsTopic = `${namespace}.application.webhooks.events`;
+    const eventsBefore = (await admin.fetchTopicOffsets(eventsTopic)).reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
     const written = performance.now();
     await produceMessages(producer, topics, { conversations, perConversation, sentAt: Date.now(), roundsPerBatch: 10 });
     const writeMs = performance.now() - written;
     // When the events topic holds every derived event: separates deriving events from delivering them.
-    const eventsTopic = `${namespace}.application.webhooks.events`;
     let derivedAt = 0;
     await waitFor(
       async () => {
         if (derivedAt === 0) {
           const offsets = await admin.fetchTopicOffsets(eventsTopic);
-          if (offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0) >= total) derivedAt = performance.now();
+          if (offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0) - eventsBefore >= total) derivedAt = performance.now();
         }
         return fast.acks.length >= total;
       },
@@ -95,7 +109,7 @@ async function throughput(admin: Admin): Promise<void> {
     const first = fast.acks[0]!.at;
     const last = fast.acks[fast.acks.length - 1]!.at;
     const seconds = (last - first) / 1000;
-    console.log(`\nWebhook delivery throughput: ${REPLICAS === 1 ? 'one webhooks replica' : `${REPLICAS} webhooks replicas`} (${settings()}), one fast subscriber on loopback`);
+    console.log(`\nWebhook delivery throughput: ${REPLICAS === 1 ? 'one webhooks replica' : `${REPLICAS} webhooks replicas`} (${settings()}), one fast subscriber on loopback${warmup}`);
     console.log('| events | conversations | written in s | all events derived at s | first → last ack s | events/s | last ack at s | duplicates |');
     console.log('|--------|---------------|--------------|-------------------------|--------------------|----------|---------------|------------|');
     console.log(

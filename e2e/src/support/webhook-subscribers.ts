@@ -93,16 +93,22 @@ export function aMessage(conversation: number, n: number, perConversation: numbe
 /**
  * Writes `conversations × perConversation` new messages to the messages topic as the chat apps place them
  * (key = message id, partition by conversation), round by round (message n of every conversation, then n+1),
- * `batch` records per produce request, each round acknowledged before the next so the order per conversation holds.
+ * `roundsPerBatch` rounds per produce request, each acknowledged before the next so the order per conversation holds.
+ * Conversations are numbered from `firstConversation`.
  */
-export async function produceMessages(producer: Producer, topics: ChatTopics, options: { conversations: number; perConversation: number; sentAt: number; roundsPerBatch?: number }): Promise<void> {
+export async function produceMessages(
+  producer: Producer,
+  topics: ChatTopics,
+  options: { conversations: number; perConversation: number; sentAt: number; roundsPerBatch?: number; /** Number of the first conversation (0): another range writes other ids. */ firstConversation?: number },
+): Promise<void> {
   const serde = chatSerdes(createSchemaRegistry({ url: registryUrl() })).message;
   const partitions = topics.partitions.get(topics.messages)!;
   const roundsPerBatch = options.roundsPerBatch ?? 1;
+  const first = options.firstConversation ?? 0;
   for (let n = 0; n < options.perConversation; n += roundsPerBatch) {
     const messages: { key: string; value: Buffer; partition: number }[] = [];
     for (let r = n; r < Math.min(options.perConversation, n + roundsPerBatch); r++) {
-      for (let c = 0; c < options.conversations; c++) {
+      for (let c = first; c < first + options.conversations; c++) {
         const message = aMessage(c, r, options.perConversation, options.sentAt + r);
         messages.push({ key: message.id, value: await serde.serialize(topics.messages, message), partition: placementPartition(message.conversationId, partitions) });
       }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { errorMessage, retry, type Logger } from '@platform/common';
 import type { WebhookEvent, WebhookEventType } from '../events/webhook-event';
+import { EventWindow } from './event-window';
 import type { Position } from './position';
 
 /** An event of `application.webhooks.events` as the websocket sends it. */
@@ -36,11 +37,7 @@ export interface EventLogOptions {
  * `covers` says whether this replica's window still holds everything after a position.
  */
 export class EventLog {
-  private readonly window: LiveEvent[] = [];
-  /** seq of window[0]. */
-  private headSeq = 0;
-  private nextSeq = 0;
-  private bytes = 0;
+  private readonly window: EventWindow<LiveEvent>;
   /** Per partition: the smallest offset whose events are all still in the window. */
   private firstRetained: bigint[] = [];
   /** Per partition: the next offset this tail will read. */
@@ -49,7 +46,11 @@ export class EventLog {
   private readonly catchUpWaiters = new Set<() => void>();
   private consumer: Consumer | undefined;
 
-  constructor(private readonly options: EventLogOptions) {}
+  constructor(private readonly options: EventLogOptions) {
+    this.window = new EventWindow(options.windowEvents, options.windowBytes, (old) => {
+      if (old.offset + 1n > (this.firstRetained[old.partition] ?? 0n)) this.firstRetained[old.partition] = old.offset + 1n;
+    });
+  }
 
   get partitions(): number {
     return this.liveNext.length;
@@ -112,7 +113,7 @@ export class EventLog {
       this.catchUpWaiters.add(check);
       check();
     });
-    logger.info('realtime event window loaded', { topic, events: this.nextSeq - this.headSeq, partitions: count });
+    logger.info('realtime event window loaded', { topic, events: this.window.size, partitions: count });
   }
 
   async close(): Promise<void> {
@@ -139,16 +140,16 @@ export class EventLog {
   }
 
   get firstSeq(): number {
-    return this.headSeq;
+    return this.window.firstSeq;
   }
 
   get endSeq(): number {
-    return this.nextSeq;
+    return this.window.endSeq;
   }
 
   /** The event with this arrival number, or undefined once it left the window (or before it exists). */
   at(seq: number): LiveEvent | undefined {
-    return seq < this.headSeq ? undefined : this.window[seq - this.headSeq];
+    return this.window.at(seq);
   }
 
   onEvent(listener: (event: LiveEvent) => void): () => void {
@@ -159,15 +160,12 @@ export class EventLog {
   private append(partition: number, offset: bigint, value: Buffer): void {
     let event: LiveEvent;
     try {
-      event = toLiveEvent(this.nextSeq, partition, offset, JSON.parse(value.toString('utf8')) as WebhookEvent);
+      event = toLiveEvent(this.window.endSeq, partition, offset, JSON.parse(value.toString('utf8')) as WebhookEvent);
     } catch (error) {
       this.options.logger.error('realtime skipped an event it cannot read', { partition, offset: String(offset), error: errorMessage(error) });
       return;
     }
-    this.nextSeq++;
     this.window.push(event);
-    this.bytes += event.body.length;
-    while (this.window.length > 1 && (this.window.length > this.options.windowEvents || this.bytes > this.options.windowBytes)) this.evict();
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -175,14 +173,6 @@ export class EventLog {
         this.options.logger.error('realtime listener failed', { error: errorMessage(error) });
       }
     }
-  }
-
-  private evict(): void {
-    const old = this.window.shift();
-    this.headSeq++;
-    if (old === undefined) return;
-    this.bytes -= old.body.length;
-    if (old.offset + 1n > (this.firstRetained[old.partition] ?? 0n)) this.firstRetained[old.partition] = old.offset + 1n;
   }
 }
 
