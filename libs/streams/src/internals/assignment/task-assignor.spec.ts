@@ -19,10 +19,36 @@ describe('assignTasks', () => {
       { id: 'a', held: { '0_0': 10, '0_1': 10, '0_2': 10, '0_3': 10 } },
       { id: 'b', held: { '0_0': 50 } },
     ]);
+    // b has the most advanced copy of 0_0; a keeps two of its other three (its share of subtopology 0).
     expect(result.get('b')).toContain('0_0');
-    expect(result.get('a')).toEqual(expect.arrayContaining(['0_1', '0_2', '0_3']));
+    expect(result.get('a')).toEqual(expect.arrayContaining(['0_1', '0_2']));
     expect(result.get('a')!.length).toBe(3);
     expect(result.get('b')!.length).toBe(3);
+  });
+
+  it('spreads the tasks of every subtopology, even when one member holds the state of all of them', () => {
+    const all = [0, 1, 2].flatMap((s) => Array.from({ length: 10 }, (_, p) => `${s}_${p}`));
+    const held = Object.fromEntries(all.map((t) => [t, 100]));
+    const result = assignTasks(all, [
+      { id: 'first', held },
+      { id: 'joined', held: {} },
+    ]);
+    for (const member of ['first', 'joined']) {
+      const bySubtopology = [0, 1, 2].map((s) => result.get(member)!.filter((t) => t.startsWith(`${s}_`)).length);
+      expect(bySubtopology).toEqual([5, 5, 5]);
+    }
+    // The member with the state keeps its share of each subtopology: the first five partitions.
+    expect(result.get('first')!.filter((t) => t.startsWith('2_'))).toEqual(['2_0', '2_1', '2_2', '2_3', '2_4']);
+  });
+
+  it('balances subtopologies of different sizes and the totals together', () => {
+    const uneven = ['0_0', '0_1', '0_2', '1_0'];
+    const result = assignTasks(uneven, [
+      { id: 'a', held: Object.fromEntries(uneven.map((t) => [t, 1])) },
+      { id: 'b', held: {} },
+    ]);
+    expect(result.get('a')).toEqual(['0_0', '0_1']);
+    expect(result.get('b')).toEqual(['0_2', '1_0']);
   });
 
   it('gives a lone member everything', () => {
