@@ -11,7 +11,7 @@
  * - the issue's kill -9 run (e2e/src/support/webhook-crash-run.ts, shared with the e2e spec): 10k events to three
  *   subscribers (fast, slow, flaky), one of two replicas killed with SIGKILL at 30 % and restarted; its counts.
  * Sizes: BENCH_WEBHOOK_EVENTS (20000), BENCH_LATENCY_SAMPLES (200), BENCH_WS_CLIENTS (100), BENCH_WS_MESSAGES (50),
- * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100), BENCH_WEBHOOK_WARMUP (10000 events delivered, in
+ * BENCH_CRASH_CONVERSATIONS × BENCH_CRASH_PER_CONVERSATION (100 × 100), BENCH_WEBHOOK_WARMUP (60000 events delivered, in
  * other conversations, before the throughput run; its own speed is printed too). BENCH_WEBHOOK_PARTS (e.g. "throughput,crash")
  * runs some of them only. BENCH_WEBHOOK_REPLICAS (1) webhooks replicas share the throughput run.
  */
@@ -32,8 +32,13 @@ import { fastSubscriber, produceMessages, subscriber } from '../src/support/webh
 import { appEnv } from '../src/support/app-env';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
-/** Events delivered before the throughput is measured, so the broker's and the app's JIT have compiled their hot paths (0: a cold run). */
-const WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 10_000);
+/**
+ * Events delivered before the throughput is measured (0: a cold run). The bench's broker is a fresh JVM: over the
+ * first 10,000 events its C2 compiler threads took 32–48 % of a core (per-thread CPU from /proc), a share a
+ * long-running broker does not pay, on a machine whose two cores the broker, the app and the subscriber share;
+ * after 60,000 they were down to 7–17 %.
+ */
+const WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 60_000);
 /** Webhooks replicas of the throughput run (each with its own state directory). */
 const REPLICAS = Math.max(1, Number(process.env.BENCH_WEBHOOK_REPLICAS ?? 1));
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
