@@ -25,7 +25,10 @@ export function assignTasks(tasks: readonly string[], members: readonly Assignor
   const capacity = Math.ceil(tasks.length / sortedMembers.length);
   const sortedTasks = [...tasks].sort(compareTaskIds);
   const perSubtopology = new Map<number, number>();
-  for (const task of sortedTasks) perSubtopology.set(subtopologyOf(task), (perSubtopology.get(subtopologyOf(task)) ?? 0) + 1);
+  for (const task of sortedTasks) {
+    const subtopology = subtopologyOf(task);
+    perSubtopology.set(subtopology, (perSubtopology.get(subtopology) ?? 0) + 1);
+  }
   /** member id → subtopology → tasks assigned. */
   const counts = new Map<string, Map<number, number>>(sortedMembers.map((m) => [m.id, new Map()]));
   const countOf = (member: AssignorMember, subtopology: number) => counts.get(member.id)!.get(subtopology) ?? 0;
